@@ -1,0 +1,1 @@
+"""Turn article files into cleaned, split, embedded passages kept in step with a folder."""

@@ -1,0 +1,53 @@
+"""Cut a cleaned article into passages of whole sentences, sized for the embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.sentences import Span, sentence_spans, split_long
+
+# Passages of ~180 tokens retrieve better with e5-small than full 512-token
+# windows; the hard cap keeps every passage (with its "passage: " prompt)
+# inside the model's 512 positions, so nothing is silently truncated.
+TARGET_TOKENS = 180
+MAX_TOKENS = 480
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    start: int  # character span in the cleaned article text
+    end: int
+
+
+def split_passages(
+    text: str,
+    count_tokens: Callable[[str], int],
+    target_tokens: int = TARGET_TOKENS,
+    max_tokens: int = MAX_TOKENS,
+    overlap_sentences: int = 1,
+) -> list[Passage]:
+    """Greedy packing of sentences up to ``target_tokens``; each passage repeats the
+    previous passage's last ``overlap_sentences`` sentences for context."""
+
+    def fits(piece: str) -> bool:
+        return count_tokens(piece) <= max_tokens
+
+    sentences: list[Span] = []
+    for span in sentence_spans(text):
+        sentences.extend(split_long(text, span, fits) if not fits(span.of(text)) else [span])
+
+    passages: list[Passage] = []
+    i = 0
+    while i < len(sentences):
+        j = i + 1
+        while j < len(sentences) and count_tokens(text[sentences[i].start : sentences[j].end]) <= target_tokens:
+            j += 1
+        start, end = sentences[i].start, sentences[j - 1].end
+        passages.append(Passage(text[start:end], start, end))
+        if j >= len(sentences):
+            break
+        # Step back for the overlap, but always move forward by at least one sentence.
+        i = max(j - overlap_sentences, i + 1)
+    return passages

@@ -1,0 +1,1 @@
+"""Sanad: questions over Arabic news articles, answered with cited quotes."""

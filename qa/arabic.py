@@ -1,0 +1,38 @@
+"""Arabic text normalisation for matching (never for display).
+
+Folds the variants a reader treats as the same letter: hamza-carrying alefs,
+alef maqsura and ya, ta marbuta and ha, diacritics, tatweel, and
+Arabic-Indic digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه"})
+_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, Quranic marks, tatweel
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+def to_western_digits(text: str) -> str:
+    return text.translate(_DIGITS)
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold letter variants, diacritics, tatweel and digits; lower-case Latin letters.
+
+    Keeps length-changing steps (NFKC, mark removal) ahead of letter folding so
+    that the result is comparable across differently typed copies of a text.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    return text.translate(_DIGITS).translate(_LETTERS).lower()
+
+
+def is_arabic(text: str) -> bool:
+    """True when Arabic letters outnumber Latin ones."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    return arabic > latin

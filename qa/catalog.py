@@ -1,0 +1,110 @@
+"""The document catalogue: one row per ingested article.
+
+LangChain's record manager tracks passages; this table tracks documents, so
+an unchanged article is recognised from its content hash before it is even
+cleaned, removed files are found by their folder, and the chat can list
+articles (title, outlet, date, passages, when ingested) without scanning
+the vector store. It lives in the record manager's database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy.engine import Engine
+
+_metadata = MetaData()
+documents = Table(
+    "sanad_documents",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("key", String(2000), primary_key=True),
+    Column("doc_id", Text, nullable=False),
+    Column("root", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("title", Text),
+    Column("outlet", Text),
+    Column("date", String(10)),
+    Column("url", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("passages", Integer, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    key: str
+    doc_id: str
+    root: str
+    source: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+    content_hash: str
+    passages: int
+    ingested_at: str = ""
+
+
+_engines: dict[str, Engine] = {}
+
+
+def _engine(db_url: str) -> Engine:
+    if db_url not in _engines:
+        engine = create_engine(db_url)
+        _metadata.create_all(engine)
+        _engines[db_url] = engine
+    return _engines[db_url]
+
+
+class Catalog:
+    def __init__(self, db_url: str, collection: str) -> None:
+        self.engine = _engine(db_url)
+        self.collection = collection
+
+    def all(self) -> list[DocumentRecord]:
+        query = select(documents).where(documents.c.collection == self.collection).order_by(documents.c.key)
+        with self.engine.connect() as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def hashes(self) -> dict[str, str]:
+        query = select(documents.c.key, documents.c.content_hash).where(documents.c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return dict(conn.execute(query).all())
+
+    def upsert(self, records: Iterable[DocumentRecord]) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rows = [{**r.__dict__, "ingested_at": now, "collection": self.collection} for r in records]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(documents).where(
+                    documents.c.collection == self.collection, documents.c.key.in_([r["key"] for r in rows])
+                )
+            )
+            conn.execute(documents.insert(), rows)
+
+    def remove(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        with self.engine.begin() as conn:
+            for i in range(0, len(keys), 500):  # stay under SQL parameter limits
+                conn.execute(
+                    delete(documents).where(
+                        documents.c.collection == self.collection, documents.c.key.in_(keys[i : i + 500])
+                    )
+                )
+
+    def clear(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(documents).where(documents.c.collection == self.collection))
+
+
+def _record(row) -> DocumentRecord:
+    values = dict(row._mapping)
+    values.pop("collection")
+    return DocumentRecord(**values)

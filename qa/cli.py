@@ -1,0 +1,159 @@
+"""The ``qa`` command (its contract is in DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from qa.config import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Questions over Arabic news articles, answered with cited quotes.")
+    parser.add_argument("--store", type=Path, help="store folder (QA_STORE, default ./vectorstore)")
+    parser.add_argument("--chroma-url", help="Chroma server URL, e.g. http://127.0.0.1:8000 (QA_CHROMA_URL)")
+    parser.add_argument("--collection", help="collection name (QA_COLLECTION, default articles)")
+    parser.add_argument("--embedding-model", help="sentence-transformers model (QA_EMBEDDING_MODEL, default: the bundled model)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add, update and remove articles")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the bundled sample corpus)")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--rebuild", action="store_true", help="drop the collection first (after changing the embedding model)")
+
+    p = sub.add_parser("search", help="retrieval only: the best matching documents")
+    p.add_argument("query", nargs="?")
+    p.add_argument("-k", type=int, default=5, help="how many documents (default 5)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", type=Path, help="JSONL file of {\"qid\", \"question\"} lines")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings().with_overrides(
+        store_dir=args.store,
+        chroma_url=args.chroma_url,
+        collection=args.collection,
+        embedding_model=args.embedding_model,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from qa.store import StoreError
+
+    try:
+        return COMMANDS[args.command](args, settings_from(args))
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2
+    except StoreError as exc:
+        print(f"qa: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_ERROR
+
+
+def _progress_bar(description: str):
+    """A tqdm progress callback on a terminal, nothing elsewhere."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="passage", desc=description, file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.sync import ingest
+
+    update, close = _progress_bar("Embedding")
+    try:
+        report = ingest(args.paths, settings, progress=update, rebuild=args.rebuild)
+    finally:
+        close()
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(
+            f"{report.documents} documents, {report.passages} passages: {report.added} added, "
+            f"{report.updated} updated, {report.unchanged} unchanged, {report.deleted} deleted, "
+            f"{len(report.failed)} failed"
+        )
+        for failure in report.failed:
+            print(f"  failed: {failure['path']}: {failure['error']}", file=sys.stderr)
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+def _batch_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """(qid, question) from a JSONL batch file; a bad line is a usage error naming it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            yield str(record["qid"]), str(record["question"])
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise UsageError(f"{path}:{number}: expected {{\"qid\": ..., \"question\": ...}}") from None
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.retrieve import search_documents
+    from qa.store import open_store
+
+    if (args.query is None) == (args.batch is None):
+        raise UsageError("give either a QUERY or --batch FILE")
+    if args.k < 1:
+        raise UsageError("-k must be at least 1")
+    store = open_store(settings)
+
+    def results(query: str) -> list[dict]:
+        return [
+            {"doc_id": h.doc_id, "passage_id": h.passage_id, "score": round(h.score, 6), "text": h.text}
+            for h in search_documents(store, query, args.k)
+        ]
+
+    if args.batch:
+        for qid, question in _batch_lines(args.batch):
+            print(json.dumps({"qid": qid, "results": results(question)}, ensure_ascii=False), flush=True)
+        return EXIT_OK
+    query = args.query.strip()
+    if not query:
+        raise UsageError("the query is empty")
+    found = results(query)
+    if args.json:
+        print(json.dumps({"query": query, "results": found}, ensure_ascii=False))
+    else:
+        for rank, r in enumerate(found, start=1):
+            print(f"{rank}. [{r['score']:.3f}] {r['doc_id']}\n   {r['text'][:200]}")
+    return EXIT_OK
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

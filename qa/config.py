@@ -1,0 +1,47 @@
+"""Settings shared by the CLI, the ingester and the UI.
+
+Each value comes from a command-line option, else an environment variable,
+else the default below.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from qa.bundled_model import BUNDLED_MODEL_NAME
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = PROJECT_ROOT / "data" / "articles"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    store_dir: Path = field(default_factory=lambda: Path(_env("QA_STORE", "./vectorstore")))
+    chroma_url: str | None = field(default_factory=lambda: _env("QA_CHROMA_URL"))
+    collection: str = field(default_factory=lambda: _env("QA_COLLECTION", "articles"))
+    embedding_model: str = field(default_factory=lambda: _env("QA_EMBEDDING_MODEL", BUNDLED_MODEL_NAME))
+    model_cache: Path = field(
+        default_factory=lambda: Path(_env("QA_MODEL_CACHE", str(Path.home() / ".cache" / "sanad" / "models")))
+    )
+    # SQLAlchemy URL of the record manager and document catalogue; defaults to a
+    # SQLite file inside the store folder. Point it at a shared database when
+    # several machines ingest into one Chroma server.
+    record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
+    max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
+
+    def with_overrides(self, **values: object) -> "Settings":
+        """A copy with every non-None value replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def record_db(self) -> str:
+        if self.record_db_url:
+            return self.record_db_url
+        return f"sqlite:///{(self.store_dir / 'records.sqlite').resolve()}"

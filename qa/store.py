@@ -1,0 +1,159 @@
+"""The Chroma collection, LangChain's record manager and the document catalogue.
+
+Chroma's default embedding function downloads a model, so collections are
+always opened with ``embedding_function=None`` and vectors come from
+``qa.embeddings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from qa.config import Settings
+from qa.embeddings import SentenceTransformerEmbeddings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from langchain_chroma import Chroma
+    from langchain_classic.indexes import SQLRecordManager
+
+    from qa.catalog import Catalog
+
+MODEL_KEY = "embedding_model"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as asked; the message says what to do."""
+
+
+class ModelMismatchError(StoreError):
+    pass
+
+
+def chroma_client(settings: Settings) -> "ClientAPI":
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(f"QA_CHROMA_URL must look like http://HOST:PORT, not {settings.chroma_url!r}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises plain Exceptions for connection failures
+            raise StoreError(f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
+    settings.store_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+    except Exception as exc:
+        raise StoreError(f"{settings.store_dir} is not a usable Chroma store: {exc}") from None
+
+
+@dataclass
+class Store:
+    """One collection with everything that keeps it in step with the article files."""
+
+    settings: Settings
+    client: "ClientAPI"
+    collection: "Collection"
+
+    @property
+    def where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.store_dir)
+
+    @cached_property
+    def embeddings(self) -> SentenceTransformerEmbeddings:
+        return SentenceTransformerEmbeddings(self.settings.embedding_model, self.settings.model_cache)
+
+    @cached_property
+    def vectorstore(self) -> "Chroma":
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client,
+            collection_name=self.collection.name,
+            embedding_function=self.embeddings,
+        )
+
+    @cached_property
+    def record_manager(self) -> "SQLRecordManager":
+        from langchain_classic.indexes import SQLRecordManager
+
+        manager = SQLRecordManager(f"chroma/{self.collection.name}", db_url=self.settings.record_db)
+        manager.create_schema()
+        return manager
+
+    @cached_property
+    def catalog(self) -> "Catalog":
+        from qa.catalog import Catalog
+
+        return Catalog(self.settings.record_db, self.collection.name)
+
+    def passage_count(self) -> int:
+        return self.collection.count()
+
+
+def open_store(settings: Settings, create: bool = False) -> Store:
+    """Open the configured collection, checking it was built with the configured model."""
+    if not settings.chroma_url and not create and not settings.store_dir.exists():
+        raise StoreError(f"There is no store at {settings.store_dir}. Run `qa ingest` first.")
+    client = chroma_client(settings)
+    try:
+        if create:
+            collection = client.get_or_create_collection(
+                settings.collection,
+                metadata={MODEL_KEY: settings.embedding_model},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        else:
+            collection = client.get_collection(settings.collection, embedding_function=None)
+    except StoreError:
+        raise
+    except Exception as exc:
+        if not create and "does not exist" in str(exc):
+            raise StoreError(
+                f"The store at {settings.chroma_url or settings.store_dir} has no collection "
+                f"'{settings.collection}'. Run `qa ingest` first."
+            ) from None
+        raise StoreError(f"Cannot open collection '{settings.collection}': {exc}") from None
+    built_with = (collection.metadata or {}).get(MODEL_KEY)
+    if built_with != settings.embedding_model:
+        raise ModelMismatchError(
+            f"The collection '{settings.collection}' was built with the embedding model "
+            f"{built_with!r}, but {settings.embedding_model!r} is configured. Either use "
+            f"--embedding-model {built_with!r}, or rebuild the collection with "
+            f"`qa --embedding-model {settings.embedding_model!r} ingest --rebuild`."
+        )
+    return Store(settings, client, collection)
+
+
+def drop_collection(settings: Settings) -> None:
+    """Delete the collection, its records and its catalogue (for a rebuild)."""
+    from langchain_classic.indexes import SQLRecordManager
+
+    from qa.catalog import Catalog
+
+    client = chroma_client(settings)
+    try:
+        client.delete_collection(settings.collection)
+    except Exception as exc:  # a missing collection is already dropped
+        if "does not exist" not in str(exc):
+            raise StoreError(f"Cannot delete collection '{settings.collection}': {exc}") from None
+    manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
+    manager.create_schema()
+    keys = manager.list_keys()
+    if keys:
+        manager.delete_keys(keys)
+    Catalog(settings.record_db, settings.collection).clear()
