@@ -38,11 +38,15 @@ def split_passages(
     for span in sentence_spans(text):
         sentences.extend(split_long(text, span, fits) if not fits(span.of(text)) else [span])
 
+    # Tokens of consecutive sentences add up (each starts a new word), so
+    # counting every sentence once is enough to pack them.
+    sizes = [count_tokens(s.of(text)) for s in sentences]
     passages: list[Passage] = []
     i = 0
     while i < len(sentences):
-        j = i + 1
-        while j < len(sentences) and count_tokens(text[sentences[i].start : sentences[j].end]) <= target_tokens:
+        j, size = i + 1, sizes[i]
+        while j < len(sentences) and size + sizes[j] <= target_tokens:
+            size += sizes[j]
             j += 1
         start, end = sentences[i].start, sentences[j - 1].end
         passages.append(Passage(text[start:end], start, end))

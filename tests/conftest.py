@@ -1,0 +1,57 @@
+"""Shared fixtures: real model, real Chroma, temporary stores and corpora."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+from qa.config import BUNDLED_CORPUS, Settings
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the bundled articles."""
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED_CORPUS, folder, ignore=shutil.ignore_patterns("README.md"))
+    return folder
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def settings(store_dir: Path) -> Settings:
+    return Settings().with_overrides(store_dir=store_dir)
+
+
+@pytest.fixture
+def run_qa(capsys, store_dir: Path):
+    """Run the qa command in-process against the temporary store: (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--store", str(store_dir), *args])
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+@pytest.fixture
+def run_json(run_qa):
+    def run(*args: str) -> tuple[int, dict]:
+        code, out, err = run_qa(*args, "--json")
+        assert out.strip(), f"no output (exit {code}): {err}"
+        return code, json.loads(out)
+
+    return run

