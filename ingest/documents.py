@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from ingest.clean import clean_lines, extract_html, strip_markdown
 from ingest.load import IngestError, RawDocument
 from ingest.metadata import find_dates, outlet_name, publication_date, title_of
-from ingest.split import split_passages
+from ingest.split import MAX_TOKENS, TARGET_TOKENS, split_passages
 
 # Bump when cleaning or splitting changes, so every article is processed again.
 PIPELINE_VERSION = "1"
@@ -31,7 +31,7 @@ class Article:
 
 def content_hash(raw: RawDocument) -> str:
     """Identity of a document's input; equal hashes mean nothing needs redoing."""
-    payload = json.dumps([PIPELINE_VERSION, raw.doc_id, raw.source, raw.kind, raw.metadata, raw.text], ensure_ascii=False)
+    payload = json.dumps([PIPELINE_VERSION, TARGET_TOKENS, MAX_TOKENS, raw.doc_id, raw.source, raw.kind, raw.metadata, raw.text], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -10,7 +10,7 @@ from qa.sentences import Span, sentence_spans, split_long
 # Passages of ~180 tokens retrieve better with e5-small than full 512-token
 # windows; the hard cap keeps every passage (with its "passage: " prompt)
 # inside the model's 512 positions, so nothing is silently truncated.
-TARGET_TOKENS = 180
+TARGET_TOKENS = 320
 MAX_TOKENS = 480
 
 

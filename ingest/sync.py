@@ -20,6 +20,7 @@ from ingest.documents import article_passages, clean_article, content_hash
 from ingest.load import Discovery, IngestError, RawDocument, discover, read_source
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
+from qa.lexical import lexical_index
 from qa.store import Store, drop_collection, open_store
 
 # Documents are indexed in groups of about this many passages: each group is
@@ -67,6 +68,8 @@ def ingest(
 
     _delete(store, _removed_keys(found, raw_docs, unreadable, store), report)
     _index_changed(store, changed, hashes, known, report, progress)
+    if report.added or report.updated or report.deleted:
+        lexical_index(store)  # rebuild now rather than on the first question
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, select, update
 from sqlalchemy.engine import Engine
 
 _metadata = MetaData()
@@ -32,6 +32,14 @@ documents = Table(
     Column("content_hash", String(64), nullable=False),
     Column("passages", Integer, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+)
+
+# Bumped by every ingest that changes the collection; derived indexes compare it.
+state = Table(
+    "sanad_state",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("generation", Integer, nullable=False),
 )
 
 
@@ -88,6 +96,7 @@ class Catalog:
                 )
             )
             conn.execute(documents.insert(), rows)
+        self.bump()
 
     def remove(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -98,10 +107,26 @@ class Catalog:
                         documents.c.collection == self.collection, documents.c.key.in_(keys[i : i + 500])
                     )
                 )
+        self.bump()
 
     def clear(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(documents).where(documents.c.collection == self.collection))
+        self.bump()
+
+    def generation(self) -> int:
+        query = select(state.c.generation).where(state.c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
+
+    def bump(self) -> None:
+        """Record that the collection changed."""
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(state).where(state.c.collection == self.collection).values(generation=state.c.generation + 1)
+            )
+            if updated.rowcount == 0:
+                conn.execute(state.insert().values(collection=self.collection, generation=1))
 
 
 def _record(row) -> DocumentRecord:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from qa.answering import DEFAULT_PASSAGES
 from qa.config import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -36,6 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="how many documents (default 5)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", type=Path, help="JSONL file of {\"qid\", \"question\"} lines")
+
+    p = sub.add_parser("ask", help="answer a question with cited quotes")
+    p.add_argument("question", nargs="?")
+    p.add_argument("-k", type=int, default=DEFAULT_PASSAGES, help=f"passages to read (default {DEFAULT_PASSAGES})")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", type=Path, help="JSONL file of {\"qid\", \"question\"} lines; prints one JSON answer per line")
+    p.add_argument("--llm", help="answer with an LLM: ollama:MODEL, openai:MODEL, gguf:PATH … (QA_LLM)")
+
+    p = sub.add_parser("eval", help="the question set and the retrieval benchmarks, as a table")
+    p.add_argument("--no-bench", action="store_true", help="skip the ../shared/bench retrieval benchmarks")
+    p.add_argument("--bench-limit", type=int, help="at most this many questions per benchmark set")
+    p.add_argument("--calibrate", action="store_true", help="print the abstention threshold sweep")
+    p.add_argument("--llm", help="evaluate the LLM answerer instead of the extractive one")
     return parser
 
 
@@ -152,7 +166,87 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search}
+def _print_answer(answer) -> None:
+    print(answer.answer)
+    for c in answer.citations:
+        print(f"\n[{c.n}] {c.label} — {c.title or c.doc_id}\n    {c.source}\n    «{c.quote}»")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.answering import QuestionError, ask
+    from qa.llm import answerer_from_spec
+    from qa.store import open_store
+
+    if (args.question is None) == (args.batch is None):
+        raise UsageError("give either a QUESTION or --batch FILE")
+    if args.k < 1:
+        raise UsageError("-k must be at least 1")
+    store = open_store(settings)
+    llm = answerer_from_spec(args.llm or os.environ.get("QA_LLM") or None)
+    if args.batch:
+        for qid, question in _batch_lines(args.batch):
+            try:
+                result = {"qid": qid, **ask(store, question, k=args.k, llm=llm).as_dict()}
+            except QuestionError as exc:
+                result = {"qid": qid, "question": question, "error": str(exc)}
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        return EXIT_OK
+    try:
+        answer = ask(store, args.question, k=args.k, llm=llm)
+    except QuestionError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(answer.as_dict(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.evaluate import calibrate, evaluate_answers, load_questions
+    from qa.llm import answerer_from_spec
+    from qa.store import open_store
+
+    store = open_store(settings)
+    questions = load_questions()
+    if args.calibrate:
+        for threshold, good, total in calibrate(store, questions):
+            print(f"{threshold:.3f}  {good}/{total}")
+        return EXIT_OK
+    result = evaluate_answers(store, questions, llm=answerer_from_spec(args.llm))
+    print(f"Question set: {result.answerable} answerable, {result.unanswerable} unanswerable ({'LLM ' + args.llm if args.llm else 'extractive'})")
+    print(f"  answer accuracy        {result.answer_accuracy:.3f}")
+    print(f"  source accuracy        {result.source_accuracy:.3f}")
+    print(f"  abstention precision   {result.abstention_precision:.3f}")
+    print(f"  abstention recall      {result.abstention_recall:.3f}")
+    for failure in result.failures:
+        print(f"    miss: {failure}")
+    if not args.no_bench:
+        _print_bench(settings, args.bench_limit)
+    return EXIT_OK
+
+
+def _print_bench(settings: Settings, limit: int | None) -> None:
+    from qa.bench import BENCH_DIR, METHODS, bench_settings, evaluate, prepare
+
+    if not BENCH_DIR.is_dir():
+        print(f"\nRetrieval benchmarks skipped: {BENCH_DIR} is not there.")
+        return
+    update, close = _progress_bar("Bench store")
+    try:
+        store = prepare(bench_settings(settings), progress=update)
+    finally:
+        close()
+    results = evaluate(store, limit=limit)
+    print("\nRetrieval of the gold passage (documents ranked, each once)")
+    print(f"  {'set':<13} {'method':<7} {'nDCG@10':>8} {'R@1':>6} {'R@10':>6} {'n':>6}")
+    for name, by_method in results.items():
+        for method in METHODS:
+            s = by_method[method]
+            print(f"  {name:<13} {method:<7} {s.ndcg10:>8.3f} {s.recall1:>6.3f} {s.recall10:>6.3f} {s.n:>6}")
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,36 @@
+"""What an answer is, for every answerer and every front end."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    source: str
+    title: str | None
+    outlet: str | None
+    date: str | None
+    quote: str  # verbatim from ``passage``
+    passage: str
+    score: float
+
+    @property
+    def label(self) -> str:
+        """'Outlet, date' as far as known."""
+        return ", ".join(x for x in (self.outlet, self.date) if x) or self.doc_id
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    answerable: bool
+    mode: str  # "extractive", "llm", or "extractive (LLM fallback: …)"
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)

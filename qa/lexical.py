@@ -1,0 +1,154 @@
+"""BM25 over Arabic-normalised, lightly stemmed passages (bm25s).
+
+The index is derived state: rebuilt from the Chroma collection whenever the
+catalogue's generation or the passage count says the collection changed,
+and saved beside the store so other processes load it instead of
+rebuilding. It can therefore never hold passages the store has lost (after
+a crash, say) for longer than one check.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.arabic import normalize_arabic
+from qa.store import Store
+
+_WORD = re.compile(r"\w+")
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه")
+STOPWORDS = frozenset(
+    normalize_arabic(w)
+    for w in (
+        "في من على إلى الى عن أن إن ان ما لا لم لن هذا هذه ذلك تلك التي الذي الذين هو هي هم و أو او ثم "
+        "كان كانت قد مع بعد قبل حتى عند كل أي اي بين منذ هل كم متى ماذا لماذا كيف أين اين من عدد "
+        "the a an of and or in on at to for from by with is are was were be been has have had do does did "
+        "what which who whom when where why how many much this that these those it its as about into than"
+    ).split()
+)
+
+
+def light_stem(word: str) -> str:
+    """Strip one article/conjunction prefix and one plural/pronoun suffix (normalised Arabic)."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    else:
+        if word.startswith("و") and len(word) >= 5:
+            word = word[1:]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Index terms: normalised words minus stop words, lightly stemmed."""
+    return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if w not in STOPWORDS and w != "_"]
+
+
+@dataclass
+class LexicalIndex:
+    ids: list[str]
+    fingerprint: list[int]
+    _bm25: object
+    doc_freq: dict[str, int]
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency: rare terms weigh more."""
+        df = self.doc_freq.get(term, 0)
+        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the ``n`` best passages with a positive score."""
+        vocab = self._bm25.vocab_dict
+        terms = [t for t in lexical_terms(query) if t in vocab]
+        if not terms or not self.ids:
+            return []
+        scores = self._bm25.get_scores(terms)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+_lock = threading.Lock()
+_loaded: dict[str, LexicalIndex] = {}
+
+
+def _fingerprint(store: Store) -> list[int]:
+    return [store.catalog.generation(), store.passage_count()]
+
+
+def _folder(store: Store) -> Path:
+    return store.settings.store_dir / "lexical" / store.collection.name
+
+
+def lexical_index(store: Store) -> LexicalIndex:
+    """The current BM25 index of ``store``: cached in memory, then on disk, else rebuilt."""
+    import bm25s
+
+    key = f"{store.where}::{store.collection.name}"
+    fingerprint = _fingerprint(store)
+    with _lock:
+        cached = _loaded.get(key)
+        if cached and cached.fingerprint == fingerprint:
+            return cached
+        folder = _folder(store)
+        try:
+            meta = json.loads((folder / "sanad.json").read_text())
+            if meta["fingerprint"] == fingerprint:
+                bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+                index = LexicalIndex(meta["ids"], fingerprint, bm25, meta["doc_freq"])
+                _loaded[key] = index
+                return index
+        except (OSError, ValueError, KeyError):
+            pass
+        index = _build(store, fingerprint)
+        _save(index, folder)
+        _loaded[key] = index
+        return index
+
+
+def _build(store: Store, fingerprint: list[int]) -> LexicalIndex:
+    import bm25s
+
+    ids: list[str] = []
+    corpus: list[list[str]] = []
+    batch = 5000
+    for offset in range(0, max(fingerprint[1], 1), batch):
+        page = store.collection.get(include=["documents"], limit=batch, offset=offset)
+        ids.extend(page["ids"])
+        corpus.extend(lexical_terms(text or "") for text in page["documents"])
+    bm25 = bm25s.BM25()
+    if corpus:
+        bm25.index(corpus, show_progress=False)
+    return LexicalIndex(ids, fingerprint, bm25, dict(Counter(t for terms in corpus for t in set(terms))))
+
+
+def _save(index: LexicalIndex, folder: Path) -> None:
+    if not index.ids:
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".lexical-", dir=folder.parent))
+    try:
+        index._bm25.save(str(staging), show_progress=False)
+        meta = {"fingerprint": index.fingerprint, "ids": index.ids, "doc_freq": index.doc_freq}
+        (staging / "sanad.json").write_text(json.dumps(meta, ensure_ascii=False))
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.rename(folder)
+    except OSError:
+        pass  # another process saved it first; this one still serves from memory
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
