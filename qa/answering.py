@@ -54,7 +54,11 @@ def ask(
         answer = Answer(question, NO_ANSWER[language_of(question)], False, "extractive")
         answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
         return answer
-    hits = hybrid_search(store, retrieval_query(question, history), n=max(k, 1))
+    if llm is not None and history and is_follow_up(question):
+        query = llm.standalone(question, history)  # the LLM rewrites the follow-up
+    else:
+        query = retrieval_query(question, history)  # the extractive answerer widens retrieval
+    hits = hybrid_search(store, query, n=max(k, 1))
     retrieved = time.perf_counter()
     if llm is None:
         answer = answer_extractive(store, question, hits, history)

@@ -66,13 +66,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from qa.llm import LLMError
     from qa.store import StoreError
 
     try:
         return COMMANDS[args.command](args, settings_from(args))
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
-    except StoreError as exc:
+    except (StoreError, LLMError) as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

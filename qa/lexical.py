@@ -32,8 +32,10 @@ STOPWORDS = frozenset(
     for w in (
         "في من على إلى الى عن أن إن ان ما لا لم لن هذا هذه ذلك تلك التي الذي الذين هو هي هم و أو او ثم "
         "كان كانت قد مع بعد قبل حتى عند كل أي اي بين منذ هل كم متى ماذا لماذا كيف أين اين من عدد "
+        "ذلك هذا هذه تلك هؤلاء هناك هنا ومن وما ومتى وكم وماذا وهل "
         "the a an of and or in on at to for from by with is are was were be been has have had do does did "
-        "what which who whom when where why how many much this that these those it its as about into than"
+        "what which who whom when where why how many much this that these those it its as about into than "
+        "they them he she there also"
     ).split()
 )
 

@@ -1,0 +1,137 @@
+"""`qa ask` with the extractive answerer on the bundled corpus: cited, verbatim, honest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.answering import QuestionError, ask, check_question
+from qa.config import Settings
+from qa.extractive import is_follow_up, key_numbers
+from qa.store import open_store
+
+TROOP_DOCS = {"001_6e69f22dc3c2ec4f.txt", "002_1cad0999f99aa335.txt"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from ingest.sync import ingest
+
+    settings = Settings().with_overrides(store_dir=tmp_path_factory.mktemp("answers") / "store")
+    ingest(None, settings)  # the bundled corpus
+    return open_store(settings)
+
+
+def assert_quotes_are_verbatim(answer):
+    for c in answer.citations:
+        assert c.quote and c.quote in c.passage
+        assert f"[{c.n}]" in answer.answer
+
+
+def test_troops_answer_cites_both_outlets_with_dates(store):
+    answer = ask(store, "How many US troops are in Iraq?")
+    assert answer.answerable and answer.mode == "extractive"
+    assert "2500" in answer.answer
+    assert {c.doc_id for c in answer.citations} == TROOP_DOCS
+    assert {c.outlet for c in answer.citations} == {"Kurdistan24", "Levant News"}
+    assert "2023-12-13" in {c.date for c in answer.citations}
+    assert all("2500" in c.quote for c in answer.citations)
+    assert_quotes_are_verbatim(answer)
+
+
+def test_arabic_question_gets_the_same_figure(store):
+    answer = ask(store, "كم عدد الجنود الأميركيين في العراق؟")
+    assert answer.answerable and "2500" in answer.answer
+    assert answer.citations[0].doc_id in TROOP_DOCS
+    assert_quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize("question", ["What is the population of Iraq?", "ما هو عدد سكان العراق؟", "Who won the 2022 FIFA World Cup?"])
+def test_questions_the_articles_do_not_answer_are_abstained(store, question):
+    answer = ask(store, question)
+    assert not answer.answerable
+    assert answer.citations == []
+    assert answer.answer in ("The articles do not say.", "لا تذكر المقالات ذلك.")
+
+
+def test_abstention_speaks_the_question_language(store):
+    assert ask(store, "ما هي عاصمة فرنسا؟").answer == "لا تذكر المقالات ذلك."
+
+
+def test_follow_up_uses_the_conversation(store):
+    assert is_follow_up("and how many attacks?") and is_follow_up("ومتى حدث ذلك؟")
+    assert not is_follow_up("How many US troops are in Iraq?")
+    earlier = ["كم عدد الهجمات على القوات الأميركية في العراق وسوريا؟"]
+    alone = ask(store, "ومن أعلن ذلك؟")
+    followed = ask(store, "ومن أعلن ذلك؟", history=earlier)  # "and who announced that?"
+    assert followed.answerable
+    assert any(n in c.quote for c in followed.citations for n in ("73", "40"))
+    assert not any(n in c.quote for c in alone.citations for n in ("73", "40"))
+    assert_quotes_are_verbatim(followed)
+
+
+def test_years_and_days_are_not_counts():
+    assert key_numbers("منذ 17 تشرين الأول، تعرضت القواعد لـ40 هجمة في عام 2023") == ["40"]
+    assert key_numbers("وينتشر في العراق حوالى ٢٥٠٠ جندي") == ["2500"]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 2001])
+def test_empty_or_enormous_questions_are_refused(bad):
+    with pytest.raises(QuestionError):
+        check_question(bad)
+
+
+def test_punctuation_only_question_is_answered_honestly(store):
+    answer = ask(store, "؟؟؟ ...!")
+    assert not answer.answerable and answer.citations == []
+
+
+def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
+    run_json("ingest", str(corpus))
+    code, result = run_json("ask", "How many US troops are in Iraq?")
+    assert code == 0
+    assert set(result) == {"question", "answer", "answerable", "mode", "citations", "timings_ms"}
+    assert set(result["timings_ms"]) == {"retrieve", "answer", "total"}
+    citation = result["citations"][0]
+    assert set(citation) == {"n", "doc_id", "source", "title", "outlet", "date", "quote", "passage", "score"}
+    assert citation["source"].endswith(citation["doc_id"])
+
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(
+        json.dumps({"qid": "a", "question": "How many US troops are in Iraq?"}) + "\n"
+        + json.dumps({"qid": "b", "question": "What is the population of Iraq?"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run_qa("ask", "--batch", str(batch))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [line["qid"] for line in lines] == ["a", "b"]
+    assert [line["answerable"] for line in lines] == [True, False]
+
+    assert run_qa("ask", "")[0] == 2
+
+
+def test_search_cli_contract_and_batch(run_json, run_qa, corpus, tmp_path):
+    run_json("ingest", str(corpus))
+    code, result = run_json("search", "كم عدد الجنود الأميركيين في العراق؟", "-k", "3")
+    assert code == 0 and len(result["results"]) == 3
+    assert {r["doc_id"] for r in result["results"][:2]} & TROOP_DOCS
+    docs = [r["doc_id"] for r in result["results"]]
+    assert len(docs) == len(set(docs))  # each document at most once
+    scores = [r["score"] for r in result["results"]]
+    assert scores == sorted(scores, reverse=True)
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"qid": "1", "question": "Blinken phone call with Sudani"}\n', encoding="utf-8")
+    code, out, _ = run_qa("search", "--batch", str(batch), "-k", "2")
+    line = json.loads(out)
+    assert line["qid"] == "1" and line["results"][0]["doc_id"] == "001_6e69f22dc3c2ec4f.txt"
+
+
+def test_deleted_article_leaves_no_trace_in_answers(run_json, corpus, settings):
+    run_json("ingest", str(corpus))
+    (corpus / "002_1cad0999f99aa335.txt").unlink()
+    run_json("ingest", str(corpus))
+    answer = ask(open_store(settings), "كم عدد الجنود الأميركيين في العراق؟")
+    assert "002_1cad0999f99aa335.txt" not in {c.doc_id for c in answer.citations}
+    code, found = run_json("search", "ستكني وكالة أنباء العالم العربي", "-k", "5")
+    assert "002_1cad0999f99aa335.txt" not in {r["doc_id"] for r in found["results"]}
