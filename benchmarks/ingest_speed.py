@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.sync import ingest  # noqa: E402
-from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings  # noqa: E402
-from qa.store import open_store  # noqa: E402
+from ingest.sync import ingest
+from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings
+from qa.store import open_store
 
 BENCH = PROJECT_ROOT.parent / "shared" / "bench"
 
@@ -35,7 +35,9 @@ def build_corpus(folder: Path, limit: int) -> None:
         if (BENCH / name).is_file():
             for line in (BENCH / name).read_text(encoding="utf-8").splitlines():
                 doc = json.loads(line)
-                lines.append(json.dumps({"id": doc["doc_id"], "title": doc["title"], "text": doc["text"]}, ensure_ascii=False))
+                lines.append(
+                    json.dumps({"id": doc["doc_id"], "title": doc["title"], "text": doc["text"]}, ensure_ascii=False)
+                )
     (folder / "bench.jsonl").write_text("\n".join(lines[:limit]) + "\n", encoding="utf-8")
 
 
@@ -48,7 +50,7 @@ def main() -> None:
         corpus.mkdir()
         build_corpus(corpus, args.limit)
         settings = Settings().with_overrides(store_dir=Path(tmp) / "store")
-        open_store(settings, create=True).embeddings.model  # load the model outside the timings
+        model = open_store(settings, create=True).embeddings.model  # loaded outside the timings
 
         start = time.perf_counter()
         first = ingest([corpus], settings)
@@ -60,7 +62,6 @@ def main() -> None:
 
         store = open_store(settings)
         texts = store.collection.get(include=["documents"])["documents"]
-        model = store.embeddings.model
         start = time.perf_counter()
         model.encode(texts, prompt_name="passage", batch_size=store.embeddings.batch_size, normalize_embeddings=True)
         bare_s = time.perf_counter() - start

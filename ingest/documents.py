@@ -31,7 +31,10 @@ class Article:
 
 def content_hash(raw: RawDocument) -> str:
     """Identity of a document's input; equal hashes mean nothing needs redoing."""
-    payload = json.dumps([PIPELINE_VERSION, TARGET_TOKENS, MAX_TOKENS, raw.doc_id, raw.source, raw.kind, raw.metadata, raw.text], ensure_ascii=False)
+    payload = json.dumps(
+        [PIPELINE_VERSION, TARGET_TOKENS, MAX_TOKENS, raw.doc_id, raw.source, raw.kind, raw.metadata, raw.text],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

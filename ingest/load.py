@@ -78,7 +78,9 @@ def discover(paths: list[Path]) -> Discovery:
 
 def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
     seen_dirs: set[Path] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: failed.append((e.filename, f"cannot read folder: {e.strerror}"))):
+    for dirpath, dirnames, filenames in os.walk(
+        root, followlinks=True, onerror=lambda e: failed.append((e.filename, f"cannot read folder: {e.strerror}"))
+    ):
         here = Path(dirpath)
         real = here.resolve()
         if real in seen_dirs or not real.is_relative_to(root):
@@ -182,10 +184,10 @@ def _read_jsonl(source: SourceFile, text: str) -> tuple[list[RawDocument], list[
             continue
         body, doc_id = record.get("text"), record.get("id")
         if not isinstance(body, str) or not body.strip():
-            failed.append((f"{where}:{number}", f"line {number}: missing or empty \"text\""))
+            failed.append((f"{where}:{number}", f'line {number}: missing or empty "text"'))
             continue
         if doc_id is None or not str(doc_id).strip():
-            failed.append((f"{where}:{number}", f"line {number}: missing \"id\""))
+            failed.append((f"{where}:{number}", f'line {number}: missing "id"'))
             continue
         doc_id = str(doc_id)
         if doc_id in seen:

@@ -9,18 +9,68 @@ from qa.arabic import to_western_digits
 
 MONTHS = {
     # Gregorian month names as used in Egypt and the Gulf
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "إبريل": 4, "مايو": 5,
-    "يونيو": 6, "يونيه": 6, "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8,
-    "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "إبريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "أغسطس": 8,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
     # Levantine / Iraqi (Syriac) month names
-    "كانون الثاني": 1, "شباط": 2, "آذار": 3, "اذار": 3, "نيسان": 4, "أيار": 5, "ايار": 5,
-    "حزيران": 6, "تموز": 7, "آب": 8, "اب": 8, "أيلول": 9, "ايلول": 9,
-    "تشرين الأول": 10, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الأول": 12, "كانون الاول": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "آذار": 3,
+    "اذار": 3,
+    "نيسان": 4,
+    "أيار": 5,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "آب": 8,
+    "اب": 8,
+    "أيلول": 9,
+    "ايلول": 9,
+    "تشرين الأول": 10,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الأول": 12,
+    "كانون الاول": 12,
     # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DATE_PATTERNS = [
@@ -29,7 +79,12 @@ _DATE_PATTERNS = [
     # 08-11-2023, 8/11/2023 (day first, as Arabic outlets write it)
     (re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b"), ("d", "m", "y")),
     # 13 كانون الأول 2023, 8 November 2023 (an Egyptian name may follow a Levantine one)
-    (re.compile(rf"\b(\d{{1,2}})\s+(?:من\s+)?({_MONTH})(?:\s*[/(]?\s*(?:{_MONTH})\s*\)?)?\s*[,،]?\s+(\d{{4}})\b", re.I), ("d", "M", "y")),
+    (
+        re.compile(
+            rf"\b(\d{{1,2}})\s+(?:من\s+)?({_MONTH})(?:\s*[/(]?\s*(?:{_MONTH})\s*\)?)?\s*[,،]?\s+(\d{{4}})\b", re.I
+        ),
+        ("d", "M", "y"),
+    ),
     # December 19, 2024
     (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I), ("M", "d", "y")),
 ]
@@ -95,7 +150,9 @@ _DATELINE = re.compile(r"^\s*[\w\s]{2,25}?\s*\(([^()]{2,30})\)\s*[-–—:]")
 # "البلاد – هاشم آل هاشم": outlet, dash, reporter.
 _BYLINE = re.compile(r"^\s*([^\s–—-]+(?:\s[^\s–—-]+){0,2})\s+[–—-]\s+\S+(?:\s\S+){0,3}\s*$")
 # "ليفانت-وكالات", "المصدر: …": a signature after the last paragraph.
-_SIGNATURE = re.compile(r"^\s*(?:المصدر\s*[:：]\s*)?([^\s–—-]+(?:\s[^\s–—-]+){0,2})\s*[–—-]\s*(?:وكالات|خاص|متابعات)\s*$")
+_SIGNATURE = re.compile(
+    r"^\s*(?:المصدر\s*[:：]\s*)?([^\s–—-]+(?:\s[^\s–—-]+){0,2})\s*[–—-]\s*(?:وكالات|خاص|متابعات)\s*$"
+)
 
 
 def _known_outlet(text: str) -> str | None:
@@ -114,11 +171,10 @@ def outlet_name(header: list[str], body: str, trailer: list[str]) -> str | None:
     for line in header[1:] + trailer:
         if match := _SIGNATURE.match(line) or _BYLINE.match(line):
             candidates.append(match.group(1))
-        elif len(line.split()) <= 3 and not find_dates(line):
-            if known := _known_outlet(line):
-                return known
-    for candidate in candidates:
-        return _known_outlet(candidate) or candidate.strip()
+        elif len(line.split()) <= 3 and not find_dates(line) and (known := _known_outlet(line)):
+            return known
+    if candidates:
+        return _known_outlet(candidates[0]) or candidates[0].strip()
     return None
 
 

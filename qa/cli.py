@@ -20,29 +20,37 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="Questions over Arabic news articles, answered with cited quotes.")
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Questions over Arabic news articles, answered with cited quotes."
+    )
     parser.add_argument("--store", type=Path, help="store folder (QA_STORE, default ./vectorstore)")
     parser.add_argument("--chroma-url", help="Chroma server URL, e.g. http://127.0.0.1:8000 (QA_CHROMA_URL)")
     parser.add_argument("--collection", help="collection name (QA_COLLECTION, default articles)")
-    parser.add_argument("--embedding-model", help="sentence-transformers model (QA_EMBEDDING_MODEL, default: the bundled model)")
+    parser.add_argument(
+        "--embedding-model", help="sentence-transformers model (QA_EMBEDDING_MODEL, default: the bundled model)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add, update and remove articles")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the bundled sample corpus)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    p.add_argument("--rebuild", action="store_true", help="drop the collection first (after changing the embedding model)")
+    p.add_argument(
+        "--rebuild", action="store_true", help="drop the collection first (after changing the embedding model)"
+    )
 
     p = sub.add_parser("search", help="retrieval only: the best matching documents")
     p.add_argument("query", nargs="?")
     p.add_argument("-k", type=int, default=5, help="how many documents (default 5)")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--batch", type=Path, help="JSONL file of {\"qid\", \"question\"} lines")
+    p.add_argument("--batch", type=Path, help='JSONL file of {"qid", "question"} lines')
 
     p = sub.add_parser("ask", help="answer a question with cited quotes")
     p.add_argument("question", nargs="?")
     p.add_argument("-k", type=int, default=DEFAULT_PASSAGES, help=f"passages to read (default {DEFAULT_PASSAGES})")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--batch", type=Path, help="JSONL file of {\"qid\", \"question\"} lines; prints one JSON answer per line")
+    p.add_argument(
+        "--batch", type=Path, help='JSONL file of {"qid", "question"} lines; prints one JSON answer per line'
+    )
     p.add_argument("--llm", help="answer with an LLM: ollama:MODEL, openai:MODEL, gguf:PATH … (QA_LLM)")
 
     p = sub.add_parser("eval", help="the question set and the retrieval benchmarks, as a table")
@@ -132,17 +140,21 @@ def _batch_lines(path: Path) -> Iterator[tuple[str, str]]:
             record = json.loads(line)
             yield str(record["qid"]), str(record["question"])
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise UsageError(f"{path}:{number}: expected {{\"qid\": ..., \"question\": ...}}") from None
+            raise UsageError(f'{path}:{number}: expected {{"qid": ..., "question": ...}}') from None
+
+
+def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str) -> None:
+    if (text is None) == (batch is None):
+        raise UsageError(f"give either a {what} or --batch FILE")
+    if k < 1:
+        raise UsageError("-k must be at least 1")
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from qa.retrieve import search_documents
     from qa.store import open_store
 
-    if (args.query is None) == (args.batch is None):
-        raise UsageError("give either a QUERY or --batch FILE")
-    if args.k < 1:
-        raise UsageError("-k must be at least 1")
+    _check_one_or_batch(args.query, args.batch, args.k, "QUERY")
     store = open_store(settings)
 
     def results(query: str) -> list[dict]:
@@ -178,10 +190,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa.llm import answerer_from_spec
     from qa.store import open_store
 
-    if (args.question is None) == (args.batch is None):
-        raise UsageError("give either a QUESTION or --batch FILE")
-    if args.k < 1:
-        raise UsageError("-k must be at least 1")
+    _check_one_or_batch(args.question, args.batch, args.k, "QUESTION")
     store = open_store(settings)
     llm = answerer_from_spec(args.llm or os.environ.get("QA_LLM") or None)
     if args.batch:
@@ -215,7 +224,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{threshold:.3f}  {good}/{total}")
         return EXIT_OK
     result = evaluate_answers(store, questions, llm=answerer_from_spec(args.llm))
-    print(f"Question set: {result.answerable} answerable, {result.unanswerable} unanswerable ({'LLM ' + args.llm if args.llm else 'extractive'})")
+    print(
+        f"Question set: {result.answerable} answerable, {result.unanswerable} unanswerable ({'LLM ' + args.llm if args.llm else 'extractive'})"
+    )
     print(f"  answer accuracy        {result.answer_accuracy:.3f}")
     print(f"  source accuracy        {result.source_accuracy:.3f}")
     print(f"  abstention precision   {result.abstention_precision:.3f}")

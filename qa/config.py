@@ -36,7 +36,7 @@ class Settings:
     record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
     max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
 
-    def with_overrides(self, **values: object) -> "Settings":
+    def with_overrides(self, **values: object) -> Settings:
         """A copy with every non-None value replaced."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 

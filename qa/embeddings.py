@@ -18,7 +18,7 @@ _load_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _load(model_name: str, cache_dir: str) -> "SentenceTransformer":
+def _load(model_name: str, cache_dir: str) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
@@ -30,7 +30,7 @@ def _load(model_name: str, cache_dir: str) -> "SentenceTransformer":
     return SentenceTransformer(model_name, device="cpu")
 
 
-def load_sentence_transformer(model_name: str, cache_dir: Path) -> "SentenceTransformer":
+def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTransformer:
     """The process-wide instance of ``model_name`` (thread-safe, built on first use)."""
     with _load_lock:
         return _load(model_name, str(cache_dir))
@@ -51,7 +51,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
 
     @property
-    def model(self) -> "SentenceTransformer":
+    def model(self) -> SentenceTransformer:
         return load_sentence_transformer(self.model_name, self.cache_dir)
 
     def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
@@ -72,4 +72,3 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text], "query")[0]
-

@@ -58,7 +58,9 @@ def evaluate_answers(store: Store, questions: list[dict], llm=None) -> QAResult:
         correct += ok
         sourced += cited_right
         if not (ok and cited_right):
-            failures.append(f"{q['qid']} {'wrong answer' if not ok else 'wrong source'}: {q['question']} -> {answer.answer[:120]}")
+            failures.append(
+                f"{q['qid']} {'wrong answer' if not ok else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
+            )
     return QAResult(
         answer_accuracy=correct / max(len(answerable), 1),
         source_accuracy=sourced / max(len(answerable), 1),
@@ -80,7 +82,11 @@ def calibrate(store: Store, questions: list[dict]) -> list[tuple[float, int, int
     for q in questions:
         hits = hybrid_search(store, retrieval_query(q["question"], None), n=6)
         groups, confidence = best_groups(store, q["question"], hits, None)
-        right = bool(groups) and contains_answer(" ".join(c.text for g in groups for c in g), q["answers"]) if q["answerable"] else False
+        right = (
+            bool(groups) and contains_answer(" ".join(c.text for g in groups for c in g), q["answers"])
+            if q["answerable"]
+            else False
+        )
         observations.append((confidence, q["answerable"], right))
     thresholds = sorted({round(c, 3) for c, _, _ in observations})
     table = []

@@ -58,7 +58,9 @@ _MONTH_AFTER = re.compile(
     re.I,
 )
 _APPROX = re.compile(r"حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately", re.I)
-_FOLLOW_UP_START = re.compile(r"^\s*(and|what about|how about|also|و(?:ماذا|متى|كم|من|أين|كيف|هل|ما)|وماذا|ماذا عن)\b", re.I)
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|what about|how about|also|و(?:ماذا|متى|كم|من|أين|كيف|هل|ما)|وماذا|ماذا عن)\b", re.I
+)
 _PRONOUN = re.compile(r"\b(it|they|them|that|this|those|he|she|there)\b|ذلك|هذا|هذه|تلك|هؤلاء", re.I)
 
 
@@ -89,7 +91,11 @@ def key_numbers(sentence: str) -> list[str]:
         value = match.group().replace(",", "")
         before = western[max(0, match.start() - 12) : match.start()]
         after = western[match.end() : match.end() + 14]
-        is_year = len(value) == 4 and value[:2] in ("19", "20") and (_YEAR_CONTEXT.search(before) or _DATE_WORDS.search(before))
+        is_year = (
+            len(value) == 4
+            and value[:2] in ("19", "20")
+            and (_YEAR_CONTEXT.search(before) or _DATE_WORDS.search(before))
+        )
         is_day = len(value) <= 2 and bool(_MONTH_AFTER.match(after))
         if not (is_year or is_day):
             out.append(value)
@@ -253,13 +259,17 @@ def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Cit
         lines.append(f"{figure}«{first.text}» {markers} ({sources})")
     if len(lines) == 1:
         return lines[0], citations
-    lead = "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
+    lead = (
+        "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
+    )
     if not numeric:
         lead = "تقول المقالات:" if lang == "ar" else "The articles say:"
     return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations
 
 
-def best_groups(store: Store, question: str, hits: list[Hit], history: list[str] | None) -> tuple[list[list[Candidate]], float]:
+def best_groups(
+    store: Store, question: str, hits: list[Hit], history: list[str] | None
+) -> tuple[list[list[Candidate]], float]:
     """The sentence groups worth quoting, and the confidence that they answer the question."""
     context = history[-1] if history and is_follow_up(question) else None
     found = candidates(hits)

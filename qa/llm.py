@@ -73,7 +73,9 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
     for n, hit in enumerate(hits, start=1):
         meta = hit.metadata
         header = " ".join(
-            f'{k}="{_escape(str(meta[k])).replace(chr(34), chr(39))}"' for k in ("outlet", "date", "title") if meta.get(k)
+            f'{k}="{_escape(str(meta[k])).replace(chr(34), chr(39))}"'
+            for k in ("outlet", "date", "title")
+            if meta.get(k)
         )
         blocks.append(f"<passage n={n} {header}>\n{_escape(hit.text[:MAX_PASSAGE_CHARS])}\n</passage>")
     user = f"Question: {question}\n\n<passages>\n" + "\n".join(blocks) + "\n</passages>"
@@ -247,7 +249,10 @@ def answerer_from_spec(spec: str | None) -> LLMAnswerer | None:
     try:
         if provider == "gguf":
             model = init_chat_model(
-                "openai:local", base_url=serve_gguf(Path(name).expanduser()), api_key="local", temperature=0,
+                "openai:local",
+                base_url=serve_gguf(Path(name).expanduser()),
+                api_key="local",
+                temperature=0,
                 max_tokens=300,
                 # Sent as a plain request field: llama.cpp turns the schema into a grammar,
                 # and a truncated reply is simply unverifiable rather than an exception.

@@ -6,6 +6,7 @@ every quote can be traced back to its exact place in the article.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ def split_long(text: str, span: Span, fits) -> list[Span]:
 def _greedy_cut(text: str, span: Span, pattern: re.Pattern[str], fits) -> list[Span]:
     """Pack the units between ``pattern`` matches into as few fitting pieces as possible."""
     bounds = [span.start] + [m.end() for m in pattern.finditer(text, span.start, span.end)] + [span.end]
-    units = [_trim(text, Span(a, b)) for a, b in zip(bounds, bounds[1:])]
+    units = [_trim(text, Span(a, b)) for a, b in itertools.pairwise(bounds)]
     units = [u for u in units if u.end > u.start]
     out: list[Span] = []
     for unit in units:

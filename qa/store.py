@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -35,7 +34,7 @@ class ModelMismatchError(StoreError):
     pass
 
 
-def chroma_client(settings: Settings) -> "ClientAPI":
+def chroma_client(settings: Settings) -> ClientAPI:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -65,8 +64,8 @@ class Store:
     """One collection with everything that keeps it in step with the article files."""
 
     settings: Settings
-    client: "ClientAPI"
-    collection: "Collection"
+    client: ClientAPI
+    collection: Collection
 
     @property
     def where(self) -> str:
@@ -77,7 +76,7 @@ class Store:
         return SentenceTransformerEmbeddings(self.settings.embedding_model, self.settings.model_cache)
 
     @cached_property
-    def vectorstore(self) -> "Chroma":
+    def vectorstore(self) -> Chroma:
         from langchain_chroma import Chroma
 
         return Chroma(
@@ -87,7 +86,7 @@ class Store:
         )
 
     @cached_property
-    def record_manager(self) -> "SQLRecordManager":
+    def record_manager(self) -> SQLRecordManager:
         from langchain_classic.indexes import SQLRecordManager
 
         manager = SQLRecordManager(f"chroma/{self.collection.name}", db_url=self.settings.record_db)
@@ -95,7 +94,7 @@ class Store:
         return manager
 
     @cached_property
-    def catalog(self) -> "Catalog":
+    def catalog(self) -> Catalog:
         from qa.catalog import Catalog
 
         return Catalog(self.settings.record_db, self.collection.name)

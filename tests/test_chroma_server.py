@@ -53,5 +53,5 @@ def test_ingest_and_search_through_a_server(run_json, corpus, chroma_server):
 
 
 def test_unreachable_server_is_a_clear_error(run_qa):
-    code, out, err = run_qa("--chroma-url", f"http://127.0.0.1:{free_port()}", "search", "troops")
+    code, _out, err = run_qa("--chroma-url", f"http://127.0.0.1:{free_port()}", "search", "troops")
     assert code == 1 and "Chroma server" in err

@@ -60,7 +60,9 @@ def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
     )
     code, report = run_json("ingest", str(extra))
     assert code == 0 and report["added"] == 1
-    code, found = run_json("search", "Which law about Tigris and Euphrates water did the Iraqi parliament pass?", "-k", "1")
+    code, found = run_json(
+        "search", "Which law about Tigris and Euphrates water did the Iraqi parliament pass?", "-k", "1"
+    )
     assert found["results"][0]["doc_id"] == "extra.txt"
     # A single file adds a document; it does not make its folder's other documents disappear.
     code, report = run_json("ingest", str(corpus))
@@ -71,7 +73,9 @@ def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (corpus / "cp1256.txt").write_bytes(
-        "تقرير عن الكهرباء في بغداد\n\nقالت وزارة الكهرباء العراقية إن ساعات التجهيز ارتفعت في بغداد خلال الصيف الحالي بعد صيانة محطات التوليد الكبرى.\n".encode("cp1256")
+        "تقرير عن الكهرباء في بغداد\n\nقالت وزارة الكهرباء العراقية إن ساعات التجهيز ارتفعت في بغداد خلال الصيف الحالي بعد صيانة محطات التوليد الكبرى.\n".encode(
+            "cp1256"
+        )
     )
     (corpus / "feed.jsonl").write_text(
         '{"id": "j1", "text": "أعلنت وزارة النفط العراقية زيادة صادرات الخام عبر ميناء البصرة إلى مستوى قياسي هذا الشهر.", "outlet": "Shafaq News", "date": "2024-03-02"}\n'
@@ -94,7 +98,7 @@ def test_usage_errors_exit_2(run_qa):
 
 def test_model_mismatch_is_a_clear_error(run_json, run_qa, corpus):
     run_json("ingest", str(corpus))
-    code, out, err = run_qa("--embedding-model", "some/other-model", "search", "troops")
+    code, _out, err = run_qa("--embedding-model", "some/other-model", "search", "troops")
     assert code == 1
     assert "was built with the embedding model" in err and "--rebuild" in err
 

@@ -24,7 +24,9 @@ PASSAGE = (
     "وينتشر في العراق حوالى 2500 جندي أميركي، يقدّمون مهمات استشارية لنظرائهم العراقيين. "
     "وقال المتحدث إن الهجمات غير مقبولة على الإطلاق."
 )
-HITS = [Hit("p1", PASSAGE, 0.9, {"doc_id": "a.txt", "source": "/x/a.txt", "outlet": "Kurdistan24", "date": "2023-12-13"})]
+HITS = [
+    Hit("p1", PASSAGE, 0.9, {"doc_id": "a.txt", "source": "/x/a.txt", "outlet": "Kurdistan24", "date": "2023-12-13"})
+]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,7 @@ def assert_every_claim_cited(answer):
 
 # --- verification of what a model returns (no model needed) ---
 
+
 def test_verified_quote_kept_and_unverifiable_dropped():
     raw = (
         '{"answer": "About 2,500 US troops are in Iraq [1]. Iraq has 40 million people [2].", '
@@ -85,8 +88,11 @@ def test_quote_matched_after_arabic_normalisation_is_returned_verbatim():
 
 @pytest.mark.parametrize(
     "raw",
-    ["not json at all", '{"answer": "Paris [1]", "citations": [{"passage": 7, "quote": "حوالى 2500 جندي أميركي"}]}',
-     '{"answer": "yes [1]", "citations": [{"passage": 1, "quote": "في"}]}'],
+    [
+        "not json at all",
+        '{"answer": "Paris [1]", "citations": [{"passage": 7, "quote": "حوالى 2500 جندي أميركي"}]}',
+        '{"answer": "yes [1]", "citations": [{"passage": 1, "quote": "في"}]}',
+    ],
 )
 def test_nothing_verifiable_means_no_citations(raw):
     assert verify("q", raw, HITS) == ("", [])
@@ -102,6 +108,7 @@ def test_passages_are_delimited_data():
 
 
 # --- the real local model ---
+
 
 def test_local_model_streams_and_every_quote_is_verified(gguf, store):
     llm = answerer_from_spec(f"gguf:{gguf}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ingest.split import split_passages
 from qa.sentences import sentence_spans
 
@@ -32,7 +34,7 @@ def test_passages_are_exact_spans_with_one_sentence_overlap():
     for p in passages:
         assert text[p.start : p.end] == p.text
         assert count_words(p.text) <= 60
-    for before, after in zip(passages, passages[1:]):
+    for before, after in itertools.pairwise(passages):
         last_sentence = sentence_spans(before.text)[-1].of(before.text)
         assert after.text.startswith(last_sentence)
     covered = " ".join(p.text for p in passages)
