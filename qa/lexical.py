@@ -17,16 +17,23 @@ import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.arabic import normalize_arabic
 from qa.store import Store
 
+if TYPE_CHECKING:
+    from qa.bridge import Bridge
+
 _WORD = re.compile(r"\w+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
-_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه")
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ا")  # "ا": the accusative tanween alef (هجوماً)
+# Part of the saved index's fingerprint: a change to how terms are made rebuilds it.
+TERMS_VERSION = 2
 STOPWORDS = frozenset(
     normalize_arabic(w)
     for w in [
@@ -181,6 +188,13 @@ class LexicalIndex:
         df = self.doc_freq.get(term, 0)
         return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
 
+    @cached_property
+    def bridge(self) -> Bridge:
+        """English words to this corpus's Arabic terms."""
+        from qa.bridge import Bridge
+
+        return Bridge(self.doc_freq)
+
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) of the ``n`` best passages with a positive score."""
         vocab = self._bm25.vocab_dict
@@ -199,7 +213,7 @@ _loaded: dict[str, LexicalIndex] = {}
 
 
 def _fingerprint(store: Store) -> list[int]:
-    return [store.catalog.generation(), store.passage_count()]
+    return [TERMS_VERSION, store.catalog.generation(), store.passage_count()]
 
 
 def _folder(store: Store) -> Path:
@@ -238,7 +252,7 @@ def _build(store: Store, fingerprint: list[int]) -> LexicalIndex:
     ids: list[str] = []
     corpus: list[list[str]] = []
     batch = 5000
-    for offset in range(0, max(fingerprint[1], 1), batch):
+    for offset in range(0, max(store.passage_count(), 1), batch):
         page = store.collection.get(include=["documents"], limit=batch, offset=offset)
         ids.extend(page["ids"])
         corpus.extend(lexical_terms(text or "") for text in page["documents"])

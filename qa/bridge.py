@@ -1,0 +1,127 @@
+"""Match an English question's words to the Arabic words of the articles.
+
+Dictionary-based query translation, the classic cross-language retrieval
+technique: general news words through a small glossary (qa.glossary), names
+through transliteration. A name is reduced to its consonant skeleton in
+sound classes (vowels and weak letters dropped, as Arabic script mostly
+drops short vowels): "Blinken" and بلينكن both become B-L-N-K-N,
+"Stickney" and ستكني S-T-K-N. Each English word thus gets a set of Arabic
+index terms; the extractive answerer scores sentences by them and BM25 can
+search with them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from qa.glossary import GLOSSARY
+from qa.lexical import STOPWORDS, lexical_terms
+
+_ARABIC_CLASS = {
+    "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "θ", "ج": "J", "ح": "H", "خ": "X", "د": "D",
+    "ذ": "Z", "ر": "R", "ز": "Z", "س": "S", "ش": "Š", "ص": "S", "ض": "D", "ظ": "Z", "غ": "G",
+    "ف": "F", "ق": "K", "ك": "K", "ل": "L", "م": "M", "ن": "N", "ه": "H",
+}  # fmt: skip
+# Latin spellings of each class; a tuple lists the readings of an ambiguous spelling.
+_LATIN = [
+    ("sch", ("Š",)), ("sh", ("Š",)), ("ch", ("Š", "J", "K")), ("th", ("θ", "T", "Z")), ("kh", ("X",)),
+    ("gh", ("G",)), ("dh", ("Z", "D")), ("ph", ("F",)), ("ck", ("K",)), ("qu", ("K",)),
+    ("b", ("B",)), ("p", ("B",)), ("t", ("T",)), ("d", ("D",)), ("s", ("S",)), ("z", ("Z",)),
+    ("k", ("K",)), ("q", ("K",)), ("c", ("K", "S")), ("g", ("J", "G", "K")), ("j", ("J",)),
+    ("h", ("H",)), ("f", ("F",)), ("v", ("F",)), ("l", ("L",)), ("m", ("M",)), ("n", ("N",)),
+    ("r", ("R",)), ("x", ("KS",)),
+]  # fmt: skip
+MIN_SKELETON = 3
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _collapse(classes: Iterable[str]) -> str:
+    """Join sound classes, writing a doubled consonant once (Arabic writes it once)."""
+    out = ""
+    for c in classes:
+        if not out.endswith(c):
+            out += c
+    return out
+
+
+def arabic_skeleton(term: str) -> str:
+    """Consonant skeleton of a normalised Arabic term; a final ه (ta marbuta) is a vowel."""
+    return _collapse(_ARABIC_CLASS.get(ch, "") for ch in term.rstrip("ه"))
+
+
+def latin_skeletons(word: str) -> set[str]:
+    """Every consonant skeleton an English spelling of a name can stand for (at most 16)."""
+    word = word.lower()
+    options: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(word):
+        for spelling, readings in _LATIN:
+            if word.startswith(spelling, i):
+                options.append(readings)
+                i += len(spelling)
+                break
+        else:
+            i += 1  # vowels, y, w and punctuation carry no consonant
+    out = set()
+    for combination in itertools.islice(itertools.product(*options), 16):
+        out.add(_collapse(combination))
+    return out
+
+
+def _lemmas(word: str) -> list[str]:
+    w = word.lower().strip("'’")
+    w = re.sub(r"['’]s$", "", w)
+    forms = [w]
+    if w.endswith("ies"):
+        forms.append(w[:-3] + "y")
+    if w.endswith("es"):
+        forms.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        forms.append(w[:-1])
+    if w.endswith("ed"):
+        forms += [w[:-2], w[:-1]]
+    if w.endswith("ing"):
+        forms += [w[:-3], w[:-3] + "e"]
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def glossary_terms(word: str) -> frozenset[str]:
+    for lemma in _lemmas(word):
+        if lemma in GLOSSARY:
+            return frozenset(t for arabic in GLOSSARY[lemma] for t in lexical_terms(arabic))
+    return frozenset()
+
+
+class Bridge:
+    """English words to the Arabic index terms of one corpus."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for term in vocabulary:
+            skeleton = arabic_skeleton(term)
+            if len(skeleton) >= MIN_SKELETON:
+                self._by_skeleton[skeleton].add(term)
+
+    def terms_for(self, word: str) -> frozenset[str]:
+        """Arabic index terms for an English word: glossary, and for a Name its transliterations."""
+        found = set(glossary_terms(word))
+        if word[:1].isupper():
+            for skeleton in latin_skeletons(word):
+                if len(skeleton) >= MIN_SKELETON:
+                    found |= self._by_skeleton.get(skeleton, set())
+        return frozenset(found)
+
+    def translate(self, question: str) -> dict[str, frozenset[str]]:
+        """{English content word: its Arabic index terms} (words the bridge knows nothing of map to ∅)."""
+        words = [re.sub(r"['’]s$", "", w) for w in _ENGLISH_WORD.findall(question)]
+        words = [w for w in words if w.lower() not in STOPWORDS and len(w) > 1]
+        return {w: self.terms_for(w) for w in dict.fromkeys(words)}
+
+    def is_known(self, word: str) -> bool:
+        """Can the bridge judge this word at all (a glossary word or a name)?"""
+        return bool(glossary_terms(word)) or word[:1].isupper()
