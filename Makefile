@@ -45,6 +45,7 @@ test: install-dev $(TEST_GGUF)
 
 bench: install-dev
 	$(BIN)/python benchmarks/ingest_speed.py
+	$(BIN)/python benchmarks/answer_speed.py
 
 clean:
 	rm -rf $(VENV) vectorstore/chroma.sqlite3 vectorstore/records.sqlite

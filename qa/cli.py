@@ -220,8 +220,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     questions = load_questions()
     if args.calibrate:
-        for threshold, good, total in calibrate(store, questions):
-            print(f"{threshold:.3f}  {good}/{total}")
+        from qa.extractive import ABSTAIN_BELOW
+
+        for lang, rows in calibrate(store, questions).items():
+            print(f"{lang} questions (threshold now {ABSTAIN_BELOW[lang]}): confidence, question, kind")
+            for confidence, qid, answerable, right in rows:
+                kind = "right" if right else ("wrong" if answerable else "unanswerable")
+                print(f"  {confidence:.3f}  {qid}  {kind}")
         return EXIT_OK
     result = evaluate_answers(store, questions, llm=answerer_from_spec(args.llm))
     print(

@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.answering import ask, retrieval_query
+from qa.answering import DEFAULT_PASSAGES, ask, retrieval_query
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
-from qa.extractive import best_groups
+from qa.extractive import best_groups, language_of
 from qa.retrieve import hybrid_search
 from qa.store import Store
 
@@ -72,25 +72,15 @@ def evaluate_answers(store: Store, questions: list[dict], llm=None) -> QAResult:
     )
 
 
-def calibrate(store: Store, questions: list[dict]) -> list[tuple[float, int, int]]:
-    """For thresholds around the observed confidences: (threshold, correct decisions, total).
-
-    A decision is correct when an unanswerable question is abstained on, or an
-    answerable one is answered with the expected text.
-    """
-    observations: list[tuple[float, bool, bool]] = []  # confidence, answerable, right-if-answered
+def calibrate(store: Store, questions: list[dict]) -> dict[str, list[tuple[float, str, bool, bool]]]:
+    """Per question language, every question's confidence, sorted: (confidence, qid,
+    answerable, right-if-answered). A threshold is good where unanswerable questions
+    sit below it and rightly answered ones above."""
+    by_language: dict[str, list[tuple[float, str, bool, bool]]] = {}
     for q in questions:
-        hits = hybrid_search(store, retrieval_query(q["question"], None), n=6)
+        hits = hybrid_search(store, retrieval_query(q["question"], None), n=DEFAULT_PASSAGES)
         groups, confidence = best_groups(store, q["question"], hits, None)
-        right = (
-            bool(groups) and contains_answer(" ".join(c.text for g in groups for c in g), q["answers"])
-            if q["answerable"]
-            else False
-        )
-        observations.append((confidence, q["answerable"], right))
-    thresholds = sorted({round(c, 3) for c, _, _ in observations})
-    table = []
-    for t in thresholds:
-        good = sum((c >= t and right) or (c < t and not answerable) for c, answerable, right in observations)
-        table.append((t, good, len(observations)))
-    return table
+        quoted = " ".join(c.text for g in groups for c in g)
+        right = q["answerable"] and bool(groups) and contains_answer(quoted, q["answers"])
+        by_language.setdefault(language_of(q["question"]), []).append((confidence, q["qid"], q["answerable"], right))
+    return {lang: sorted(rows) for lang, rows in by_language.items()}
