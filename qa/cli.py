@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--llm", help="answer with an LLM: ollama:MODEL, openai:MODEL, gguf:PATH … (QA_LLM)")
 
+    p = sub.add_parser("ui", help="open the chat in the browser")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+
     p = sub.add_parser("eval", help="the question set and the retrieval benchmarks, as a table")
     p.add_argument("--no-bench", action="store_true", help="skip the ../shared/bench retrieval benchmarks")
     p.add_argument("--bench-limit", type=int, help="at most this many questions per benchmark set")
@@ -263,7 +267,28 @@ def _print_bench(settings: Settings, limit: int | None) -> None:
             print(f"  {name:<13} {method:<7} {s.ndcg10:>8.3f} {s.recall1:>6.3f} {s.recall10:>6.3f} {s.n:>6}")
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval}
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    import subprocess
+
+    from qa.config import PROJECT_ROOT
+
+    env = {
+        **os.environ,
+        "QA_STORE": str(settings.store_dir),
+        "QA_COLLECTION": settings.collection,
+        "QA_EMBEDDING_MODEL": settings.embedding_model,
+        **({"QA_CHROMA_URL": settings.chroma_url} if settings.chroma_url else {}),
+    }
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"),
+        "--server.address", args.host, "--server.port", str(args.port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+    print(f"Sanad chat on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    return subprocess.call(command, env=env)
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui}
 
 
 if __name__ == "__main__":

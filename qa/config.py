@@ -34,6 +34,9 @@ class Settings:
     # SQLite file inside the store folder. Point it at a shared database when
     # several machines ingest into one Chroma server.
     record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
+    # The folder the chat re-scans and saves uploads into.
+    articles_dir: Path = field(default_factory=lambda: Path(_env("QA_ARTICLES", str(BUNDLED_CORPUS))))
+    llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
     max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
 
     def with_overrides(self, **values: object) -> Settings:

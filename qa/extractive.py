@@ -279,7 +279,9 @@ def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Cit
         if numeric and first.key_number:
             about = ("حوالي " if lang == "ar" else "about ") if _APPROX.search(first.text) else ""
             figure = f"{about}{first.key_number} — "
-        lines.append(f"{figure}«{first.text}» {markers} ({sources})")
+        # The claim and its sources on one line, the quote on its own: each line then
+        # takes its own reading direction when an English lead meets an Arabic quote.
+        lines.append(f"{figure}{markers} ({sources})\n«{first.text}»")
     if len(lines) == 1:
         return lines[0], citations
     lead = (

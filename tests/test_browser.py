@@ -1,0 +1,131 @@
+"""What a person sees: the chat in a real headless Chromium (Debian's), driven by Playwright.
+
+Screenshots are kept in test-artifacts/ for review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from qa.config import BUNDLED_CORPUS, PROJECT_ROOT
+
+CHROMIUM = os.environ.get("QA_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NEW_ARTICLE = (
+    "العراق يفتتح جسرا جديدا في الموصل\n\n"
+    "افتتحت الحكومة العراقية يوم الأحد جسر الحرية الجديد فوق نهر دجلة في مدينة الموصل، "
+    "وقال محافظ نينوى إن طول الجسر يبلغ 420 مترا وإنه سيخفف الازدحام بين ضفتي المدينة.\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chat_url(tmp_path_factory):
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    base = tmp_path_factory.mktemp("browser")
+    articles = base / "articles"
+    shutil.copytree(BUNDLED_CORPUS, articles)
+    port = free_port()
+    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ui", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the chat did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(chat_url):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(chat_url, wait_until="networkidle")
+        tab.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+        yield tab
+        browser.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_placeholder("Ask about the articles")
+    box.fill(question)
+    box.press("Enter")
+
+
+def last_answer(page):
+    return page.locator('[data-testid="stChatMessage"]').last
+
+
+def test_troops_answer_with_marker_and_source_card(page):
+    ask(page, "How many US troops are in Iraq?")
+    page.get_by_text("Levant News", exact=False).first.wait_for(timeout=300_000)
+    answer = last_answer(page)
+    assert "2500" in answer.inner_text()
+    assert answer.locator("sup.cite").count() >= 2
+    cards = answer.locator("mark")
+    assert cards.count() >= 2 and "2500" in cards.first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-troops.png"), full_page=True)
+
+
+def test_arabic_answer_reads_right_to_left(page):
+    ask(page, "كم عدد الجنود الأميركيين في العراق؟")
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 4", timeout=300_000)
+    paragraph = last_answer(page).locator('p[dir="auto"]').first
+    paragraph.wait_for(timeout=300_000)
+    assert paragraph.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
+
+
+def test_uploaded_article_is_answerable_at_once(page, tmp_path):
+    upload = tmp_path / "mosul-bridge.txt"
+    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Ingest uploaded files").click()
+    page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
+    page.screenshot(path=str(ARTIFACTS / "chat-upload.png"), full_page=True)
+    ask(page, "كم يبلغ طول جسر الحرية في الموصل؟")
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 6", timeout=300_000)
+    last_answer(page).locator("mark").first.wait_for(timeout=300_000)
+    assert "420" in last_answer(page).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-new-article.png"), full_page=True)

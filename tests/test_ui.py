@@ -1,0 +1,110 @@
+"""The Streamlit chat's logic through Streamlit's AppTest, and its safety helpers."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest.load import IngestError
+from ingest.uploads import safe_name, save_upload
+from qa.answer_types import Citation
+from qa.config import BUNDLED_CORPUS, PROJECT_ROOT
+from qa.display import highlighted_passage, source_line, text_block
+
+APP = str(PROJECT_ROOT / "ui" / "app.py")
+HOSTILE = (
+    "تقرير عن الأمن في البصرة\n\n"
+    'قالت الشرطة إن دورية ضبطت شحنة أسلحة في البصرة <script>alert("x")</script> '
+    "<img src=x onerror=alert(1)> بعد مداهمة مخزن قرب الميناء الأسبوع الماضي.\n"
+)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(BUNDLED_CORPUS, articles)
+    (articles / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    monkeypatch.setenv("QA_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("QA_ARTICLES", str(articles))
+    test = AppTest.from_file(APP, default_timeout=300)
+    test.run()
+    assert not test.exception
+    yield test
+    import streamlit as st
+
+    st.cache_resource.clear()  # each test gets its own store
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception
+    return app
+
+
+def html_of(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_answer_with_markers_and_source_cards(app):
+    ask(app, "How many US troops are in Iraq?")
+    page = html_of(app)
+    assert "2500" in page and '<sup class="cite">[1]</sup>' in page
+    assert "Kurdistan24" in page and "Levant News" in page and "2023-12-13" in page
+    assert [e.label for e in app.expander] == ["Passage", "Passage"]
+    assert page.count("<mark>") >= 4  # each quote, in its card and inside its passage
+
+
+def test_unanswerable_is_shown_as_such_not_as_an_error(app):
+    ask(app, "What is the population of Iraq?")
+    assert [i.value for i in app.info] == ["The articles do not say."]
+    assert not app.error
+
+
+def test_follow_up_uses_the_conversation(app):
+    ask(app, "كم عدد الهجمات على القوات الأميركية في العراق وسوريا؟")
+    ask(app, "ومن أعلن ذلك؟")
+    assert len(app.chat_message) == 4
+    last = app.chat_message[3]
+    assert any(n in "".join(m.value for m in last.markdown) for n in ("73", "40"))
+
+
+def test_article_html_is_escaped_everywhere(app):
+    ask(app, "ماذا ضبطت الشرطة في البصرة؟")
+    page = html_of(app)
+    assert "شحنة أسلحة" in page
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_sidebar_lists_the_articles_and_settings(app):
+    table = app.sidebar.dataframe[0].value
+    assert len(table) == 6 and "Rudaw" in set(table["outlet"])
+    assert app.sidebar.slider[0].value == 6
+    assert "bundled:multilingual-e5-small" in "".join(c.value for c in app.sidebar.caption)
+
+
+def test_display_helpers_escape_and_mark():
+    citation = Citation(1, "d", "javascript:alert(1)", "<b>t</b>", None, None, "<i>q</i>", "a <i>q</i> b", 0.5)
+    passage = highlighted_passage(citation)
+    assert "<mark>&lt;i&gt;q&lt;/i&gt;</mark>" in passage and "<i>" not in passage
+    assert "<a " not in source_line(citation)  # only http(s) sources become links
+    assert text_block("<script>x</script>").count("<script") == 0
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [("../../etc/passwd.txt", "passwd.txt"), ("تقرير (1).HTML", "تقرير _1.html"), ("a/b\\c.md", "c.md")],
+)
+def test_upload_names_are_sanitised(name, expected):
+    assert safe_name(name) == expected
+
+
+def test_uploads_stay_inside_the_articles_folder_and_are_capped(tmp_path):
+    path = save_upload(tmp_path, "../../evil.txt", "نص".encode())
+    assert path.parent == (tmp_path / "uploads").resolve()
+    with pytest.raises(IngestError, match="only"):
+        save_upload(tmp_path, "x.exe", b"MZ")
+    with pytest.raises(IngestError, match="limited"):
+        save_upload(tmp_path, "big.txt", b"x" * 20, max_bytes=10)
