@@ -40,6 +40,17 @@ def test_troops_answer_cites_both_outlets_with_dates(store):
     assert_quotes_are_verbatim(answer)
 
 
+def test_figures_that_differ_by_date_are_listed_newest_first(store):
+    answer = ask(store, "كم هجوما تعرضت له القوات الأميركية في العراق وسوريا؟")
+    assert answer.answerable
+    assert [(c.outlet, c.date) for c in answer.citations[:2]] == [
+        ("Kurdistan24", "2023-12-13"),
+        ("Rudaw", "2023-11-08"),
+    ]
+    assert answer.answer.index("73") < answer.answer.index("40")
+    assert_quotes_are_verbatim(answer)
+
+
 def test_arabic_question_gets_the_same_figure(store):
     answer = ask(store, "كم عدد الجنود الأميركيين في العراق؟")
     assert answer.answerable and "2500" in answer.answer
