@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.lexical import lexical_index
-from qa.retrieve import dense_ranking, fuse, lexical_weight
+from qa.retrieve import dense_ranking, fused_scores
 from qa.store import Store, open_store
 
 BENCH_DIR = PROJECT_ROOT.parent / "shared" / "bench"
@@ -99,10 +99,9 @@ def evaluate(
             dense = dense_ranking(store, q["question"], 50)
             for hit in dense:
                 doc_of[hit.passage_id] = hit.doc_id
-            bm25_scored = lexical.search(q["question"], 50)
-            bm25 = [pid for pid, _ in bm25_scored]
+            bm25 = [pid for pid, _ in lexical.search(q["question"], 50)]
             _learn_docs(store, [pid for pid in bm25 if pid not in doc_of], doc_of)
-            fused = fuse([(h.passage_id, h.score) for h in dense], bm25_scored, lexical_weight(q["question"]))
+            fused = fused_scores(lexical, q["question"], dense)
             rankings = {
                 "dense": [h.passage_id for h in dense],
                 "bm25": bm25,

@@ -17,9 +17,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from qa.glossary import GLOSSARY
 from qa.lexical import STOPWORDS, lexical_terms
+
+if TYPE_CHECKING:
+    from qa.lexical import LexicalIndex
 
 _ARABIC_CLASS = {
     "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "θ", "ج": "J", "ح": "H", "خ": "X", "د": "D",
@@ -36,6 +40,7 @@ _LATIN = [
     ("r", ("R",)), ("x", ("KS",)),
 ]  # fmt: skip
 MIN_SKELETON = 3
+UNJUDGED_WEIGHT = 0.4  # of an unseen term's IDF, for English words the bridge cannot judge
 _ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -125,3 +130,27 @@ class Bridge:
     def is_known(self, word: str) -> bool:
         """Can the bridge judge this word at all (a glossary word or a name)?"""
         return bool(glossary_terms(word)) or word[:1].isupper()
+
+
+def coverage(question: str, texts: list[str], index: LexicalIndex) -> list[float]:
+    """For an English question: the IDF-weighted share of its words whose Arabic terms
+    each text contains. A word with no Arabic counterpart anywhere in the corpus
+    weighs the most; a word the bridge cannot judge (neither a glossary word nor a
+    name) counts as unmatched at a moderate weight, so a question full of words the
+    articles never use is not taken for one they answer."""
+    translation = index.bridge.translate(question)
+    unseen = index.idf("")  # the IDF of a term no passage has
+    weights = {
+        w: max((index.idf(t) for t in terms if t in index.doc_freq), default=unseen)
+        if index.bridge.is_known(w)
+        else UNJUDGED_WEIGHT * unseen
+        for w, terms in translation.items()
+    }
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * len(texts)
+    out = []
+    for text in texts:
+        present = set(lexical_terms(text))
+        out.append(sum(weights[w] for w, terms in translation.items() if terms & present) / total)
+    return out

@@ -20,7 +20,8 @@ import numpy as np
 
 from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
-from qa.lexical import LexicalIndex, lexical_index, lexical_terms
+from qa.bridge import coverage
+from qa.lexical import lexical_index, lexical_terms
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.store import Store
@@ -31,7 +32,6 @@ from qa.store import Store
 ABSTAIN_BELOW = {"ar": 0.85, "en": 0.82}
 LEXICAL_WEIGHT = 0.10
 INTENT_WEIGHT = 0.02
-UNJUDGED_WEIGHT = 0.4  # of an unseen term's IDF, for English words the bridge cannot judge
 PASSAGE_RANK_PENALTY = 0.004  # per rank of the sentence's passage in retrieval
 CORROBORATION_MARGIN = 0.05  # other sources reporting the same (cosine >= SAME_CLAIM) within this are cited too
 NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
@@ -152,30 +152,6 @@ def _lexical_fit(question: str, sentence: str, idf) -> float:
     return sum(idf(t) for t in wanted & set(lexical_terms(sentence))) / total
 
 
-def _bridged_fit(question: str, sentences: list[str], index: LexicalIndex) -> list[float]:
-    """For an English question: the IDF-weighted share of its words whose Arabic terms
-    each sentence contains. A word with no Arabic counterpart anywhere in the corpus
-    weighs the most; a word the bridge cannot judge (neither a glossary word nor a
-    name) counts as unmatched at a moderate weight, so a question full of words the
-    articles never use is not taken for one they answer."""
-    translation = index.bridge.translate(question)
-    unseen = index.idf("")  # the IDF of a term no passage has
-    weights = {
-        w: max((index.idf(t) for t in terms if t in index.doc_freq), default=unseen)
-        if index.bridge.is_known(w)
-        else UNJUDGED_WEIGHT * unseen
-        for w, terms in translation.items()
-    }
-    total = sum(weights.values())
-    if not total:
-        return [0.0] * len(sentences)
-    out = []
-    for sentence in sentences:
-        present = set(lexical_terms(sentence))
-        out.append(sum(weights[w] for w, terms in translation.items() if terms & present) / total)
-    return out
-
-
 def candidates(hits: list[Hit]) -> list[Candidate]:
     """Sentences of the best passages, each once per document (passages overlap)."""
     seen: set[tuple[str, str]] = set()
@@ -205,7 +181,7 @@ def score(store: Store, question: str, context: str | None, found: list[Candidat
     if is_arabic(question):
         word_fit = [_lexical_fit(wanted, c.text, index.idf) for c in found]
     else:
-        word_fit = _bridged_fit(wanted, [c.text for c in found], index)
+        word_fit = coverage(wanted, [c.text for c in found], index)
     for candidate, vector, own_cos, cos, words in zip(found, vectors, own, blended, word_fit):
         fit = (
             LEXICAL_WEIGHT * words
@@ -274,14 +250,17 @@ def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Cit
             citations.append(_citation(len(citations) + 1, candidate))
             markers += f"[{len(citations)}]"
         first = group[0]
-        sources = "; ".join(c.label for c in citations[-len(group) :])
+        sources = "; ".join(dict.fromkeys(c.label for c in citations[-len(group) :]))
+        # Other outlets saying the same are cited in their cards; a second sentence of
+        # the same article (a near tie) is quoted too.
+        quotes = " … ".join(f"«{c.text}»" for c in group if c.hit.doc_key == first.hit.doc_key)
         figure = ""
         if numeric and first.key_number:
             about = ("حوالي " if lang == "ar" else "about ") if _APPROX.search(first.text) else ""
             figure = f"{about}{first.key_number} — "
         # The claim and its sources on one line, the quote on its own: each line then
         # takes its own reading direction when an English lead meets an Arabic quote.
-        lines.append(f"{figure}{markers} ({sources})\n«{first.text}»")
+        lines.append(f"{figure}{markers} ({sources})\n{quotes}")
     if len(lines) == 1:
         return lines[0], citations
     lead = (
