@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sqlalchemy.exc import SQLAlchemyError
+
     from qa.llm import LLMError
     from qa.store import StoreError
 
@@ -87,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))  # exits 2
     except (StoreError, LLMError) as exc:
         print(f"qa: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except SQLAlchemyError as exc:  # the records database failed after it opened (disk full, locked …)
+        print(f"qa: the records database failed: {exc.orig or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)

@@ -87,17 +87,11 @@ class Store:
 
     @cached_property
     def record_manager(self) -> SQLRecordManager:
-        from langchain_classic.indexes import SQLRecordManager
-
-        manager = SQLRecordManager(f"chroma/{self.collection.name}", db_url=self.settings.record_db)
-        manager.create_schema()
-        return manager
+        return _record_manager(self.settings)
 
     @cached_property
     def catalog(self) -> Catalog:
-        from qa.catalog import Catalog
-
-        return Catalog(self.settings.record_db, self.collection.name)
+        return _catalog(self.settings)
 
     def passage_count(self) -> int:
         return self.collection.count()
@@ -147,10 +141,6 @@ def open_store(settings: Settings, create: bool = False) -> Store:
 
 def drop_collection(settings: Settings) -> None:
     """Delete the collection, its records and its catalogue (for a rebuild)."""
-    from langchain_classic.indexes import SQLRecordManager
-
-    from qa.catalog import Catalog
-
     client = chroma_client(settings)
     _ensure_record_folder(settings)
     try:
@@ -158,9 +148,31 @@ def drop_collection(settings: Settings) -> None:
     except Exception as exc:  # a missing collection is already dropped
         if "does not exist" not in str(exc):
             raise StoreError(f"Cannot delete collection '{settings.collection}': {exc}") from None
-    manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
-    manager.create_schema()
+    manager = _record_manager(settings)
     keys = manager.list_keys()
     if keys:
         manager.delete_keys(keys)
-    Catalog(settings.record_db, settings.collection).clear()
+    _catalog(settings).clear()
+
+
+def _record_manager(settings: Settings) -> SQLRecordManager:
+    from langchain_classic.indexes import SQLRecordManager
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
+        manager.create_schema()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"The records database {settings.record_db} is not usable: {exc.orig or exc}") from None
+    return manager
+
+
+def _catalog(settings: Settings) -> Catalog:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from qa.catalog import Catalog
+
+    try:
+        return Catalog(settings.record_db, settings.collection)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"The records database {settings.record_db} is not usable: {exc.orig or exc}") from None

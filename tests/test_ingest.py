@@ -112,3 +112,15 @@ def test_unreadable_file_keeps_its_ingested_version(run_json, corpus, settings):
     assert code == 3 and report["deleted"] == 0
     ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
     assert "002_1cad0999f99aa335.txt" in ids
+
+
+def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
+    store_dir.mkdir()
+    (store_dir / "records.sqlite").write_text("not a database", encoding="utf-8")
+    code, _, err = run_qa("ingest", str(corpus))
+    assert code == 1 and "records database" in err and "not usable" in err
+
+    (store_dir / "records.sqlite").unlink()
+    (store_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 500)
+    code, _, err = run_qa("search", "troops")
+    assert code == 1 and "not a usable Chroma store" in err
