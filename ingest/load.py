@@ -43,6 +43,7 @@ class RawDocument:
     key: str  # unique across the store: the file path, plus "#id" for a JSONL line
     doc_id: str  # the contract's doc_id: JSONL id, else the path relative to the ingested folder
     source: str  # file path or URL shown to users
+    file: str  # the file it came from
     root: str  # the ingested folder the file was found under
     text: str
     kind: str  # "text", "markdown" or "html"
@@ -73,7 +74,8 @@ def discover(paths: list[Path]) -> Discovery:
             files.append(SourceFile(path, path.parent))
         else:
             failed.append((str(given), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
-    return Discovery(files, roots, failed)
+    unique = list({f.path.resolve(): f for f in reversed(files)}.values())[::-1]  # first mention wins
+    return Discovery(unique, roots, failed)
 
 
 def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
@@ -159,6 +161,7 @@ def read_source(source: SourceFile, max_bytes: int) -> tuple[list[RawDocument], 
         key=str(source.path),
         doc_id=source.doc_id,
         source=str(source.path),
+        file=str(source.path),
         root=str(source.root),
         text=text,
         kind=_KINDS[suffix],
@@ -200,6 +203,7 @@ def _read_jsonl(source: SourceFile, text: str) -> tuple[list[RawDocument], list[
                 key=f"{where}#{doc_id}",
                 doc_id=doc_id,
                 source=metadata.get("url", where),
+                file=where,
                 root=str(source.root),
                 text=body,
                 kind="html" if body.lstrip().startswith("<") else "text",

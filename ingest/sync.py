@@ -44,6 +44,12 @@ class IngestReport:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def summary(self) -> str:
+        return (
+            f"{self.documents} documents, {self.passages} passages: {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.failed)} failed"
+        )
+
 
 def ingest(
     paths: Iterable[Path] | None,
@@ -60,16 +66,17 @@ def ingest(
     found = discover(paths)
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
-    raw_docs, unreadable = _read_all(found, settings.max_file_bytes, report)
+    raw_docs, incomplete = _read_all(found, settings.max_file_bytes, report)
     known = store.catalog.hashes()
     hashes = {doc.key: content_hash(doc) for doc in raw_docs}
     changed = [doc for doc in raw_docs if known.get(doc.key) != hashes[doc.key]]
     report.unchanged = len(raw_docs) - len(changed)
 
-    _delete(store, _removed_keys(found, raw_docs, unreadable, store), report)
+    _delete(store, _removed_keys(found, raw_docs, incomplete, store), report)
     _index_changed(store, changed, hashes, known, report, progress)
     if report.added or report.updated or report.deleted:
-        lexical_index(store)  # rebuild now rather than on the first question
+        store.catalog.bump()  # once, at the end: derived indexes rebuild once
+        lexical_index(store)  # now rather than on the first question
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]
@@ -79,36 +86,39 @@ def ingest(
 
 
 def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[list[RawDocument], set[str]]:
+    """The documents read, and the files not read completely (whole file or some JSONL lines failed)."""
     docs: list[RawDocument] = []
-    unreadable: set[str] = set()
+    incomplete: set[str] = set()
     for source in found.files:
         try:
             file_docs, line_failures = read_source(source, max_bytes)
         except IngestError as exc:
-            unreadable.add(str(source.path))
+            incomplete.add(str(source.path))
             report.failed.append({"path": str(source.path), "error": str(exc)})
             continue
         docs.extend(file_docs)
-        report.failed.extend({"path": p, "error": e} for p, e in line_failures)
-    return docs, unreadable
+        if line_failures:
+            incomplete.add(str(source.path))
+            report.failed.extend({"path": p, "error": e} for p, e in line_failures)
+    return docs, incomplete
 
 
-def _removed_keys(found: Discovery, docs: list[RawDocument], unreadable: set[str], store: Store) -> list[str]:
+def _removed_keys(found: Discovery, docs: list[RawDocument], incomplete: set[str], store: Store) -> list[str]:
     """Catalogued documents under an ingested folder that are no longer there.
 
-    A file that exists but could not be read this time keeps its documents:
-    bad input never loses what was already ingested.
+    A file that exists but was not read completely this time (unreadable, or a
+    JSONL file with bad lines) keeps its documents: bad input never loses what
+    was already ingested.
     """
     present = {doc.key for doc in docs}
-    read_files = {str(f.path) for f in found.files} - unreadable
+    read_files = {str(f.path) for f in found.files} - incomplete
     roots = {str(root) for root in found.roots}
     removed = []
     for record in store.catalog.all():
-        file_path = record.key.split("#", 1)[0]
-        if record.key in present or file_path in unreadable:
+        if record.key in present or record.file in incomplete:
             continue
-        under_root = record.root in roots or any(file_path.startswith(root + "/") for root in roots)
-        jsonl_line_gone = file_path in read_files  # the JSONL file was read but this id is gone
+        under_root = record.root in roots or any(record.file.startswith(root + "/") for root in roots)
+        jsonl_line_gone = record.file in read_files  # the JSONL file was read whole but this id is gone
         if under_root or jsonl_line_gone:
             removed.append(record.key)
     return removed
@@ -151,6 +161,7 @@ def _index_changed(
         record = DocumentRecord(
             key=raw.key,
             doc_id=raw.doc_id,
+            file=raw.file,
             root=raw.root,
             source=raw.source,
             title=article.title,

@@ -31,8 +31,14 @@ def save_upload(articles_dir: Path, name: str, data: bytes, max_bytes: int = MAX
     if not data.strip():
         raise IngestError(f"{name!r} is empty")
     folder = (articles_dir / UPLOAD_FOLDER).resolve()
-    target = (folder / safe_name(name)).resolve()
-    if not target.is_relative_to(folder):  # cannot happen after safe_name; checked all the same
+    clean = safe_name(name)
+    stem, suffix = clean.rsplit(".", 1)
+    target = folder / clean
+    number = 1
+    while target.exists() and target.read_bytes() != data:  # never overwrite another article
+        number += 1
+        target = folder / f"{stem}-{number}.{suffix}"
+    if not target.resolve().is_relative_to(folder):  # cannot happen after safe_name; checked all the same
         raise IngestError(f"{name!r} would be stored outside the articles folder")
     folder.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

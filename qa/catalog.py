@@ -23,6 +23,7 @@ documents = Table(
     Column("collection", String(200), primary_key=True),
     Column("key", String(2000), primary_key=True),
     Column("doc_id", Text, nullable=False),
+    Column("file", Text, nullable=False),
     Column("root", Text, nullable=False),
     Column("source", Text, nullable=False),
     Column("title", Text),
@@ -47,6 +48,7 @@ state = Table(
 class DocumentRecord:
     key: str
     doc_id: str
+    file: str
     root: str
     source: str
     title: str | None
@@ -96,7 +98,6 @@ class Catalog:
                 )
             )
             conn.execute(documents.insert(), rows)
-        self.bump()
 
     def remove(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -107,7 +108,6 @@ class Catalog:
                         documents.c.collection == self.collection, documents.c.key.in_(keys[i : i + 500])
                     )
                 )
-        self.bump()
 
     def clear(self) -> None:
         with self.engine.begin() as conn:

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from qa.answering import DEFAULT_PASSAGES
@@ -126,30 +125,34 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        print(
-            f"{report.documents} documents, {report.passages} passages: {report.added} added, "
-            f"{report.updated} updated, {report.unchanged} unchanged, {report.deleted} deleted, "
-            f"{len(report.failed)} failed"
-        )
+        print(report.summary())
         for failure in report.failed:
             print(f"  failed: {failure['path']}: {failure['error']}", file=sys.stderr)
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-def _batch_lines(path: Path) -> Iterator[tuple[str, str]]:
-    """(qid, question) from a JSONL batch file; a bad line is a usage error naming it."""
+def _batch_lines(path: Path) -> list[tuple[str, str]]:
+    """(qid, question) pairs of a JSONL batch file, all checked before any is run;
+    a bad line is a usage error naming it."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    pairs = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-            yield str(record["qid"]), str(record["question"])
+            qid, question = record["qid"], record["question"]
         except (json.JSONDecodeError, KeyError, TypeError):
-            raise UsageError(f'{path}:{number}: expected {{"qid": ..., "question": ...}}') from None
+            qid = question = None
+        if qid is None or not isinstance(question, str) or not question.strip():
+            raise UsageError(f'{path}:{number}: expected {{"qid": ..., "question": "non-empty text"}}')
+        pairs.append((str(qid), question))
+    return pairs
 
 
 def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str) -> None:
@@ -201,7 +204,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     _check_one_or_batch(args.question, args.batch, args.k, "QUESTION")
     store = open_store(settings)
-    llm = answerer_from_spec(args.llm or os.environ.get("QA_LLM") or None)
+    llm = answerer_from_spec(args.llm or settings.llm)
     if args.batch:
         for qid, question in _batch_lines(args.batch):
             try:

@@ -37,6 +37,11 @@ class Settings:
     # The folder the chat re-scans and saves uploads into.
     articles_dir: Path = field(default_factory=lambda: Path(_env("QA_ARTICLES", str(BUNDLED_CORPUS))))
     llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
+    # The LLM specs the chat offers besides QA_LLM (comma-separated). Chat users pick
+    # from these only: a typed spec could load any file or spend the operator's key.
+    llm_choices: tuple[str, ...] = field(
+        default_factory=lambda: tuple(c.strip() for c in (_env("QA_LLM_CHOICES") or "").split(",") if c.strip())
+    )
     max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
 
     def with_overrides(self, **values: object) -> Settings:

@@ -2,8 +2,10 @@
 
 Article text is untrusted: it is only ever shown through these functions,
 which escape it before adding the few tags of our own (a <mark> around the
-quote, a dir="auto" block so Arabic runs right-to-left and English
-left-to-right, each paragraph finding its own direction).
+quote, dir="auto" blocks so Arabic runs right-to-left and English
+left-to-right, each paragraph finding its own direction). Every block is a
+single line: a blank line would end the HTML block and hand the rest of the
+article text to the markdown renderer (images, links).
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ import re
 from qa.answer_types import Answer, Citation
 
 
+def _inline(text: str) -> str:
+    """Escaped text on one line, line breaks kept as <br>."""
+    return html.escape(text).replace("\r", "").replace("\n", "<br>")
+
+
 def text_block(text: str) -> str:
-    """Escaped text in a block whose direction follows its first strong letter."""
+    """Escaped text, a paragraph per line, each taking the direction of its first strong letter."""
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    return "".join(f'<p dir="auto" style="unicode-bidi: plaintext">{html.escape(p)}</p>' for p in paragraphs)
+    return "".join(f'<p dir="auto" style="unicode-bidi: plaintext">{_inline(p)}</p>' for p in paragraphs)
 
 
 def highlighted_passage(citation: Citation) -> str:
@@ -27,39 +34,32 @@ def highlighted_passage(citation: Citation) -> str:
     if start < 0:
         return text_block(passage)
     end = start + len(quote)
-    marked = (
-        html.escape(passage[:start])
-        + "<mark>"
-        + html.escape(passage[start:end])
-        + "</mark>"
-        + html.escape(passage[end:])
-    )
-    return f'<div dir="auto" style="unicode-bidi: plaintext; white-space: pre-wrap">{marked}</div>'
+    marked = _inline(passage[:start]) + "<mark>" + _inline(passage[start:end]) + "</mark>" + _inline(passage[end:])
+    return f'<div dir="auto" style="unicode-bidi: plaintext">{marked}</div>'
 
 
 def answer_block(answer: Answer) -> str:
     """The answer text, escaped, with its [n] markers shown as badges."""
-    escaped = text_block(answer.answer)
-    return re.sub(r"\[(\d+)\]", r'<sup class="cite">[\1]</sup>', escaped)
+    return re.sub(r"\[(\d+)\]", r'<sup class="cite">[\1]</sup>', text_block(answer.answer))
 
 
 def card_title(citation: Citation) -> str:
-    """'[n] Outlet · date — Title' (plain text: the caller escapes or renders as text)."""
+    """'[n] Outlet · date — Title' as plain text."""
     parts = [citation.outlet or "Unknown outlet", citation.date or "undated"]
     return f"[{citation.n}] {' · '.join(parts)} — {citation.title or citation.doc_id}"
 
 
 def card_header(citation: Citation) -> str:
-    return f'<div dir="auto" style="unicode-bidi: plaintext"><b>{html.escape(card_title(citation))}</b></div>'
+    return f'<div dir="auto" style="unicode-bidi: plaintext"><b>{_inline(card_title(citation))}</b></div>'
 
 
 def source_line(citation: Citation) -> str:
     """The file path, or a link for a web address (http and https only)."""
-    source = html.escape(citation.source)
+    source = _inline(citation.source)
     if citation.source.startswith(("http://", "https://")):
         return f'<a href="{source}" target="_blank" rel="noopener noreferrer nofollow">{source}</a>'
     return f"<code>{source}</code>"
 
 
 def quote_block(citation: Citation) -> str:
-    return f'<div dir="auto" style="unicode-bidi: plaintext"><mark>{html.escape(citation.quote)}</mark></div>'
+    return f'<div dir="auto" style="unicode-bidi: plaintext"><mark>{_inline(citation.quote)}</mark></div>'

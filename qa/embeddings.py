@@ -71,4 +71,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._encode(list(texts), "passage") if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], "query")[0]
+        # Retrieval and answering both need the question's vector: embed it once.
+        return list(self._query_vector(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one instance per store, kept for the process
+    def _query_vector(self, text: str) -> tuple[float, ...]:
+        return tuple(self._encode([text], "query")[0])

@@ -37,7 +37,6 @@ CORROBORATION_MARGIN = 0.05  # other sources reporting the same (cosine >= SAME_
 NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
 SAME_CLAIM = 0.88  # sentence-to-sentence cosine above which two sources report the same thing
 MAX_SOURCES = 3
-PASSAGES_READ = 6
 
 NO_ANSWER = {
     "en": "The articles do not say.",
@@ -153,10 +152,10 @@ def _lexical_fit(question: str, sentence: str, idf) -> float:
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
-    """Sentences of the best passages, each once per document (passages overlap)."""
+    """Sentences of the retrieved passages (as many as asked for), each once per document."""
     seen: set[tuple[str, str]] = set()
     out: list[Candidate] = []
-    for rank, hit in enumerate(hits[:PASSAGES_READ]):
+    for rank, hit in enumerate(hits):
         for span in sentence_spans(hit.text):
             sentence = span.of(hit.text)
             key = (hit.doc_key, normalize_arabic(sentence))

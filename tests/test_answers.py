@@ -84,6 +84,13 @@ def test_follow_up_uses_the_conversation(store):
     assert_quotes_are_verbatim(followed)
 
 
+def test_k_sets_how_many_passages_are_read(store):
+    one = ask(store, "How many US troops are in Iraq?", k=1)
+    assert len({c.passage for c in one.citations}) == 1
+    many = ask(store, "How many US troops are in Iraq?", k=6)
+    assert len({c.passage for c in many.citations}) == 2
+
+
 def test_years_and_days_are_not_counts():
     assert key_numbers("منذ 17 تشرين الأول، تعرضت القواعد لـ40 هجمة في عام 2023") == ["40"]
     assert key_numbers("وينتشر في العراق حوالى ٢٥٠٠ جندي") == ["2500"]
@@ -124,6 +131,10 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     assert [line["answerable"] for line in lines] == [True, False]
 
     assert run_qa("ask", "")[0] == 2
+    batch.write_text('{"qid": "x", "question": null}\n', encoding="utf-8")
+    assert run_qa("ask", "--batch", str(batch))[0] == 2
+    batch.write_bytes("سؤال".encode("cp1256"))
+    assert run_qa("search", "--batch", str(batch))[0] == 2
 
 
 def test_search_cli_contract_and_batch(run_json, run_qa, corpus, tmp_path):

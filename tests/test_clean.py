@@ -86,7 +86,15 @@ def test_html_page_keeps_only_the_article():
     <p>بحث رئيس الوزراء العراقي مصطفى الكاظمي في اتصال هاتفي مع الرئيس الأميركي جو بايدن تطوير العلاقات الثنائية وتعزيز الشراكة بين البلدين.</p>
     <p>وقال الكاظمي في تغريدة إن الجانبين أكدا مواصلة الحوار الاستراتيجي على أساس السيادة الوطنية العراقية ومحاربة داعش.</p>
     </article><footer>جميع الحقوق محفوظة 2024</footer></body></html>"""
-    raw = RawDocument(key="/x/page.html", doc_id="page.html", source="/x/page.html", root="/x", text=html, kind="html")
+    raw = RawDocument(
+        key="/x/page.html",
+        doc_id="page.html",
+        source="/x/page.html",
+        file="/x/page.html",
+        root="/x",
+        text=html,
+        kind="html",
+    )
     a = clean_article(raw)
     assert "مواصلة الحوار الاستراتيجي" in a.text
     assert "alert" not in a.text and "جميع الحقوق" not in a.text and "الرئيسية" not in a.text

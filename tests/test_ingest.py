@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from ingest.documents import article_passages, clean_article
+from ingest.load import SourceFile, read_source
 from ingest.sync import ingest
 from qa import embeddings
 from qa.store import open_store
@@ -46,7 +48,13 @@ def test_edit_updates_exactly_one_and_delete_removes_exactly_one(run_json, corpu
     assert (report["deleted"], report["unchanged"], report["documents"]) == (1, 4, 4)
     ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
     assert "004_852b1c75c63950c3.txt" not in ids and len(ids) == 4
-    assert open_store(settings).passage_count() < before + 2  # old passages of the edited file replaced, not kept
+    # The edited article's passages are exactly those of its new text: none of the old ones kept.
+    (raw,), _ = read_source(SourceFile(edited.resolve(), corpus.resolve()), 10**7)
+    tokenizer = store.embeddings.model.tokenizer
+    expected = article_passages(clean_article(raw), lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"]))
+    stored = open_store(settings).collection.get(where={"doc_id": "003_0414c9933e66a5e2.txt"}, include=["documents"])
+    assert sorted(stored["documents"]) == sorted(d.page_content for d in expected)
+    assert open_store(settings).passage_count() < before
 
 
 def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
@@ -94,6 +102,25 @@ def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):
 def test_usage_errors_exit_2(run_qa):
     assert run_qa("search")[0] == 2
     assert run_qa("ingest", "--bogus")[0] == 2
+
+
+def test_bad_jsonl_line_or_repeated_input_loses_nothing(run_json, run_qa, tmp_path):
+    feed = tmp_path / "feed#1.jsonl"  # a '#' in a file name must not confuse anything
+    good = [
+        '{"id": "a", "text": "أعلنت وزارة النفط العراقية زيادة صادرات الخام عبر ميناء البصرة هذا الشهر."}',
+        '{"id": "b", "text": "افتتحت الحكومة العراقية جسرا جديدا فوق نهر دجلة في مدينة الموصل يوم الأحد."}',
+    ]
+    feed.write_text("\n".join(good) + "\n", encoding="utf-8")
+    code, report = run_json("ingest", str(tmp_path))
+    assert (code, report["added"]) == (0, 2)
+
+    feed.write_text(good[0] + "\n" + good[1][:30] + "\n", encoding="utf-8")  # line 2 cut short
+    code, report = run_json("ingest", str(tmp_path))
+    assert code == 3 and report["deleted"] == 0 and report["documents"] == 1
+
+    feed.write_text("\n".join(good) + "\n", encoding="utf-8")
+    code, report = run_json("ingest", str(tmp_path), str(tmp_path), str(feed))
+    assert code == 0 and report["documents"] == 2 and report["unchanged"] == 2
 
 
 def test_model_mismatch_is_a_clear_error(run_json, run_qa, corpus):

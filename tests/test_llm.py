@@ -8,6 +8,7 @@ points at it).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -105,6 +106,32 @@ def test_passages_are_delimited_data():
     assert user[1].count("</passage>") == 1  # only the real closing tag
     assert "‹/passage›" in user[1]
     assert 'injected="1"' not in user[1]  # a metadata value cannot add attributes either
+
+
+def test_a_model_that_quotes_correctly_gets_an_llm_answer(store):
+    """A stand-in for a capable model (the tiny real one never quotes correctly):
+    LangChain's GenericFakeChatModel replays a fixed, correct reply, so the path an
+    answer takes when its quotes verify is exercised end to end."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from qa.llm import LLMAnswerer
+    from qa.retrieve import hybrid_search
+
+    question = "How many US troops are in Iraq?"
+    hits = hybrid_search(store, question, n=3)
+    n = next(i for i, h in enumerate(hits, start=1) if "2500" in h.text)
+    quote = next(s for s in hits[n - 1].text.split("\n") if "2500" in s)[:80]
+    reply = json.dumps(
+        {"answer": f"About 2,500 [{n}]. Iraq has a big army [9].", "citations": [{"passage": n, "quote": quote}]}
+    )
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    tokens: list[str] = []
+    answer = LLMAnswerer("fake", model).answer(store, question, hits, on_token=tokens.append)
+    assert answer.mode == "llm"
+    assert answer.answer == "About 2,500 [1]."  # the claim with a bad marker is gone
+    assert answer.citations[0].quote == quote and answer.citations[0].quote in answer.citations[0].passage
+    assert "".join(tokens) == reply
 
 
 # --- the real local model ---

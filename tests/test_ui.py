@@ -76,6 +76,9 @@ def test_article_html_is_escaped_everywhere(app):
     assert "شحنة أسلحة" in page
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;" in page
+    # No blank line inside our HTML: markdown in article text ([link](…), ![img](…)) stays text.
+    for block in (m.value for m in app.markdown if "شحنة" in m.value):
+        assert "\n" not in block
 
 
 def test_sidebar_lists_the_articles_and_settings(app):
@@ -104,6 +107,9 @@ def test_upload_names_are_sanitised(name, expected):
 def test_uploads_stay_inside_the_articles_folder_and_are_capped(tmp_path):
     path = save_upload(tmp_path, "../../evil.txt", "نص".encode())
     assert path.parent == (tmp_path / "uploads").resolve()
+    assert save_upload(tmp_path, "evil.txt", "نص".encode()) == path  # the same file again
+    other = save_upload(tmp_path, "evil.txt", "نص آخر".encode())
+    assert other != path and path.read_text(encoding="utf-8") == "نص"  # a different one never overwrites
     with pytest.raises(IngestError, match="only"):
         save_upload(tmp_path, "x.exe", b"MZ")
     with pytest.raises(IngestError, match="limited"):

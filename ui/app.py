@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from ingest.load import IngestError
 from ingest.sync import IngestReport, ingest
@@ -46,12 +47,7 @@ def shared_llm(spec: str) -> LLMAnswerer | None:
 
 
 def show_report(report: IngestReport) -> None:
-    summary = (
-        f"{report.documents} documents, {report.passages} passages: {report.added} added, "
-        f"{report.updated} updated, {report.unchanged} unchanged, {report.deleted} deleted, "
-        f"{len(report.failed)} failed"
-    )
-    (st.warning if report.failed else st.success)(summary)
+    (st.warning if report.failed else st.success)(report.summary())
     for failure in report.failed:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
 
@@ -62,7 +58,12 @@ def run_ingest(store: Store, paths) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Embedding passages: {done}/{total}")
 
-    report = ingest(paths, store.settings, progress=progress)
+    try:
+        report = ingest(paths, store.settings, progress=progress)
+    except (StoreError, SQLAlchemyError) as exc:
+        bar.empty()
+        st.error(f"Ingestion failed: {exc}")
+        return
     bar.progress(1.0, text="Done")
     show_report(report)
 
@@ -104,22 +105,24 @@ def corpus_panel(store: Store) -> None:
                 saved.append(save_upload(store.settings.articles_dir, upload.name, upload.getvalue()))
             except IngestError as exc:
                 st.error(str(exc))
-        if saved:
-            run_ingest(store, saved)
+        if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
+            run_ingest(store, [store.settings.articles_dir])
     if st.button("Re-scan the articles folder"):
         run_ingest(store, [store.settings.articles_dir])
 
 
 def settings_panel(store: Store) -> tuple[str, int]:
     st.subheader("Answering")
-    default_llm = store.settings.llm or ""
-    spec = st.text_input(
-        "LLM (empty: extractive, no LLM)",
-        value=default_llm,
-        placeholder="gguf:/path/model.gguf, openai:gpt-4o-mini, ollama:llama3.1",
-        help="Every quote an LLM gives is checked against its passage; without a verified quote the "
-        "extractive answer is shown instead.",
+    extractive = "extractive (no LLM)"
+    offered = list(dict.fromkeys([extractive, *filter(None, [store.settings.llm]), *store.settings.llm_choices]))
+    choice = st.selectbox(
+        "Answerer",
+        offered,
+        index=offered.index(store.settings.llm) if store.settings.llm else 0,
+        help="LLMs are offered as configured (QA_LLM, QA_LLM_CHOICES). Every quote an LLM gives is checked "
+        "against its passage; without a verified quote the extractive answer is shown instead.",
     )
+    spec = "" if choice == extractive else choice
     k = st.slider("Passages to read", 1, 12, DEFAULT_PASSAGES)
     settings = store.settings
     st.caption(
@@ -127,7 +130,7 @@ def settings_panel(store: Store) -> tuple[str, int]:
         f"(collection `{settings.collection}`, {store.passage_count()} passages)  \n"
         f"Articles folder: `{settings.articles_dir}`"
     )
-    return spec.strip(), k
+    return spec, k
 
 
 def render_answer(answer: Answer) -> None:
