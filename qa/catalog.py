@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, inspect, select, update
 from sqlalchemy.engine import Engine
 
 _metadata = MetaData()
@@ -66,6 +66,15 @@ _engines: dict[str, Engine] = {}
 def _engine(db_url: str) -> Engine:
     if db_url not in _engines:
         engine = create_engine(db_url)
+        existing = (
+            {c["name"] for c in inspect(engine).get_columns(documents.name)}
+            if inspect(engine).has_table(documents.name)
+            else None
+        )
+        if existing is not None and existing != {c.name for c in documents.columns}:
+            # Made by another version. The catalogue is bookkeeping: the next ingest
+            # rebuilds it, and LangChain's record manager spares re-embedding.
+            documents.drop(engine)
         _metadata.create_all(engine)
         _engines[db_url] = engine
     return _engines[db_url]

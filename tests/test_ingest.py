@@ -151,3 +151,13 @@ def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
     (store_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 500)
     code, _, err = run_qa("search", "troops")
     assert code == 1 and "not a usable Chroma store" in err
+
+
+def test_a_catalogue_from_another_version_is_rebuilt(run_json, store_dir, corpus):
+    import sqlite3
+
+    store_dir.mkdir()
+    with sqlite3.connect(store_dir / "records.sqlite") as db:
+        db.execute("create table sanad_documents (collection text, key text, doc_id text)")
+    code, report = run_json("ingest", str(corpus))
+    assert code == 0 and report["documents"] == CORPUS_FILES
