@@ -23,11 +23,6 @@ from qa.config import BUNDLED_CORPUS, Settings
 from qa.lexical import lexical_index
 from qa.store import Store, drop_collection, open_store
 
-# Documents are indexed in groups of about this many passages: each group is
-# one embedding batch and one transaction, and a document never spans two
-# groups (so replacing its old passages happens in one step).
-GROUP_PASSAGES = 64
-
 ProgressCallback = Callable[[int, int], None]  # (passages done, passages to embed)
 
 
@@ -177,7 +172,11 @@ def _index_changed(
     done = 0
     if progress:
         progress(0, total)
-    for group in _groups(prepared):
+    # Documents go in groups of about `ingest_batch` passages: each group is one
+    # embedding batch and one catalogue transaction, and a document never spans two
+    # groups (so replacing its old passages happens in one step).
+    batch = store.settings.ingest_batch
+    for group in _groups(prepared, batch):
         documents = [doc for _, passages in group for doc in passages]
         index(
             documents,
@@ -185,7 +184,7 @@ def _index_changed(
             store.vectorstore,
             cleanup="scoped_full",
             source_id_key="doc_key",
-            batch_size=GROUP_PASSAGES,
+            batch_size=batch,
             key_encoder="sha256",
         )
         store.catalog.upsert(record for record, _ in group)
@@ -199,13 +198,13 @@ def _index_changed(
             progress(done, total)
 
 
-def _groups(prepared: list[tuple[DocumentRecord, list[Document]]]):
+def _groups(prepared: list[tuple[DocumentRecord, list[Document]]], batch: int):
     group: list[tuple[DocumentRecord, list[Document]]] = []
     size = 0
     for item in prepared:
         group.append(item)
         size += len(item[1])
-        if size >= GROUP_PASSAGES:
+        if size >= batch:
             yield group
             group, size = [], 0
     if group:

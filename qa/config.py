@@ -42,6 +42,9 @@ class Settings:
     llm_choices: tuple[str, ...] = field(
         default_factory=lambda: tuple(c.strip() for c in (_env("QA_LLM_CHOICES") or "").split(",") if c.strip())
     )
+    # Passages embedded and stored per step of an ingest: bigger batches embed faster
+    # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
+    ingest_batch: int = field(default_factory=lambda: int(_env("QA_INGEST_BATCH", "256")))
     max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
 
     def with_overrides(self, **values: object) -> Settings:

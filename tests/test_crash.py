@@ -27,12 +27,12 @@ def make_corpus(folder: Path, count: int = 120) -> None:
         (folder / f"article-{i:03d}.txt").write_text(f"خبر رقم {i}\n\n{body}\n", encoding="utf-8")
 
 
-def qa(store: Path, *args: str, **kwargs) -> subprocess.Popen:
+def qa(store: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "--store", str(store), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        **kwargs,
+        env={**os.environ, "QA_INGEST_BATCH": "8"},  # small steps, so the kill lands between two
     )
 
 
