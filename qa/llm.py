@@ -122,7 +122,7 @@ def verbatim_quote(quote: str, passage: str) -> str | None:
     return None
 
 
-def verify(question: str, raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
+def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
     """The answer reduced to its verified claims, and their citations (renumbered 1..n)."""
     answer, claimed = parse_reply(raw)
     citations: list[Citation] = []
@@ -189,7 +189,7 @@ class LLMAnswerer:
                     on_token(piece)
         except Exception as exc:  # network, server or provider failure: still answer
             return self._fallback(store, question, hits, history, f"LLM failed: {exc.__class__.__name__}")
-        text, citations = verify(question, raw, hits)
+        text, citations = verify(raw, hits)
         if not citations:
             return self._fallback(store, question, hits, history, "no verifiable quote in the LLM answer")
         return Answer(question, text, True, "llm", citations)

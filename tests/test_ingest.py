@@ -104,7 +104,7 @@ def test_usage_errors_exit_2(run_qa):
     assert run_qa("ingest", "--bogus")[0] == 2
 
 
-def test_bad_jsonl_line_or_repeated_input_loses_nothing(run_json, run_qa, tmp_path):
+def test_bad_jsonl_line_or_repeated_input_loses_nothing(run_json, tmp_path):
     feed = tmp_path / "feed#1.jsonl"  # a '#' in a file name must not confuse anything
     good = [
         '{"id": "a", "text": "أعلنت وزارة النفط العراقية زيادة صادرات الخام عبر ميناء البصرة هذا الشهر."}',

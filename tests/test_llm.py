@@ -75,14 +75,14 @@ def test_verified_quote_kept_and_unverifiable_dropped():
         '{"answer": "About 2,500 US troops are in Iraq [1]. Iraq has 40 million people [2].", '
         '"citations": [{"passage": 1, "quote": "حوالى 2500 جندي أميركي"}, {"passage": 1, "quote": "عدد سكان العراق 40 مليون"}]}'
     )
-    text, citations = verify("How many US troops are in Iraq?", raw, HITS)
+    text, citations = verify(raw, HITS)
     assert [c.quote for c in citations] == ["حوالى 2500 جندي أميركي"]
     assert text == "About 2,500 US troops are in Iraq [1]."  # the unverifiable claim is gone
 
 
 def test_quote_matched_after_arabic_normalisation_is_returned_verbatim():
     raw = '{"answer": "نعم [1]", "citations": [{"passage": 1, "quote": "يقدمون مهمات استشاريه لنظرائهم"}]}'
-    _, citations = verify("ماذا يفعلون؟", raw, HITS)
+    _, citations = verify(raw, HITS)
     assert len(citations) == 1
     assert citations[0].quote in PASSAGE and "يقدّمون" in citations[0].quote
 
@@ -96,7 +96,7 @@ def test_quote_matched_after_arabic_normalisation_is_returned_verbatim():
     ],
 )
 def test_nothing_verifiable_means_no_citations(raw):
-    assert verify("q", raw, HITS) == ("", [])
+    assert verify(raw, HITS) == ("", [])
 
 
 def test_passages_are_delimited_data():
