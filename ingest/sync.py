@@ -67,10 +67,15 @@ def ingest(
     changed = [doc for doc in raw_docs if known.get(doc.key) != hashes[doc.key]]
     report.unchanged = len(raw_docs) - len(changed)
 
-    _delete(store, _removed_keys(found, raw_docs, incomplete, store), report)
+    removed = _removed_keys(found, raw_docs, incomplete, store)
+    if changed or removed:
+        # Before writing, so that an ingest killed half-way still marks derived
+        # indexes stale (an edit can leave the passage count unchanged) …
+        store.catalog.bump()
+    _delete(store, removed, report)
     _index_changed(store, changed, hashes, known, report, progress)
     if report.added or report.updated or report.deleted:
-        store.catalog.bump()  # once, at the end: derived indexes rebuild once
+        store.catalog.bump()  # … and after, once: the index is rebuilt from the finished store
         lexical_index(store)  # now rather than on the first question
 
     current = {r.key: r.passages for r in store.catalog.all()}
