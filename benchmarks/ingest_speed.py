@@ -21,23 +21,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.sync import ingest
-from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings
+from qa.bench import BENCH_DIR, bench_documents
+from qa.config import BUNDLED_CORPUS, Settings
 from qa.store import open_store
-
-BENCH = PROJECT_ROOT.parent / "shared" / "bench"
 
 
 def build_corpus(folder: Path, limit: int) -> None:
     for path in BUNDLED_CORPUS.glob("*.txt"):
         shutil.copy(path, folder / path.name)
-    lines = []
-    for name in ("xquad.docs.jsonl", "arcd.docs.jsonl"):
-        if (BENCH / name).is_file():
-            for line in (BENCH / name).read_text(encoding="utf-8").splitlines():
-                doc = json.loads(line)
-                lines.append(
-                    json.dumps({"id": doc["doc_id"], "title": doc["title"], "text": doc["text"]}, ensure_ascii=False)
-                )
+    lines = [
+        json.dumps(doc, ensure_ascii=False)
+        for name in ("xquad.docs.jsonl", "arcd.docs.jsonl")
+        if (BENCH_DIR / name).is_file()
+        for doc in bench_documents(name)
+    ]
     (folder / "bench.jsonl").write_text("\n".join(lines[:limit]) + "\n", encoding="utf-8")
 
 

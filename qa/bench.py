@@ -54,6 +54,14 @@ def bench_settings(settings: Settings) -> Settings:
     )
 
 
+def bench_documents(docs_file: str, bench_dir: Path = BENCH_DIR) -> list[dict]:
+    """A bench set's passages as documents of the `qa ingest` JSONL contract."""
+    lines = (bench_dir / docs_file).read_text(encoding="utf-8").splitlines()
+    return [
+        {"id": d["doc_id"], "title": d["title"].replace("_", " "), "text": d["text"]} for d in map(json.loads, lines)
+    ]
+
+
 def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None) -> Store:
     """Ingest the bench passages (as JSONL documents) into the bench store."""
     from ingest.sync import ingest
@@ -61,13 +69,7 @@ def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None) -> S
     folder = settings.store_dir.parent / "bench-docs"
     folder.mkdir(parents=True, exist_ok=True)
     for docs_file in sorted({docs for _, docs, _, _ in SETS}):
-        lines = [json.loads(line) for line in (bench_dir / docs_file).read_text(encoding="utf-8").splitlines()]
-        converted = "\n".join(
-            json.dumps(
-                {"id": d["doc_id"], "title": d["title"].replace("_", " "), "text": d["text"]}, ensure_ascii=False
-            )
-            for d in lines
-        )
+        converted = "\n".join(json.dumps(d, ensure_ascii=False) for d in bench_documents(docs_file, bench_dir))
         target = folder / docs_file
         if not target.is_file() or target.read_text(encoding="utf-8") != converted + "\n":
             target.write_text(converted + "\n", encoding="utf-8")
