@@ -21,7 +21,7 @@ from ingest.load import Discovery, IngestError, RawDocument, discover, read_sour
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
 from qa.lexical import lexical_index
-from qa.store import Store, drop_collection, open_store
+from qa.store import Store, drop_collection, forget_in_memory_state, open_store, writing
 
 ProgressCallback = Callable[[int, int], None]  # (passages done, passages to embed)
 
@@ -51,9 +51,20 @@ def ingest(
     settings: Settings,
     progress: ProgressCallback | None = None,
     rebuild: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (the bundled corpus when ``paths`` is empty)."""
-    paths = list(paths or []) or [BUNDLED_CORPUS]
+    """Ingest files and folders (the bundled corpus when ``paths`` is empty).
+
+    One ingest writes to a store at a time; another waits, told through ``on_wait``.
+    """
+    with writing(settings, on_wait):
+        report = _ingest(list(paths or []) or [BUNDLED_CORPUS], settings, progress, rebuild)
+        if not settings.chroma_url and (report.added or report.updated or report.deleted):
+            forget_in_memory_state(settings)  # questions asked next in this process see every new passage
+        return report
+
+
+def _ingest(paths: list[Path], settings: Settings, progress: ProgressCallback | None, rebuild: bool) -> IngestReport:
     if rebuild:
         drop_collection(settings)
     store = open_store(settings, create=True)

@@ -119,7 +119,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     update, close = _progress_bar("Embedding")
     try:
-        report = ingest(args.paths, settings, progress=update, rebuild=args.rebuild)
+        report = ingest(
+            args.paths, settings, progress=update, rebuild=args.rebuild, on_wait=lambda m: print(m, file=sys.stderr)
+        )
     finally:
         close()
     if args.json:
@@ -164,7 +166,7 @@ def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str)
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from qa.retrieve import search_documents
-    from qa.store import open_store
+    from qa.store import current, open_store
 
     _check_one_or_batch(args.query, args.batch, args.k, "QUERY")
     store = open_store(settings)
@@ -177,6 +179,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.batch:
         for qid, question in _batch_lines(args.batch):
+            store = current(store)  # a long batch sees another process's ingest
             print(json.dumps({"qid": qid, "results": results(question)}, ensure_ascii=False), flush=True)
         return EXIT_OK
     query = args.query.strip()
@@ -200,13 +203,14 @@ def _print_answer(answer) -> None:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa.answering import QuestionError, ask
     from qa.llm import answerer_from_spec
-    from qa.store import open_store
+    from qa.store import current, open_store
 
     _check_one_or_batch(args.question, args.batch, args.k, "QUESTION")
     store = open_store(settings)
     llm = answerer_from_spec(args.llm or settings.llm)
     if args.batch:
         for qid, question in _batch_lines(args.batch):
+            store = current(store)  # a long batch sees another process's ingest
             try:
                 result = {"qid": qid, **ask(store, question, k=args.k, llm=llm).as_dict()}
             except QuestionError as exc:

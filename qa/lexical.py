@@ -1,10 +1,12 @@
 """BM25 over Arabic-normalised, lightly stemmed passages (bm25s).
 
 The index is derived state: rebuilt from the Chroma collection whenever the
-catalogue's generation or the passage count says the collection changed,
-and saved beside the store so other processes load it instead of
-rebuilding. It can therefore never hold passages the store has lost (after
-a crash, say) for longer than one check.
+catalogue's generation says the collection changed, and saved beside the
+store so other processes load it instead of rebuilding. An ingest moves the
+generation once before it writes and once when it is done, so a question
+asked in another process during a long ingest rebuilds at most once (the
+passages added after that are found by the dense ranking alone until the
+ingest ends), and after a crash the next check sees the change.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ _loaded: dict[str, LexicalIndex] = {}
 
 
 def _fingerprint(store: Store) -> list[int]:
-    return [TERMS_VERSION, store.catalog.generation(), store.passage_count()]
+    return [TERMS_VERSION, store.catalog.generation()]
 
 
 def _folder(store: Store) -> Path:
@@ -128,7 +130,8 @@ def lexical_index(store: Store) -> LexicalIndex:
         except (OSError, ValueError, KeyError):
             pass
         index = _build(store, fingerprint)
-        _save(index, folder)
+        if _fingerprint(store) == fingerprint:  # else an ingest moved on meanwhile: not worth keeping
+            _save(index, folder)
         _loaded[key] = index
         return index
 

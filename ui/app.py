@@ -19,7 +19,7 @@ from qa.answering import DEFAULT_PASSAGES, QuestionError, ask
 from qa.config import Settings
 from qa.display import answer_block, card_header, highlighted_passage, quote_block, source_line, text_block
 from qa.llm import LLMAnswerer, LLMError, answerer_from_spec
-from qa.store import Store, StoreError, open_store
+from qa.store import Store, StoreError, current, open_store
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 STYLE = """
@@ -32,13 +32,20 @@ p[dir="auto"] { margin-bottom: .35em; }
 
 
 @st.cache_resource(show_spinner="Opening the article store…")
-def shared_store() -> Store:
+def shared_store() -> dict[str, Store]:
     """One store per process, shared by every session (its clients are thread-safe)."""
     settings = Settings()
     store = open_store(settings, create=True)
     if store.passage_count() == 0:
         ingest([settings.articles_dir], settings)
-    return store
+    return {"store": store}
+
+
+def current_store() -> Store:
+    """The shared store, reopened when another process (a scheduled ingest) changed it."""
+    holder = shared_store()
+    holder["store"] = current(holder["store"])
+    return holder["store"]
 
 
 @st.cache_resource(show_spinner="Starting the LLM…")
@@ -59,7 +66,7 @@ def run_ingest(store: Store, paths) -> None:
         bar.progress(done / total if total else 1.0, text=f"Embedding passages: {done}/{total}")
 
     try:
-        report = ingest(paths, store.settings, progress=progress)
+        report = ingest(paths, store.settings, progress=progress, on_wait=st.info)
     except (StoreError, SQLAlchemyError) as exc:
         bar.empty()
         st.error(f"Ingestion failed: {exc}")
@@ -193,7 +200,7 @@ def main() -> None:
     st.set_page_config(page_title="Sanad — cited answers from Arabic news", page_icon="📰", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
-        store = shared_store()
+        store = current_store()
     except StoreError as exc:
         st.error(str(exc))
         st.stop()

@@ -1,0 +1,162 @@
+"""One process ingests hundreds of articles while another answers questions, through a
+`chroma run` server and on one embedded store; a second ingest waits for the first."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.catalog import DocumentRecord
+from qa.config import Settings
+from qa.evaluate import contains_answer, load_questions
+from qa.lexical import lexical_index
+from qa.retrieve import dense_ranking
+from qa.store import current, open_store
+
+ARTICLES = 300
+ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
+QUESTIONS = [q for q in load_questions() if q["qid"] in ("q01", "q02", "q03", "q04")]
+
+
+def weather_articles(folder: Path, count: int) -> None:
+    """Short articles unrelated to the questions asked, each different."""
+    folder.mkdir()
+    cities = ["الموصل", "البصرة", "كربلاء", "النجف", "السليمانية", "الرمادي", "الكوت", "العمارة"]
+    for i in range(count):
+        city = cities[i % len(cities)]
+        (folder / f"weather-{i:03d}.txt").write_text(
+            f"نشرة الطقس {i} في {city}\n\n"
+            f"توقعت هيئة الأنواء الجوية أن تبلغ درجة الحرارة العظمى في {city} {20 + i % 17} درجة مئوية يوم غد، "
+            f"مع رياح شمالية غربية سرعتها {5 + i % 23} كيلومترا في الساعة. "
+            f"وأضافت الهيئة أن نسبة الرطوبة ستصل إلى {30 + i % 41} في المئة، وأن السماء ستكون صافية إلى غائمة جزئيا.\n",
+            encoding="utf-8",
+        )
+
+
+def qa_process(store: Path, chroma_url: str | None, *args: str) -> subprocess.Popen:
+    server = ["--chroma-url", chroma_url] if chroma_url else []
+    return subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "--store", str(store), *server, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QA_INGEST_BATCH": "32"},  # many steps, so answers fall between them
+    )
+
+
+def collect_lines(proc: subprocess.Popen) -> list[tuple[float, str]]:
+    """(time read, line) of the process's stdout, filled in by a thread."""
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append((time.monotonic(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def check_answer(result: dict, catalogued: dict[str, DocumentRecord]) -> None:
+    """Right figure or fact, first citation from an expected article, each citation carrying
+    its article's catalogued outlet, date and title, and a quote from its passage.
+
+    The added articles are about something else (the weather), so the right answers
+    do not change: what is tested is the concurrency, not retrieval among
+    distractors (benchmarks/scale.py measures that)."""
+    expected = next(q for q in QUESTIONS if q["qid"] == result["qid"].split("-")[0])
+    assert result["answerable"], result
+    assert contains_answer(result["answer"], expected["answers"]), result["answer"]
+    assert result["citations"][0]["doc_id"] in expected["sources"]
+    for citation in result["citations"]:
+        record = catalogued[citation["doc_id"]]
+        assert (citation["outlet"], citation["date"], citation["title"]) == (record.outlet, record.date, record.title)
+        assert citation["quote"] in citation["passage"]
+
+
+@pytest.mark.parametrize("mode", ["server", "embedded"])
+def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_path, corpus):
+    chroma_url = request.getfixturevalue("chroma_server") if mode == "server" else None
+    store = tmp_path / "store"
+    first = qa_process(store, chroma_url, "ingest", str(corpus), "--json")
+    assert json.loads(first.communicate(timeout=300)[0])["added"] == 5
+
+    news = tmp_path / "news"
+    weather_articles(news, ARTICLES)
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(
+        "".join(
+            json.dumps({"qid": f"{q['qid']}-{i}", "question": q["question"]}) + "\n"
+            for i in range(ROUNDS)
+            for q in QUESTIONS
+        ),
+        encoding="utf-8",
+    )
+    reader = qa_process(store, chroma_url, "ask", "--batch", str(batch))
+    answers = collect_lines(reader)
+    while not answers and reader.poll() is None:  # the reader is up and answering
+        time.sleep(0.2)
+
+    ingest_started = time.monotonic()
+    writer = qa_process(store, chroma_url, "ingest", str(news), "--json")
+    late = None
+    if mode == "embedded":  # a second writer on the same folder waits for the first
+        time.sleep(3)
+        single = tmp_path / "late.txt"
+        single.write_text(
+            "خبر متأخر\n\nأعلنت وزارة الزراعة العراقية بدء موسم حصاد الحنطة في محافظة نينوى هذا الأسبوع.\n"
+        )
+        late = qa_process(store, chroma_url, "ingest", str(single), "--json")
+    out, err = writer.communicate(timeout=900)
+    ingest_done = time.monotonic()
+    assert writer.returncode == 0, err
+    report = json.loads(out)
+    assert report["added"] == ARTICLES and report["failed"] == []
+
+    seen = len(answers)
+    while len(answers) < seen + len(QUESTIONS) and reader.poll() is None:  # a round after the ingest too
+        time.sleep(0.2)
+    reader.kill()
+    reader.wait()
+    during = [line for at, line in answers if ingest_started < at < ingest_done]
+    assert len(during) >= len(QUESTIONS), "no answers were asked while the ingest ran"
+    assert len(answers) >= seen + len(QUESTIONS), "the reader ran out of questions before the ingest ended"
+
+    documents = 5 + ARTICLES
+    if late is not None:
+        late_out, late_err = late.communicate(timeout=300)
+        assert late.returncode == 0 and json.loads(late_out)["added"] == 1
+        assert "Another ingest is writing" in late_err
+        documents += 1
+    opened = open_store(Settings().with_overrides(store_dir=store, chroma_url=chroma_url or ""))
+    records = opened.catalog.all()
+    for _, line in answers:
+        check_answer(json.loads(line), {r.doc_id: r for r in records})
+    ids = set(opened.collection.get(include=[])["ids"])
+    assert len(records) == documents
+    assert len(ids) == sum(r.passages for r in records) == len(lexical_index(opened).ids)
+
+
+def test_a_long_lived_reader_sees_another_processs_ingest(run_json, corpus, settings, tmp_path):
+    run_json("ingest", str(corpus))
+    store = open_store(settings)
+    question = "قانون تنظيم مياه نهري دجلة والفرات"
+    assert dense_ranking(store, question, 1)[0].doc_id != "water.txt"
+    article = tmp_path / "water.txt"
+    article.write_text(
+        "البرلمان يصوت على قانون المياه\n\nصوّت مجلس النواب العراقي على قانون جديد لتنظيم توزيع مياه نهري دجلة والفرات.\n",
+        encoding="utf-8",
+    )
+    writer = qa_process(settings.store_dir, None, "ingest", str(article), "--json")
+    assert json.loads(writer.communicate(timeout=300)[0])["added"] == 1
+
+    assert store.is_stale()
+    fresh = current(store)
+    assert not fresh.is_stale()
+    assert dense_ranking(fresh, question, 1)[0].doc_id == "water.txt"
