@@ -59,9 +59,11 @@ def ingest(
     """
     with writing(settings, on_wait):
         report = _ingest(list(paths or []) or [BUNDLED_CORPUS], settings, progress, rebuild)
-        if not settings.chroma_url and (report.added or report.updated or report.deleted):
+    if report.added or report.updated or report.deleted:
+        if not settings.chroma_url:
             forget_in_memory_state(settings)  # questions asked next in this process see every new passage
-        return report
+        lexical_index(open_store(settings))  # now rather than on the first question; saved, as no ingest runs
+    return report
 
 
 def _ingest(paths: list[Path], settings: Settings, progress: ProgressCallback | None, rebuild: bool) -> IngestReport:
@@ -80,14 +82,15 @@ def _ingest(paths: list[Path], settings: Settings, progress: ProgressCallback | 
 
     removed = _removed_keys(found, raw_docs, incomplete, store)
     if changed or removed:
-        # Before writing, so that an ingest killed half-way still marks derived
-        # indexes stale (an edit can leave the passage count unchanged) …
+        # The generation moves before writing, so that an ingest killed half-way still
+        # marks derived indexes stale, and after, even when this ingest fails half-way:
+        # a reader that rebuilt meanwhile rebuilds again from what was written.
         store.catalog.bump()
-    _delete(store, removed, report)
-    _index_changed(store, changed, hashes, known, report, progress)
-    if report.added or report.updated or report.deleted:
-        store.catalog.bump()  # … and after, once: the index is rebuilt from the finished store
-        lexical_index(store)  # now rather than on the first question
+        try:
+            _delete(store, removed, report)
+            _index_changed(store, changed, hashes, known, report, progress)
+        finally:
+            store.catalog.bump()
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]

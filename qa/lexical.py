@@ -3,10 +3,12 @@
 The index is derived state: rebuilt from the Chroma collection whenever the
 catalogue's generation says the collection changed, and saved beside the
 store so other processes load it instead of rebuilding. An ingest moves the
-generation once before it writes and once when it is done, so a question
-asked in another process during a long ingest rebuilds at most once (the
+generation once before it writes and once when it is done (or fails), so a
+question asked in another process during a long ingest rebuilds at most once;
 passages added after that are found by the dense ranking alone until the
-ingest ends), and after a crash the next check sees the change.
+ingest ends (with a Chroma server; an embedded store shows another process's
+writes only when it is reopened after the ingest). An index built while an
+ingest writes is never saved, so one killed mid-way leaves no stale index.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.arabic import normalize_arabic
-from qa.store import Store
+from qa.store import Store, ingest_running
 
 if TYPE_CHECKING:
     from qa.bridge import Bridge
@@ -130,7 +132,9 @@ def lexical_index(store: Store) -> LexicalIndex:
         except (OSError, ValueError, KeyError):
             pass
         index = _build(store, fingerprint)
-        if _fingerprint(store) == fingerprint:  # else an ingest moved on meanwhile: not worth keeping
+        # Not saved while an ingest writes (it may be killed before it moves the
+        # generation again) nor when the generation moved during the build.
+        if not ingest_running(store.settings) and _fingerprint(store) == fingerprint:
             _save(index, folder)
         _loaded[key] = index
         return index

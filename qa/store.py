@@ -161,8 +161,7 @@ def forget_in_memory_state(settings: Settings) -> None:
     process's writes never reach it (chroma-core/chroma#3792), and even this
     process's own writes are sometimes missing from its vector index when the
     index is first loaded after them (measured: 1 in ~10 fresh stores, Chroma
-    1.5.9). Clients still holding the old system switch to the new one, as they
-    look it up by path.
+    1.5.9). Stores opened before keep the old system: open them again.
     """
     from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -178,6 +177,19 @@ def reopen(store: Store) -> Store:
 def current(store: Store) -> Store:
     """``store``, reopened if another process changed it since."""
     return reopen(store) if store.is_stale() else store
+
+
+def ingest_running(settings: Settings) -> bool:
+    """Is an ingest writing to this store right now (in any process on this machine)?"""
+    try:
+        with open(settings.store_dir / ".ingest.lock") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return True
 
 
 @contextmanager

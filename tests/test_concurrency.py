@@ -18,7 +18,7 @@ from qa.config import Settings
 from qa.evaluate import contains_answer, load_questions
 from qa.lexical import lexical_index
 from qa.retrieve import dense_ranking
-from qa.store import current, open_store
+from qa.store import _catalog, current, open_store
 
 ARTICLES = 300
 ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
@@ -103,11 +103,14 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
     while not answers and reader.poll() is None:  # the reader is up and answering
         time.sleep(0.2)
 
-    ingest_started = time.monotonic()
+    catalogue = _catalog(Settings().with_overrides(store_dir=store, chroma_url=chroma_url))
+    before = catalogue.generation()
     writer = qa_process(store, chroma_url, "ingest", str(news), "--json")
+    while catalogue.generation() == before and writer.poll() is None:  # it moves just before the first write
+        time.sleep(0.05)
+    ingest_started = time.monotonic()
     late = None
     if mode == "embedded":  # a second writer on the same folder waits for the first
-        time.sleep(3)
         single = tmp_path / "late.txt"
         single.write_text(
             "خبر متأخر\n\nأعلنت وزارة الزراعة العراقية بدء موسم حصاد الحنطة في محافظة نينوى هذا الأسبوع.\n"
