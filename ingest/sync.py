@@ -58,23 +58,23 @@ def ingest(
     One ingest writes to a store at a time; another waits, told through ``on_wait``.
     """
     with writing(settings, on_wait):
-        report = _ingest(list(paths or []) or [BUNDLED_CORPUS], settings, progress, rebuild)
+        if rebuild:
+            drop_collection(settings)
+        store = open_store(settings, create=True)
+        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], progress)
     if report.added or report.updated or report.deleted:
+        lexical_index(store)  # now rather than on the first question; saved, as the lock is free
         if not settings.chroma_url:
             forget_in_memory_state(settings)  # questions asked next in this process see every new passage
-        lexical_index(open_store(settings))  # now rather than on the first question; saved, as no ingest runs
     return report
 
 
-def _ingest(paths: list[Path], settings: Settings, progress: ProgressCallback | None, rebuild: bool) -> IngestReport:
-    if rebuild:
-        drop_collection(settings)
-    store = open_store(settings, create=True)
+def _ingest(store: Store, paths: list[Path], progress: ProgressCallback | None) -> IngestReport:
     report = IngestReport()
     found = discover(paths)
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
-    raw_docs, incomplete = _read_all(found, settings.max_file_bytes, report)
+    raw_docs, incomplete = _read_all(found, store.settings.max_file_bytes, report)
     known = store.catalog.hashes()
     hashes = {doc.key: content_hash(doc) for doc in raw_docs}
     changed = [doc for doc in raw_docs if known.get(doc.key) != hashes[doc.key]]

@@ -69,14 +69,14 @@ class Store:
     settings: Settings
     client: ClientAPI
     collection: Collection
-    generation: int = 0  # the catalogue's generation when opened
+    generation: int  # the catalogue's generation when opened
 
     def is_stale(self) -> bool:
-        """Has another process changed an embedded store since this one was opened?
+        """Has an ingest (in any process) changed this embedded store since it was opened?
 
         Embedded Chroma keeps each process's vector index in memory and does not
-        see another process's writes until it is reopened (chroma-core/chroma#3792);
-        a server has no such lag.
+        see another process's writes until it is reopened (chroma-core/chroma#3792),
+        nor, after ``forget_in_memory_state``, this one's; a server has no such lag.
         """
         return not self.settings.chroma_url and self.catalog.generation() != self.generation
 
@@ -120,8 +120,10 @@ def open_store(settings: Settings, create: bool = False) -> Store:
     """Open the configured collection, checking it was built with the configured model."""
     if not settings.chroma_url and not create and not settings.store_dir.exists():
         raise StoreError(f"There is no store at {settings.store_dir}. Run `qa ingest` first.")
-    client = chroma_client(settings)
     _ensure_record_folder(settings)
+    # Read before Chroma loads the store: an ingest in between costs one needless reopen, not a missed one.
+    generation = _catalog(settings).generation()
+    client = chroma_client(settings)
     try:
         if create:
             collection = client.get_or_create_collection(
@@ -149,9 +151,7 @@ def open_store(settings: Settings, create: bool = False) -> Store:
             f"--embedding-model {built_with!r}, or rebuild the collection with "
             f"`qa --embedding-model {settings.embedding_model!r} ingest --rebuild`."
         )
-    store = Store(settings, client, collection)
-    store.generation = store.catalog.generation()
-    return store
+    return Store(settings, client, collection, generation)
 
 
 def forget_in_memory_state(settings: Settings) -> None:
