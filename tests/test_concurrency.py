@@ -23,6 +23,13 @@ from qa.store import _catalog, current, open_store
 ARTICLES = 300
 ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
 QUESTIONS = [q for q in load_questions() if q["qid"] in ("q01", "q02", "q03", "q04")]
+# About an article the ingest adds. English, so only the dense ranking can find it: a
+# reader on an embedded store that is not reopened after the ingest never does.
+NEW_QUESTION = {"qid": "new", "question": "Which law about Tigris and Euphrates water did the Iraqi parliament pass?"}
+NEW_ARTICLE = (
+    "البرلمان العراقي يصوت على قانون المياه\n\nصوّت مجلس النواب العراقي اليوم على قانون جديد لتنظيم توزيع مياه "
+    "نهري دجلة والفرات بين المحافظات، بعد أشهر من الجدل حول حصص الزراعة في الجنوب.\n"
+)
 
 
 def weather_articles(folder: Path, count: int) -> None:
@@ -89,18 +96,20 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
 
     news = tmp_path / "news"
     weather_articles(news, ARTICLES)
+    (news / "water.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     batch = tmp_path / "questions.jsonl"
     batch.write_text(
         "".join(
             json.dumps({"qid": f"{q['qid']}-{i}", "question": q["question"]}) + "\n"
             for i in range(ROUNDS)
-            for q in QUESTIONS
+            for q in [*QUESTIONS, NEW_QUESTION]
         ),
         encoding="utf-8",
     )
     reader = qa_process(store, chroma_url, "ask", "--batch", str(batch))
     answers = collect_lines(reader)
-    while not answers and reader.poll() is None:  # the reader is up and answering
+    per_round = len(QUESTIONS) + 1
+    while len(answers) < per_round and reader.poll() is None:  # a first round before the ingest
         time.sleep(0.2)
 
     catalogue = _catalog(Settings().with_overrides(store_dir=store, chroma_url=chroma_url))
@@ -120,18 +129,23 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
     ingest_done = time.monotonic()
     assert writer.returncode == 0, err
     report = json.loads(out)
-    assert report["added"] == ARTICLES and report["failed"] == []
+    assert report["added"] == ARTICLES + 1 and report["failed"] == []
 
     seen = len(answers)
-    while len(answers) < seen + len(QUESTIONS) and reader.poll() is None:  # a round after the ingest too
+    while len(answers) < seen + 2 * per_round and reader.poll() is None:  # the last round begun after the ingest
         time.sleep(0.2)
     reader.kill()
     reader.wait()
     during = [line for at, line in answers if ingest_started < at < ingest_done]
     assert len(during) >= len(QUESTIONS), "no answers were asked while the ingest ran"
-    assert len(answers) >= seen + len(QUESTIONS), "the reader ran out of questions before the ingest ended"
+    assert len(answers) >= seen + 2 * per_round, "the reader ran out of questions before the ingest ended"
+    results = [json.loads(line) for _, line in answers]
+    new_answers = [r for r in results if r["qid"].startswith("new-")]
+    assert all(c["doc_id"] != "water.txt" for c in new_answers[0]["citations"])  # asked before it was ingested
+    last = new_answers[-1]  # asked after the ingest: the reader must see it
+    assert [c["doc_id"] for c in last["citations"]][:1] == ["water.txt"], last["answer"]
 
-    documents = 5 + ARTICLES
+    documents = 5 + ARTICLES + 1
     if late is not None:
         late_out, late_err = late.communicate(timeout=300)
         assert late.returncode == 0 and json.loads(late_out)["added"] == 1
@@ -139,8 +153,9 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
         documents += 1
     opened = open_store(Settings().with_overrides(store_dir=store, chroma_url=chroma_url or ""))
     records = opened.catalog.all()
-    for _, line in answers:
-        check_answer(json.loads(line), {r.doc_id: r for r in records})
+    for result in results:
+        if not result["qid"].startswith("new-"):
+            check_answer(result, {r.doc_id: r for r in records})
     ids = set(opened.collection.get(include=[])["ids"])
     assert len(records) == documents
     assert len(ids) == sum(r.passages for r in records) == len(lexical_index(opened).ids)
