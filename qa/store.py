@@ -8,6 +8,7 @@ always opened with ``embedding_function=None`` and vectors come from
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from qa.catalog import Catalog
 
 MODEL_KEY = "embedding_model"
+# Chroma creates and registers an embedded store's in-memory system without a
+# lock; a thread opening a client while another creates or drops that system
+# gets a half-started one ("no attribute 'bindings'", "Could not connect to tenant").
+_embedded_systems = threading.Lock()
 
 
 class StoreError(RuntimeError):
@@ -57,7 +62,8 @@ def chroma_client(settings: Settings) -> ClientAPI:
             raise StoreError(f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}") from None
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+        with _embedded_systems:
+            return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
     except Exception as exc:
         raise StoreError(f"{settings.store_dir} is not a usable Chroma store: {exc}") from None
 
@@ -165,7 +171,8 @@ def forget_in_memory_state(settings: Settings) -> None:
     """
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
+    with _embedded_systems:
+        SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
 
 
 def reopen(store: Store) -> Store:

@@ -18,7 +18,7 @@ from qa.config import Settings
 from qa.evaluate import contains_answer, load_questions
 from qa.lexical import lexical_index
 from qa.retrieve import dense_ranking
-from qa.store import _catalog, current, open_store
+from qa.store import _catalog, current, forget_in_memory_state, open_store
 
 ARTICLES = 300
 ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
@@ -178,3 +178,37 @@ def test_a_long_lived_reader_sees_another_processs_ingest(run_json, corpus, sett
     fresh = current(store)
     assert not fresh.is_stale()
     assert dense_ranking(fresh, question, 1)[0].doc_id == "water.txt"
+
+
+def test_chat_threads_open_the_store_safely_while_an_ingest_drops_its_state(run_json, corpus, settings):
+    """Every ingest ends by dropping this process's Chroma system (forget_in_memory_state)
+    while other chat threads may be opening the store. Here that drop runs in a loop,
+    so the unguarded race (Chroma registers a half-started system) shows within seconds."""
+    run_json("ingest", str(corpus))
+    passages = open_store(settings).passage_count()
+    stop = time.monotonic() + 5
+    errors: list[str] = []
+    queries = 0
+
+    def ingest_ends() -> None:
+        while time.monotonic() < stop:
+            forget_in_memory_state(settings)
+            time.sleep(0.001)
+
+    def chat_thread() -> None:
+        nonlocal queries
+        while time.monotonic() < stop:
+            try:
+                got = open_store(settings).collection.get(include=[])["ids"]
+                assert len(got) == passages
+                queries += 1
+            except Exception as exc:  # collected, so one failure does not hide the rest
+                errors.append(repr(exc)[:200])
+
+    threads = [threading.Thread(target=ingest_ends)] + [threading.Thread(target=chat_thread) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert queries > 50
