@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -10,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 from ingest.load import IngestError
 from ingest.uploads import safe_name, save_upload
 from qa.answer_types import Citation
-from qa.config import BUNDLED_CORPUS, PROJECT_ROOT
+from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings
 from qa.display import highlighted_passage, source_line, text_block
+from qa.store import writing
 
 APP = str(PROJECT_ROOT / "ui" / "app.py")
 HOSTILE = (
@@ -22,19 +24,25 @@ HOSTILE = (
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    articles = tmp_path / "articles"
-    shutil.copytree(BUNDLED_CORPUS, articles)
-    (articles / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+def articles(tmp_path, monkeypatch):
+    """A private copy of the bundled articles and an empty store, as the app's settings."""
+    folder = tmp_path / "articles"
+    shutil.copytree(BUNDLED_CORPUS, folder)
     monkeypatch.setenv("QA_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("QA_ARTICLES", str(articles))
-    test = AppTest.from_file(APP, default_timeout=300)
-    test.run()
-    assert not test.exception
-    yield test
+    monkeypatch.setenv("QA_ARTICLES", str(folder))
+    yield folder
     import streamlit as st
 
     st.cache_resource.clear()  # each test gets its own store
+
+
+@pytest.fixture
+def app(articles):
+    (articles / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    test = AppTest.from_file(APP, default_timeout=300)
+    test.run()
+    assert not test.exception
+    return test
 
 
 def ask(app: AppTest, question: str) -> AppTest:
@@ -86,6 +94,27 @@ def test_sidebar_lists_the_articles_and_settings(app):
     assert len(table) == 6 and "Rudaw" in set(table["outlet"])
     assert app.sidebar.slider[0].value == 6
     assert "bundled:multilingual-e5-small" in "".join(c.value for c in app.sidebar.caption)
+
+
+def test_first_start_says_it_waits_for_a_running_ingest_then_ingests(articles):
+    """A scheduled ingest holds the store when the chat first starts: the page says so
+    instead of hanging silently, then ingests the articles folder itself."""
+    holding, release = threading.Event(), threading.Event()
+
+    def scheduled_ingest() -> None:
+        with writing(Settings()):
+            holding.set()
+            release.wait(60)
+
+    threading.Thread(target=scheduled_ingest).start()
+    holding.wait(30)
+    threading.Timer(3, release.set).start()
+    test = AppTest.from_file(APP, default_timeout=300).run()
+    assert not test.exception
+    messages = [i.value for i in test.info]
+    assert any("Another ingest is writing" in m for m in messages)
+    assert "5 added" in test.success[0].value
+    assert len(test.sidebar.dataframe[0].value) == 5
 
 
 def test_display_helpers_escape_and_mark():

@@ -34,11 +34,7 @@ p[dir="auto"] { margin-bottom: .35em; }
 @st.cache_resource(show_spinner="Opening the article store…")
 def shared_store() -> dict[str, Store]:
     """One store per process, shared by every session (its clients are thread-safe)."""
-    settings = Settings()
-    store = open_store(settings, create=True)
-    if store.passage_count() == 0:
-        ingest([settings.articles_dir], settings)
-    return {"store": store}
+    return {"store": open_store(Settings(), create=True)}
 
 
 def current_store() -> Store:
@@ -201,6 +197,12 @@ def main() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
         store = current_store()
+        if store.passage_count() == 0 and not st.session_state.get("first_ingest"):
+            # Outside the cached function, so the progress bar and a wait message show.
+            st.session_state["first_ingest"] = True
+            st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
+            run_ingest(store, [store.settings.articles_dir])
+            store = current_store()
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
