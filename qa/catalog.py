@@ -9,12 +9,27 @@ the vector store. It lives in the record manager's database.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, delete, inspect, select, update
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 _metadata = MetaData()
 documents = Table(
@@ -41,6 +56,16 @@ state = Table(
     _metadata,
     Column("collection", String(200), primary_key=True),
     Column("generation", Integer, nullable=False),
+)
+
+# The writer lease: which ingest may write to the collection, until when (Unix time,
+# renewed while it runs). Kept apart from sanad_state, which the writer itself updates.
+writers = Table(
+    "sanad_writers",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("holder", String(300), nullable=False),
+    Column("expires_at", Float, nullable=False),
 )
 
 
@@ -136,6 +161,42 @@ class Catalog:
             )
             if updated.rowcount == 0:
                 conn.execute(state.insert().values(collection=self.collection, generation=1))
+
+    def take_lease(self, holder: str, seconds: float) -> str | None:
+        """Become the collection's writer unless another holds an unexpired lease
+        (then its holder is returned)."""
+        now = time.time()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.expires_at < now))
+                conn.execute(
+                    writers.insert().values(collection=self.collection, holder=holder, expires_at=now + seconds)
+                )
+            return None
+        except IntegrityError:
+            return self.lease_holder() or "another ingest"
+
+    def renew_lease(self, holder: str, seconds: float) -> bool:
+        """Extend this holder's lease; False if it was lost (expired and taken over)."""
+        with self.engine.begin() as conn:
+            renewed = conn.execute(
+                update(writers)
+                .where(writers.c.collection == self.collection, writers.c.holder == holder)
+                .values(expires_at=time.time() + seconds)
+            )
+        return renewed.rowcount == 1
+
+    def release_lease(self, holder: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.holder == holder))
+
+    def lease_holder(self) -> str | None:
+        """Who holds an unexpired writer lease, if anyone."""
+        query = select(writers.c.holder).where(
+            writers.c.collection == self.collection, writers.c.expires_at >= time.time()
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
 
 
 def _record(row) -> DocumentRecord:

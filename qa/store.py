@@ -8,13 +8,20 @@ always opened with ``embedding_function=None`` and vectors come from
 from __future__ import annotations
 
 import fcntl
+import logging
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from qa.config import Settings
 from qa.embeddings import SentenceTransformerEmbeddings
@@ -28,6 +35,8 @@ if TYPE_CHECKING:
     from qa.catalog import Catalog
 
 MODEL_KEY = "embedding_model"
+WRITER_LEASE_SECONDS = 30.0  # a killed ingest's shared lease lapses after this
+log = logging.getLogger(__name__)
 # Chroma creates and registers an embedded store's in-memory system without a
 # lock; a thread opening a client while another creates or drops that system
 # gets a half-started one ("no attribute 'bindings'", "Could not connect to tenant").
@@ -187,7 +196,10 @@ def current(store: Store) -> Store:
 
 
 def ingest_running(settings: Settings) -> bool:
-    """Is an ingest writing to this store right now (in any process on this machine)?"""
+    """Is an ingest writing to this store right now (in any process on this machine,
+    or on any machine sharing the records database)?"""
+    if settings.record_db_url and _catalog(settings).lease_holder():
+        return True
     try:
         with open(settings.store_dir / ".ingest.lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -199,12 +211,19 @@ def ingest_running(settings: Settings) -> bool:
         return True
 
 
+def _waiting(settings: Settings, who: str = "") -> str:
+    where = settings.chroma_url or settings.store_dir
+    return f"Another ingest{f' ({who})' if who else ''} is writing to {where}; waiting for it to finish…"
+
+
 @contextmanager
 def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the store's writer lock: one ingest at a time per store folder.
+    """Hold the store's writer lock: one ingest at a time per store folder and, when the
+    records database is shared (QA_RECORD_DB), per collection across machines.
 
     A second ingest waits for the first (saying so through ``on_wait``) instead of
-    interleaving its writes; the lock is released by the kernel even after kill -9.
+    interleaving its writes. The folder's lock is released by the kernel even after
+    kill -9; the shared lease lapses WRITER_LEASE_SECONDS after its holder stops renewing it.
     """
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.store_dir / ".ingest.lock", "a+") as lock:
@@ -212,14 +231,47 @@ def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) ->
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait:
-                on_wait(
-                    f"Another ingest is writing to {settings.chroma_url or settings.store_dir}; waiting for it to finish…"
-                )
+                on_wait(_waiting(settings))
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            yield
+            with _shared_lease(settings, on_wait):
+                yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _shared_lease(settings: Settings, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+    """The writer lease in a shared records database (nothing to do without one)."""
+    if not settings.record_db_url:
+        yield
+        return
+    catalog = _catalog(settings)
+    holder = f"{socket.gethostname()} pid {os.getpid()} #{uuid.uuid4().hex[:6]}"
+    told = False
+    while (other := catalog.take_lease(holder, WRITER_LEASE_SECONDS)) is not None:
+        if on_wait and not told:
+            on_wait(_waiting(settings, other))
+            told = True
+        time.sleep(1)
+    stop = threading.Event()
+
+    def keep_renewing() -> None:
+        while not stop.wait(WRITER_LEASE_SECONDS / 3):
+            try:
+                if not catalog.renew_lease(holder, WRITER_LEASE_SECONDS):
+                    log.warning("The writer lease on %s lapsed; another ingest may write too.", settings.record_db)
+            except SQLAlchemyError as exc:
+                log.warning("Cannot renew the writer lease: %s", exc)
+
+    renewer = threading.Thread(target=keep_renewing, name="writer-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+        catalog.release_lease(holder)
 
 
 def drop_collection(settings: Settings) -> None:
@@ -240,7 +292,6 @@ def drop_collection(settings: Settings) -> None:
 
 def _record_manager(settings: Settings) -> SQLRecordManager:
     from langchain_classic.indexes import SQLRecordManager
-    from sqlalchemy.exc import SQLAlchemyError
 
     try:
         manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
@@ -251,8 +302,6 @@ def _record_manager(settings: Settings) -> SQLRecordManager:
 
 
 def _catalog(settings: Settings) -> Catalog:
-    from sqlalchemy.exc import SQLAlchemyError
-
     from qa.catalog import Catalog
 
     try:

@@ -58,12 +58,12 @@ def qa_process(store: Path, chroma_url: str | None, *args: str) -> subprocess.Po
     )
 
 
-def collect_lines(proc: subprocess.Popen) -> list[tuple[float, str]]:
-    """(time read, line) of the process's stdout, filled in by a thread."""
+def collect_lines(stream) -> list[tuple[float, str]]:
+    """(time read, line) of a process's output stream, filled in by a thread."""
     lines: list[tuple[float, str]] = []
 
     def read() -> None:
-        for line in proc.stdout:
+        for line in stream:
             lines.append((time.monotonic(), line))
 
     threading.Thread(target=read, daemon=True).start()
@@ -107,7 +107,7 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
         encoding="utf-8",
     )
     reader = qa_process(store, chroma_url, "ask", "--batch", str(batch))
-    answers = collect_lines(reader)
+    answers = collect_lines(reader.stdout)
     per_round = len(QUESTIONS) + 1
     while len(answers) < per_round and reader.poll() is None:  # a first round before the ingest
         time.sleep(0.2)
@@ -212,3 +212,44 @@ def test_chat_threads_open_the_store_safely_while_an_ingest_drops_its_state(run_
         thread.join()
     assert errors == []
     assert queries > 50
+
+
+def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
+    tmp_path, corpus, chroma_server, monkeypatch
+):
+    """Two store folders stand for two machines sharing one Chroma server and one records
+    database (QA_RECORD_DB). The second ingest waits for the first's lease, also when the
+    first is killed (its lease lapses), and the store ends as complete as a clean ingest."""
+    monkeypatch.setenv("QA_RECORD_DB", f"sqlite:///{tmp_path / 'shared-records.sqlite'}")
+    news = tmp_path / "news"
+    weather_articles(news, ARTICLES)
+    settings = Settings().with_overrides(store_dir=tmp_path / "machine-a", chroma_url=chroma_server)
+    catalogue = _catalog(settings)
+    first = qa_process(tmp_path / "machine-a", chroma_server, "ingest", str(news), "--json")
+    while catalogue.generation() == 0 and first.poll() is None:  # moves just before the first write
+        time.sleep(0.05)
+    second = qa_process(tmp_path / "machine-b", chroma_server, "ingest", str(corpus), "--json")
+    said = collect_lines(second.stderr)
+    deadline = time.monotonic() + 120
+    while not any("Another ingest" in line for _, line in said) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(f"pid {first.pid} " in line for _, line in said), said
+
+    time.sleep(2)
+    assert first.poll() is None, "the first ingest ended before it could be killed"
+    first.kill()  # SIGKILL: its lease is never released, only left to lapse
+    first.wait()
+    assert not any(r.doc_id.startswith("00") for r in catalogue.all()), (
+        "the second ingest wrote while the first held the lease"
+    )
+    out, _ = second.communicate(timeout=300)
+    assert second.returncode == 0 and json.loads(out)["added"] == 5
+
+    again = qa_process(tmp_path / "machine-a", chroma_server, "ingest", str(news), "--json")
+    out, err = again.communicate(timeout=900)
+    assert again.returncode == 0, err
+    store = open_store(settings)
+    records = store.catalog.all()
+    assert len(records) == 5 + ARTICLES
+    ids = store.collection.get(include=[])["ids"]
+    assert len(ids) == len(set(ids)) == sum(r.passages for r in records)
