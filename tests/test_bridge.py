@@ -38,6 +38,12 @@ def test_glossary_words_in_their_inflections():
     assert {"جندي", "جنود"} <= glossary_terms("troops")
     assert normalize_arabic("هجوم") in glossary_terms("attacks")
     assert glossary_terms("injured") and glossary_terms("said")
+    assert "شدد" in glossary_terms("stressed") and "تحدث" in glossary_terms("speak")
+
+
+def test_a_name_arabic_writes_as_two_words_comes_from_the_glossary():
+    bridge = Bridge(lexical_terms("كتائب حزب الله"))
+    assert set(lexical_terms("حزب الله")) <= bridge.terms_for("Hezbollah")
     assert glossary_terms("banana") == frozenset()
 
 
