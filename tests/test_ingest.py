@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
@@ -130,7 +134,7 @@ def test_model_mismatch_is_a_clear_error(run_json, run_qa, corpus):
     assert "was built with the embedding model" in err and "--rebuild" in err
 
 
-def test_unreadable_file_keeps_its_ingested_version(run_json, corpus, settings):
+def test_truncated_file_keeps_its_ingested_version(run_json, corpus, settings):
     run_json("ingest", str(corpus))
     target = corpus / "002_1cad0999f99aa335.txt"
     shutil.copy(target, target.with_suffix(".bak"))
@@ -139,6 +143,23 @@ def test_unreadable_file_keeps_its_ingested_version(run_json, corpus, settings):
     assert code == 3 and report["deleted"] == 0
     ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
     assert "002_1cad0999f99aa335.txt" in ids
+
+
+def test_unreadable_file_is_reported_and_keeps_its_ingested_version(run_json, corpus, settings):
+    run_json("ingest", str(corpus))
+    target = corpus / "001_6e69f22dc3c2ec4f.txt"
+    target.chmod(0)
+    # Root reads any file: drop the capabilities that let it (setpriv, from util-linux).
+    caps = "-dac_override,-dac_read_search"
+    as_user = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}"] if os.geteuid() == 0 else []
+    command = [sys.executable, "-m", "qa.cli", "--store", str(settings.store_dir), "ingest", str(corpus), "--json"]
+    done = subprocess.run([*as_user, *command], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 3, done.stderr
+    report = json.loads(done.stdout)
+    assert report["failed"] == [{"path": str(target), "error": "permission denied"}]
+    assert report["deleted"] == 0 and report["unchanged"] == CORPUS_FILES - 1
+    ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
+    assert target.name in ids
 
 
 def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
