@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.glossary import GLOSSARY
-from qa.lexical import STOPWORDS, lexical_terms
+from qa.lexical import STOPWORDS, lexical_terms, loose_terms
 
 if TYPE_CHECKING:
     from qa.lexical import LexicalIndex
@@ -151,6 +151,6 @@ def coverage(question: str, texts: list[str], index: LexicalIndex) -> list[float
         return [0.0] * len(texts)
     out = []
     for text in texts:
-        present = set(lexical_terms(text))
+        present = loose_terms(text)
         out.append(sum(weights[w] for w, terms in translation.items() if terms & present) / total)
     return out

@@ -67,6 +67,17 @@ def lexical_terms(text: str) -> list[str]:
     return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if w not in STOPWORDS and w != "_"]
 
 
+def loose_terms(text: str) -> set[str]:
+    """The index terms of ``text``, plus those of its words read without a one-letter
+    proclitic (ل ب ك ف و: لوكالة is ل + وكالة), which the index's stemmer keeps, as
+    stripping them from every word would conflate many others."""
+    terms = set(lexical_terms(text))
+    for word in _WORD.findall(normalize_arabic(text)):
+        if word[0] in "لبكفو" and len(word) >= 5:
+            terms.add(light_stem(word[1:]))
+    return terms
+
+
 @dataclass
 class LexicalIndex:
     ids: list[str]

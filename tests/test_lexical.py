@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.arabic import normalize_arabic
-from qa.lexical import lexical_index, lexical_terms
+from qa.lexical import lexical_index, lexical_terms, loose_terms
 
 
 def test_variants_fold_together():
@@ -18,6 +18,13 @@ def test_variants_fold_together():
 def test_clitics_and_stop_words():
     assert lexical_terms("والهجمات على القوات") == lexical_terms("هجمات قوات")
     assert lexical_terms("في من على") == []
+
+
+def test_loose_terms_also_read_words_without_a_one_letter_proclitic():
+    (agency,) = lexical_terms("وكالة")
+    assert agency not in lexical_terms("لوكالة")  # the index keeps the proclitic
+    assert agency in loose_terms("نقلت لوكالة أنباء") and set(lexical_terms("لوكالة")) <= loose_terms("لوكالة")
+    assert loose_terms("في من") == set()
 
 
 def test_index_follows_ingestion(run_json, corpus, settings):
