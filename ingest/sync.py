@@ -57,15 +57,26 @@ def ingest(
 
     One ingest writes to a store at a time; another waits, told through ``on_wait``.
     """
-    with writing(settings, on_wait):
+    with writing(settings, on_wait) as still_writer:
         if rebuild:
             drop_collection(settings)
         store = open_store(settings, create=True)
-        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], progress)
+        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], _checking(still_writer, progress))
     if report.added or report.updated or report.deleted:
         lexical_index(store)  # now rather than on the first question; saved, as the lock is free
         if not settings.chroma_url:
             forget_in_memory_state(settings)  # questions asked next in this process see every new passage
+    return report
+
+
+def _checking(still_writer: Callable[[], None], progress: ProgressCallback | None) -> ProgressCallback:
+    """``progress``, reported between batches only while this ingest may still write."""
+
+    def report(done: int, total: int) -> None:
+        still_writer()
+        if progress:
+            progress(done, total)
+
     return report
 
 

@@ -8,12 +8,7 @@ always opened with ``embedding_function=None`` and vectors come from
 from __future__ import annotations
 
 import fcntl
-import logging
-import os
-import socket
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,8 +30,6 @@ if TYPE_CHECKING:
     from qa.catalog import Catalog
 
 MODEL_KEY = "embedding_model"
-WRITER_LEASE_SECONDS = 30.0  # a killed ingest's shared lease lapses after this
-log = logging.getLogger(__name__)
 # Chroma creates and registers an embedded store's in-memory system without a
 # lock; a thread opening a client while another creates or drops that system
 # gets a half-started one ("no attribute 'bindings'", "Could not connect to tenant").
@@ -217,13 +210,14 @@ def _waiting(settings: Settings, who: str = "") -> str:
 
 
 @contextmanager
-def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[Callable[[], None]]:
     """Hold the store's writer lock: one ingest at a time per store folder and, when the
-    records database is shared (QA_RECORD_DB), per collection across machines.
+    records database is shared (QA_RECORD_DB), per collection across machines (qa.lease).
 
     A second ingest waits for the first (saying so through ``on_wait``) instead of
-    interleaving its writes. The folder's lock is released by the kernel even after
-    kill -9; the shared lease lapses WRITER_LEASE_SECONDS after its holder stops renewing it.
+    interleaving its writes; the folder's lock is released by the kernel even after
+    kill -9. Yields a check for the writer to call between batches: it raises
+    StoreError if the shared lease was lost.
     """
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.store_dir / ".ingest.lock", "a+") as lock:
@@ -234,44 +228,16 @@ def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) ->
                 on_wait(_waiting(settings))
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            with _shared_lease(settings, on_wait):
-                yield
+            if not settings.record_db_url:
+                yield lambda: None
+                return
+            from qa.lease import writer_lease
+
+            tell = (lambda holder: on_wait(_waiting(settings, holder))) if on_wait else None
+            with writer_lease(_catalog(settings), str(settings.chroma_url or settings.store_dir), tell) as still_writer:
+                yield still_writer
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-@contextmanager
-def _shared_lease(settings: Settings, on_wait: Callable[[str], None] | None) -> Iterator[None]:
-    """The writer lease in a shared records database (nothing to do without one)."""
-    if not settings.record_db_url:
-        yield
-        return
-    catalog = _catalog(settings)
-    holder = f"{socket.gethostname()} pid {os.getpid()} #{uuid.uuid4().hex[:6]}"
-    told = False
-    while (other := catalog.take_lease(holder, WRITER_LEASE_SECONDS)) is not None:
-        if on_wait and not told:
-            on_wait(_waiting(settings, other))
-            told = True
-        time.sleep(1)
-    stop = threading.Event()
-
-    def keep_renewing() -> None:
-        while not stop.wait(WRITER_LEASE_SECONDS / 3):
-            try:
-                if not catalog.renew_lease(holder, WRITER_LEASE_SECONDS):
-                    log.warning("The writer lease on %s lapsed; another ingest may write too.", settings.record_db)
-            except SQLAlchemyError as exc:
-                log.warning("Cannot renew the writer lease: %s", exc)
-
-    renewer = threading.Thread(target=keep_renewing, name="writer-lease", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
-        catalog.release_lease(holder)
 
 
 def drop_collection(settings: Settings) -> None:

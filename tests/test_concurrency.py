@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ import pytest
 from qa.catalog import DocumentRecord
 from qa.config import Settings
 from qa.evaluate import contains_answer, load_questions
+from qa.lease import LEASE_SECONDS, RENEW_EVERY
 from qa.lexical import lexical_index
 from qa.retrieve import dense_ranking
 from qa.store import _catalog, current, forget_in_memory_state, open_store
@@ -218,8 +220,10 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     tmp_path, corpus, chroma_server, monkeypatch
 ):
     """Two store folders stand for two machines sharing one Chroma server and one records
-    database (QA_RECORD_DB). The second ingest waits for the first's lease, also when the
-    first is killed (its lease lapses), and the store ends as complete as a clean ingest."""
+    database (QA_RECORD_DB). The second ingest waits for the first's lease. The first is
+    then paused (SIGSTOP: a frozen or killed machine renews nothing), its lease lapses and
+    the second goes ahead; resumed, the first finds its lease lost and stops instead of
+    writing beside it. Run again, it completes the store."""
     monkeypatch.setenv("QA_RECORD_DB", f"sqlite:///{tmp_path / 'shared-records.sqlite'}")
     news = tmp_path / "news"
     weather_articles(news, ARTICLES)
@@ -236,15 +240,19 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     assert any(f"pid {first.pid} " in line for _, line in said), said
 
     time.sleep(2)
-    assert first.poll() is None, "the first ingest ended before it could be killed"
-    first.kill()  # SIGKILL: its lease is never released, only left to lapse
-    first.wait()
+    assert first.poll() is None, "the first ingest ended before it could be paused"
+    first.send_signal(signal.SIGSTOP)
+    paused = time.monotonic()
     assert not any(r.doc_id.startswith("00") for r in catalogue.all()), (
-        "the second ingest wrote while the first held the lease"
+        "the second wrote while the first held the lease"
     )
     out, _ = second.communicate(timeout=300)
     assert second.returncode == 0 and json.loads(out)["added"] == 5
+    assert time.monotonic() - paused >= LEASE_SECONDS - RENEW_EVERY - 1, "it did not wait for the lease to lapse"
 
+    first.send_signal(signal.SIGCONT)
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 1 and "lost its writer lease" in err, err
     again = qa_process(tmp_path / "machine-a", chroma_server, "ingest", str(news), "--json")
     out, err = again.communicate(timeout=900)
     assert again.returncode == 0, err
@@ -252,4 +260,4 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     records = store.catalog.all()
     assert len(records) == 5 + ARTICLES
     ids = store.collection.get(include=[])["ids"]
-    assert len(ids) == len(set(ids)) == sum(r.passages for r in records)
+    assert len(ids) == len(set(ids)) == sum(r.passages for r in records) == len(lexical_index(store).ids)

@@ -19,7 +19,7 @@ from qa.answering import DEFAULT_PASSAGES, QuestionError, ask
 from qa.config import Settings
 from qa.display import answer_block, card_header, highlighted_passage, quote_block, source_line, text_block
 from qa.llm import LLMAnswerer, LLMError, answerer_from_spec
-from qa.store import Store, StoreError, current, open_store
+from qa.store import Store, StoreError, current, ingest_running, open_store
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 STYLE = """
@@ -69,6 +69,22 @@ def run_ingest(store: Store, paths) -> None:
         return
     bar.progress(1.0, text="Done")
     show_report(report)
+
+
+def first_start(store: Store) -> Store:
+    """Ingest the articles folder into an empty store, once per process. Run here, not in
+    the cached opener, so its progress bar shows; an ingest already writing (a schedule,
+    a rebuild) is left to fill the store instead."""
+    if ingest_running(store.settings):
+        where = store.settings.chroma_url or store.settings.store_dir
+        st.info(f"Another ingest is writing to {where}; reload the page when it is done to see its articles.")
+        return store
+    if store.passage_count() == 0:
+        st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
+        run_ingest(store, [store.settings.articles_dir])
+        store = current_store()
+    shared_store()["first_start_done"] = True  # only once it ran to the end: an interrupted one is redone
+    return store
 
 
 def corpus_panel(store: Store) -> None:
@@ -197,12 +213,8 @@ def main() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
         store = current_store()
-        if store.passage_count() == 0 and not st.session_state.get("first_ingest"):
-            # Outside the cached function, so the progress bar and a wait message show.
-            st.session_state["first_ingest"] = True
-            st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
-            run_ingest(store, [store.settings.articles_dir])
-            store = current_store()
+        if not shared_store().get("first_start_done"):
+            store = first_start(store)
     except StoreError as exc:
         st.error(str(exc))
         st.stop()

@@ -1,0 +1,96 @@
+"""The writer lease: one ingest at a time per collection, across every machine that
+shares the records database (QA_RECORD_DB).
+
+A row in that database names the writer and when its lease lapses; a thread
+renews it while the ingest runs. A lock held by a database session would free
+itself on a crash, but no such lock works alike on SQLite, PostgreSQL and
+MySQL; a lease does, at the price of a killed writer blocking the next one
+until its lease lapses. Expiry is compared on each machine's own clock, so
+clocks must agree to well within LEASE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from qa.catalog import Catalog
+from qa.store import StoreError  # qa.store imports this module lazily: no cycle
+
+LEASE_SECONDS = 30.0  # a writer that stops renewing (killed, paused) loses its lease after this
+RENEW_EVERY = LEASE_SECONDS / 3
+RETRY_AFTER = 1.0  # seconds between attempts to take the lease, or to renew it after an error
+GIVE_UP_AFTER_ERRORS = 60  # consecutive database errors while waiting
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def writer_lease(
+    catalog: Catalog, where: str, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Callable[[], None]]:
+    """Hold the collection's writer lease, waiting for another holder (named through
+    ``on_wait``). Yields a check that raises StoreError once the lease is lost: the
+    writer calls it between batches, so at most the batch under way is written after."""
+    holder = f"{socket.gethostname()} pid {os.getpid()} #{uuid.uuid4().hex[:6]}"
+    _take(catalog, holder, on_wait)
+    stop, lost = threading.Event(), threading.Event()
+
+    def keep_renewing() -> None:
+        pause = RENEW_EVERY
+        while not stop.wait(pause):
+            try:
+                if not catalog.renew_lease(holder, LEASE_SECONDS):
+                    lost.set()
+                    return
+                pause = RENEW_EVERY
+            except SQLAlchemyError as exc:
+                log.warning("Cannot renew the writer lease, retrying: %s", exc)
+                pause = RETRY_AFTER
+
+    def still_writer() -> None:
+        if lost.is_set():
+            raise StoreError(
+                f"This ingest lost its writer lease on {where} (paused, or cut off from the records "
+                f"database, for over {LEASE_SECONDS:.0f} s) and stopped. Run it again."
+            )
+
+    renewer = threading.Thread(target=keep_renewing, name="writer-lease", daemon=True)
+    renewer.start()
+    try:
+        yield still_writer
+    finally:
+        stop.set()
+        renewer.join(timeout=5 * RETRY_AFTER)
+        try:
+            catalog.release_lease(holder)
+        except SQLAlchemyError as exc:  # it lapses by itself; the ingest's own outcome matters more
+            log.warning("Cannot release the writer lease (it lapses in %.0f s): %s", LEASE_SECONDS, exc)
+
+
+def _take(catalog: Catalog, holder: str, on_wait: Callable[[str], None] | None) -> None:
+    """Wait until this holder has the lease; transient database errors are retried."""
+    told, errors = False, 0
+    while True:
+        other: str | None = None
+        try:
+            other = catalog.lease_holder()  # a read first: waiting takes no write lock
+            if other is None and (other := catalog.take_lease(holder, LEASE_SECONDS)) is None:
+                return
+            errors = 0
+        except SQLAlchemyError as exc:
+            errors += 1
+            if errors >= GIVE_UP_AFTER_ERRORS:
+                raise StoreError(f"Cannot take the writer lease in the records database: {exc}") from None
+            log.warning("Cannot take the writer lease yet: %s", exc)
+        if on_wait and other and not told:
+            on_wait(other)
+            told = True
+        time.sleep(RETRY_AFTER)
