@@ -61,7 +61,7 @@ def ingest(
         if rebuild:
             drop_collection(settings)
         store = open_store(settings, create=True)
-        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], _checking(still_writer, progress))
+        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], progress, still_writer)
     if report.added or report.updated or report.deleted:
         lexical_index(store)  # now rather than on the first question; saved, as the lock is free
         if not settings.chroma_url:
@@ -80,7 +80,9 @@ def _checking(still_writer: Callable[[], None], progress: ProgressCallback | Non
     return report
 
 
-def _ingest(store: Store, paths: list[Path], progress: ProgressCallback | None) -> IngestReport:
+def _ingest(
+    store: Store, paths: list[Path], progress: ProgressCallback | None, still_writer: Callable[[], None]
+) -> IngestReport:
     report = IngestReport()
     found = discover(paths)
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
@@ -96,10 +98,11 @@ def _ingest(store: Store, paths: list[Path], progress: ProgressCallback | None) 
         # The generation moves before writing, so that an ingest killed half-way still
         # marks derived indexes stale, and after, even when this ingest fails half-way:
         # a reader that rebuilt meanwhile rebuilds again from what was written.
+        still_writer()
         store.catalog.bump()
         try:
             _delete(store, removed, report)
-            _index_changed(store, changed, hashes, known, report, progress)
+            _index_changed(store, changed, hashes, known, report, _checking(still_writer, progress))
         finally:
             store.catalog.bump()
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
-    Float,
+    Double,
     Integer,
     MetaData,
     String,
@@ -65,7 +65,7 @@ writers = Table(
     _metadata,
     Column("collection", String(200), primary_key=True),
     Column("holder", String(300), nullable=False),
-    Column("expires_at", Float, nullable=False),
+    Column("expires_at", Double, nullable=False),  # Float is 4 bytes on MySQL: seconds lost
 )
 
 

@@ -37,18 +37,26 @@ def writer_lease(
     catalog: Catalog, where: str, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[Callable[[], None]]:
     """Hold the collection's writer lease, waiting for another holder (named through
-    ``on_wait``). Yields a check that raises StoreError once the lease is lost: the
-    writer calls it between batches, so at most the batch under way is written after."""
+    ``on_wait``). Yields a check that raises StoreError unless the lease is surely still
+    held: the writer calls it before it writes and between batches, so at most the batch
+    under way is written after the lease lapsed."""
     holder = f"{socket.gethostname()} pid {os.getpid()} #{uuid.uuid4().hex[:6]}"
     _take(catalog, holder, on_wait)
     stop, lost = threading.Event(), threading.Event()
+    renewed = [time.time()]  # when the lease was last taken or renewed (wall clock, as its expiry)
+
+    def renew() -> bool:
+        if not lost.is_set() and catalog.renew_lease(holder, LEASE_SECONDS):
+            renewed[0] = time.time()
+            return True
+        lost.set()
+        return False
 
     def keep_renewing() -> None:
         pause = RENEW_EVERY
         while not stop.wait(pause):
             try:
-                if not catalog.renew_lease(holder, LEASE_SECONDS):
-                    lost.set()
+                if not renew():
                     return
                 pause = RENEW_EVERY
             except SQLAlchemyError as exc:
@@ -56,7 +64,14 @@ def writer_lease(
                 pause = RETRY_AFTER
 
     def still_writer() -> None:
-        if lost.is_set():
+        """Raise unless the lease is surely held: renewed lately, or renewed now."""
+        if not lost.is_set() and time.time() - renewed[0] < LEASE_SECONDS - RENEW_EVERY:
+            return
+        try:
+            held = renew()
+        except SQLAlchemyError:
+            held = False
+        if not held:
             raise StoreError(
                 f"This ingest lost its writer lease on {where} (paused, or cut off from the records "
                 f"database, for over {LEASE_SECONDS:.0f} s) and stopped. Run it again."
@@ -83,6 +98,8 @@ def _take(catalog: Catalog, holder: str, on_wait: Callable[[str], None] | None) 
         try:
             other = catalog.lease_holder()  # a read first: waiting takes no write lock
             if other is None and (other := catalog.take_lease(holder, LEASE_SECONDS)) is None:
+                return
+            if other == holder:  # taken by an attempt whose commit reported an error
                 return
             errors = 0
         except SQLAlchemyError as exc:

@@ -191,8 +191,11 @@ def current(store: Store) -> Store:
 def ingest_running(settings: Settings) -> bool:
     """Is an ingest writing to this store right now (in any process on this machine,
     or on any machine sharing the records database)?"""
-    if settings.record_db_url and _catalog(settings).lease_holder():
-        return True
+    try:
+        if settings.record_db_url and _catalog(settings).lease_holder():
+            return True
+    except SQLAlchemyError as exc:
+        raise StoreError(f"The records database {settings.record_db} is not usable: {exc}") from None
     try:
         with open(settings.store_dir / ".ingest.lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)

@@ -55,7 +55,8 @@ def show_report(report: IngestReport) -> None:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
 
 
-def run_ingest(store: Store, paths) -> None:
+def run_ingest(store: Store, paths) -> bool:
+    """Ingest with a progress bar and the report; False if the ingest itself failed."""
     bar = st.progress(0.0, text="Reading articles…")
 
     def progress(done: int, total: int) -> None:
@@ -66,9 +67,10 @@ def run_ingest(store: Store, paths) -> None:
     except (StoreError, SQLAlchemyError) as exc:
         bar.empty()
         st.error(f"Ingestion failed: {exc}")
-        return
+        return False
     bar.progress(1.0, text="Done")
     show_report(report)
+    return True
 
 
 def first_start(store: Store) -> Store:
@@ -81,9 +83,10 @@ def first_start(store: Store) -> Store:
         return store
     if store.passage_count() == 0:
         st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
-        run_ingest(store, [store.settings.articles_dir])
+        if not run_ingest(store, [store.settings.articles_dir]):
+            return store  # tried again on the next page load
         store = current_store()
-    shared_store()["first_start_done"] = True  # only once it ran to the end: an interrupted one is redone
+    shared_store()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
     return store
 
 
