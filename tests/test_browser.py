@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from qa.config import BUNDLED_CORPUS, PROJECT_ROOT
+
+from .conftest import free_port
 
 CHROMIUM = os.environ.get("QA_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -34,12 +35,6 @@ NEW_ARTICLE = (
     "افتتحت الحكومة العراقية يوم الأحد جسر الحرية الجديد فوق نهر دجلة في مدينة الموصل، "
     "وقال محافظ نينوى إن طول الجسر يبلغ 420 مترا وإنه سيخفف الازدحام بين ضفتي المدينة.\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
