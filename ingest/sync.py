@@ -69,17 +69,6 @@ def ingest(
     return report
 
 
-def _checking(still_writer: Callable[[], None], progress: ProgressCallback | None) -> ProgressCallback:
-    """``progress``, reported between batches only while this ingest may still write."""
-
-    def report(done: int, total: int) -> None:
-        still_writer()
-        if progress:
-            progress(done, total)
-
-    return report
-
-
 def _ingest(
     store: Store, paths: list[Path], progress: ProgressCallback | None, still_writer: Callable[[], None]
 ) -> IngestReport:
@@ -102,7 +91,7 @@ def _ingest(
         store.catalog.bump()
         try:
             _delete(store, removed, report)
-            _index_changed(store, changed, hashes, known, report, _checking(still_writer, progress))
+            _index_changed(store, changed, hashes, known, report, progress, still_writer)
         finally:
             store.catalog.bump()
 
@@ -170,6 +159,7 @@ def _index_changed(
     known: dict[str, str],
     report: IngestReport,
     progress: ProgressCallback | None,
+    still_writer: Callable[[], None],
 ) -> None:
     if not changed:
         return
@@ -211,6 +201,7 @@ def _index_changed(
     batch = store.settings.ingest_batch
     for group in _groups(prepared, batch):
         documents = [doc for _, passages in group for doc in passages]
+        still_writer()  # a writer whose shared lease lapsed stops before its next batch
         index(
             documents,
             store.record_manager,
