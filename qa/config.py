@@ -52,6 +52,11 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
     @property
+    def store_location(self) -> str:
+        """The Chroma server, else the store folder: where this store's passages live."""
+        return self.chroma_url or str(self.store_dir)
+
+    @property
     def record_db(self) -> str:
         if self.record_db_url:
             return self.record_db_url

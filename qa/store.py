@@ -90,7 +90,7 @@ class Store:
 
     @property
     def where(self) -> str:
-        return self.settings.chroma_url or str(self.settings.store_dir)
+        return self.settings.store_location
 
     @cached_property
     def embeddings(self) -> SentenceTransformerEmbeddings:
@@ -147,7 +147,7 @@ def open_store(settings: Settings, create: bool = False) -> Store:
     except Exception as exc:
         if not create and "does not exist" in str(exc):
             raise StoreError(
-                f"The store at {settings.chroma_url or settings.store_dir} has no collection "
+                f"The store at {settings.store_location} has no collection "
                 f"'{settings.collection}'. Run `qa ingest` first."
             ) from None
         raise StoreError(f"Cannot open collection '{settings.collection}': {exc}") from None
@@ -208,8 +208,9 @@ def ingest_running(settings: Settings) -> bool:
 
 
 def _waiting(settings: Settings, who: str = "") -> str:
-    where = settings.chroma_url or settings.store_dir
-    return f"Another ingest{f' ({who})' if who else ''} is writing to {where}; waiting for it to finish…"
+    return (
+        f"Another ingest{f' ({who})' if who else ''} is writing to {settings.store_location}; waiting for it to finish…"
+    )
 
 
 @contextmanager
@@ -237,7 +238,7 @@ def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) ->
             from qa.lease import writer_lease
 
             tell = (lambda holder: on_wait(_waiting(settings, holder))) if on_wait else None
-            with writer_lease(_catalog(settings), str(settings.chroma_url or settings.store_dir), tell) as still_writer:
+            with writer_lease(_catalog(settings), settings.store_location, tell) as still_writer:
                 yield still_writer
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

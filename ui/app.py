@@ -78,8 +78,7 @@ def first_start(store: Store) -> Store:
     the cached opener, so its progress bar shows; an ingest already writing (a schedule,
     a rebuild) is left to fill the store instead."""
     if ingest_running(store.settings):
-        where = store.settings.chroma_url or store.settings.store_dir
-        st.info(f"Another ingest is writing to {where}; reload the page when it is done to see its articles.")
+        st.info(f"Another ingest is writing to {store.where}; reload the page when it is done to see its articles.")
         return store
     if store.passage_count() == 0:
         st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
@@ -148,7 +147,7 @@ def settings_panel(store: Store) -> tuple[str, int]:
     k = st.slider("Passages to read", 1, 12, DEFAULT_PASSAGES)
     settings = store.settings
     st.caption(
-        f"Model: `{settings.embedding_model}`  \nStore: `{settings.chroma_url or settings.store_dir}` "
+        f"Model: `{settings.embedding_model}`  \nStore: `{settings.store_location}` "
         f"(collection `{settings.collection}`, {store.passage_count()} passages)  \n"
         f"Articles folder: `{settings.articles_dir}`"
     )
