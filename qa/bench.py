@@ -102,8 +102,8 @@ def evaluate(
             for hit in dense:
                 doc_of[hit.passage_id] = hit.doc_id
             bm25 = [pid for pid, _ in lexical.search(q["question"], 50)]
-            _learn_docs(store, [pid for pid in bm25 if pid not in doc_of], doc_of)
             fused = fused_scores(lexical, q["question"], dense)
+            _learn_docs(store, [pid for pid in {*bm25, *fused} if pid not in doc_of], doc_of)
             rankings = {
                 "dense": [h.passage_id for h in dense],
                 "bm25": bm25,

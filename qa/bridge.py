@@ -1,7 +1,8 @@
 """Match an English question's words to the Arabic words of the articles.
 
 Dictionary-based query translation, the classic cross-language retrieval
-technique: general news words through a small glossary (qa.glossary), names
+technique: general news words through a small glossary (qa.glossary), other
+words through a general dictionary when one is installed (qa.dictionary), names
 through transliteration. A name is reduced to its consonant skeleton in
 sound classes (vowels and weak letters dropped, as Arabic script mostly
 drops short vowels): "Blinken" and بلينكن both become B-L-N-K-N,
@@ -15,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -105,16 +106,24 @@ def glossary_terms(word: str) -> frozenset[str]:
 class Bridge:
     """English words to the Arabic index terms of one corpus."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], dictionary: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self._dictionary = dictionary or {}
         self._by_skeleton: dict[str, set[str]] = defaultdict(set)
         for term in vocabulary:
             skeleton = arabic_skeleton(term)
             if len(skeleton) >= MIN_SKELETON:
                 self._by_skeleton[skeleton].add(term)
 
+    def dictionary_terms(self, word: str) -> frozenset[str]:
+        for lemma in _lemmas(word):
+            if lemma in self._dictionary:
+                return frozenset(t for arabic in self._dictionary[lemma] for t in lexical_terms(arabic))
+        return frozenset()
+
     def terms_for(self, word: str) -> frozenset[str]:
-        """Arabic index terms for an English word: glossary, and for a Name its transliterations."""
-        found = set(glossary_terms(word))
+        """Arabic index terms for an English word: glossary and dictionary, and for a
+        Name its transliterations."""
+        found = glossary_terms(word) | self.dictionary_terms(word)
         if word[:1].isupper():
             for skeleton in latin_skeletons(word):
                 if len(skeleton) >= MIN_SKELETON:
@@ -128,8 +137,12 @@ class Bridge:
         return {w: self.terms_for(w) for w in dict.fromkeys(words)}
 
     def is_known(self, word: str) -> bool:
-        """Can the bridge judge this word at all (a glossary word or a name)?"""
-        return bool(glossary_terms(word)) or word[:1].isupper()
+        """Can the bridge judge this word at all (a glossary or dictionary word, or a name)?"""
+        return bool(glossary_terms(word) or self.dictionary_terms(word)) or word[:1].isupper()
+
+    def arabic_query(self, question: str) -> list[str]:
+        """The question's words carried into Arabic index terms, for a BM25 search."""
+        return [t for terms in self.translate(question).values() for t in sorted(terms)]
 
 
 def coverage(question: str, texts: list[str], index: LexicalIndex) -> list[float]:

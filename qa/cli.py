@@ -229,6 +229,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.dictionary import translations
     from qa.evaluate import calibrate, evaluate_answers, load_questions
     from qa.llm import answerer_from_spec
     from qa.store import open_store
@@ -254,6 +255,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  abstention recall      {result.abstention_recall:.3f}")
     for failure in result.failures:
         print(f"    miss: {failure}")
+    headwords = len(translations(settings.dictionary))
+    print(
+        f"English→Arabic dictionary: {settings.dictionary} ({headwords:,} headwords)"
+        if headwords
+        else "English→Arabic dictionary: none (English questions reach Arabic through the glossary and names only)"
+    )
     if not args.no_bench:
         _print_bench(settings, args.bench_limit)
     return EXIT_OK

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.bundled_model import BUNDLED_MODEL_NAME
+from qa.dictionary import DEFAULT_DICTIONARY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "articles"
@@ -36,6 +37,9 @@ class Settings:
     record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
     # The folder the chat re-scans and saves uploads into.
     articles_dir: Path = field(default_factory=lambda: Path(_env("QA_ARTICLES", str(BUNDLED_CORPUS))))
+    # English→Arabic dictionary for English questions (dictd files, named without
+    # their .index / .dict.dz endings); "off" turns it off. See qa.dictionary.
+    dictionary: str = field(default_factory=lambda: _env("QA_DICTIONARY", str(DEFAULT_DICTIONARY)))
     llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
     # The LLM specs the chat offers besides QA_LLM (comma-separated). Chat users pick
     # from these only: a typed spec could load any file or spend the operator's key.

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.arabic import normalize_arabic
-from qa.store import Store, ingest_running
+from qa.dictionary import DictionaryError, translations
+from qa.store import Store, StoreError, ingest_running
 
 if TYPE_CHECKING:
     from qa.bridge import Bridge
@@ -84,6 +85,7 @@ class LexicalIndex:
     fingerprint: list[int]
     _bm25: object
     doc_freq: dict[str, int]
+    dictionary: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English→Arabic, for the bridge
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency: rare terms weigh more."""
@@ -95,12 +97,16 @@ class LexicalIndex:
         """English words to this corpus's Arabic terms."""
         from qa.bridge import Bridge
 
-        return Bridge(self.doc_freq)
+        return Bridge(self.doc_freq, self.dictionary)
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) of the ``n`` best passages with a positive score."""
+        return self.search_terms(lexical_terms(query), n)
+
+    def search_terms(self, terms: list[str], n: int) -> list[tuple[str, float]]:
+        """``search`` for index terms already made (a repeated term weighs more)."""
         vocab = self._bm25.vocab_dict
-        terms = [t for t in lexical_terms(query) if t in vocab]
+        terms = [t for t in terms if t in vocab]
         if not terms or not self.ids:
             return []
         scores = self._bm25.get_scores(terms)
@@ -126,8 +132,12 @@ def lexical_index(store: Store) -> LexicalIndex:
     """The current BM25 index of ``store``: cached in memory, then on disk, else rebuilt."""
     import bm25s
 
-    key = f"{store.where}::{store.collection.name}"
+    key = f"{store.where}::{store.collection.name}::{store.settings.dictionary}"
     fingerprint = _fingerprint(store)
+    try:
+        dictionary = translations(store.settings.dictionary)
+    except DictionaryError as exc:
+        raise StoreError(f"{exc} (QA_DICTIONARY names it; set QA_DICTIONARY=off to go without)") from None
     with _lock:
         cached = _loaded.get(key)
         if cached and cached.fingerprint == fingerprint:
@@ -137,12 +147,12 @@ def lexical_index(store: Store) -> LexicalIndex:
             meta = json.loads((folder / "sanad.json").read_text())
             if meta["fingerprint"] == fingerprint:
                 bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-                index = LexicalIndex(meta["ids"], fingerprint, bm25, meta["doc_freq"])
+                index = LexicalIndex(meta["ids"], fingerprint, bm25, meta["doc_freq"], dictionary)
                 _loaded[key] = index
                 return index
         except (OSError, ValueError, KeyError):
             pass
-        index = _build(store, fingerprint)
+        index = _build(store, fingerprint, dictionary)
         # Not saved while an ingest writes (it may be killed before it moves the
         # generation again) nor when the generation moved during the build.
         if not ingest_running(store.settings) and _fingerprint(store) == fingerprint:
@@ -151,7 +161,7 @@ def lexical_index(store: Store) -> LexicalIndex:
         return index
 
 
-def _build(store: Store, fingerprint: list[int]) -> LexicalIndex:
+def _build(store: Store, fingerprint: list[int], dictionary: dict[str, tuple[str, ...]]) -> LexicalIndex:
     import bm25s
 
     ids: list[str] = []
@@ -164,7 +174,8 @@ def _build(store: Store, fingerprint: list[int]) -> LexicalIndex:
     bm25 = bm25s.BM25()
     if corpus:
         bm25.index(corpus, show_progress=False)
-    return LexicalIndex(ids, fingerprint, bm25, dict(Counter(t for terms in corpus for t in set(terms))))
+    doc_freq = dict(Counter(t for terms in corpus for t in set(terms)))
+    return LexicalIndex(ids, fingerprint, bm25, doc_freq, dictionary)
 
 
 def _save(index: LexicalIndex, folder: Path) -> None:

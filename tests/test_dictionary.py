@@ -1,0 +1,116 @@
+"""The English→Arabic dictionary: reading dictd files, the bridge using them,
+and retrieval searching the Arabic passages with an English question's translation."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from qa.arabic import normalize_arabic
+from qa.bridge import Bridge
+from qa.config import Settings
+from qa.dictionary import DEFAULT_DICTIONARY, DictionaryError, load_dictionary, translations
+from qa.lexical import lexical_terms
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _dictd_number(value: int) -> str:
+    digits = ""
+    while True:
+        digits = _B64[value % 64] + digits
+        value //= 64
+        if not value:
+            return digits
+
+
+def write_dictd(base: Path, entries: dict[str, str], compress: bool = True) -> None:
+    """A dictd pair as dictfmt writes it: the entries' text and an index of (offset, length)."""
+    data, index = b"", []
+    for head, body in {"00databaseinfo": "a test dictionary", **entries}.items():
+        entry = f"{head}\n{body}\n".encode()
+        index.append(f"{head}\t{_dictd_number(len(data))}\t{_dictd_number(len(entry))}")
+        data += entry
+    Path(f"{base}.index").write_text("\n".join(index) + "\n", encoding="utf-8")
+    if compress:
+        Path(f"{base}.dict.dz").write_bytes(gzip.compress(data))
+    else:
+        Path(f"{base}.dict").write_bytes(data)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_reads_headwords_and_numbered_senses(tmp_path, compress):
+    base = tmp_path / f"eng-ara-{compress}"
+    write_dictd(base, {"Parliament": "1. البرلمان\n2. مجلس النواب", "bowl": "وعاء"}, compress)
+    entries = load_dictionary(base)
+    assert entries == {"parliament": ("البرلمان", "مجلس النواب"), "bowl": ("وعاء",)}
+
+
+def test_the_installed_freedict_dictionary_is_read():
+    """The default the README measures with: Debian's dict-freedict-eng-ara (make test installs it)."""
+    entries = translations(str(DEFAULT_DICTIONARY))
+    assert len(entries) > 80_000
+    assert normalize_arabic("البرلمان") in {normalize_arabic(s) for s in entries["parliament"]}
+
+
+def test_unreadable_or_foreign_files_are_clear_errors(tmp_path):
+    with pytest.raises(DictionaryError, match="cannot read the dictionary"):
+        load_dictionary(tmp_path / "missing")
+    (tmp_path / "junk.index").write_text("not a dictd index\n")
+    (tmp_path / "junk.dict").write_text("nothing\n")
+    with pytest.raises(DictionaryError, match="no entries"):
+        load_dictionary(tmp_path / "junk")
+    assert translations("off") == {}
+
+
+def test_bridge_carries_dictionary_words_the_glossary_lacks():
+    vocabulary = set(lexical_terms("ارتفع سعر الطحين المستورد"))
+    plain = Bridge(vocabulary)
+    assert not plain.is_known("flour") and not plain.terms_for("flours")
+    bridge = Bridge(vocabulary, {"flour": ("الطحين", "دقيق")})
+    assert bridge.is_known("flour")
+    assert set(lexical_terms("الطحين دقيق")) == bridge.terms_for("flours")  # a plural finds its headword
+    assert set(lexical_terms("الطحين")) <= set(bridge.arabic_query("Why did flour cost more?"))
+
+
+def test_the_configured_dictionary_is_the_one_retrieval_uses(run_json, corpus, settings, tmp_path, monkeypatch):
+    from qa.lexical import lexical_index
+    from qa.store import open_store
+
+    assert run_json("ingest", str(corpus))[0] == 0
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"emissary": "مبعوث"})
+    monkeypatch.setenv("QA_DICTIONARY", str(base))
+    bridge = lexical_index(open_store(Settings().with_overrides(store_dir=settings.store_dir))).bridge
+    assert bridge.terms_for("emissary") == frozenset(lexical_terms("مبعوث"))
+    assert not bridge.terms_for("flour")  # the default dictionary is not read beside it
+
+
+def test_an_english_question_only_the_dictionary_carries_to_its_answer(run_json, corpus, settings, monkeypatch):
+    """From the project's question set (q22): 'transition', 'discuss' and 'agree' are in
+    no glossary; through FreeDict they reach the sentence that dates the agreement."""
+    from qa.answering import ask
+    from qa.store import open_store
+
+    assert run_json("ingest", str(corpus))[0] == 0
+    question = "When did the United States and Iraq agree to discuss the transition of the coalition mission?"
+
+    def answer(dictionary: str):
+        monkeypatch.setenv("QA_DICTIONARY", dictionary)
+        return ask(open_store(Settings().with_overrides(store_dir=settings.store_dir)), question)
+
+    with_dictionary = answer(str(DEFAULT_DICTIONARY))
+    assert with_dictionary.answerable and "أغسطس" in with_dictionary.citations[0].quote
+    assert with_dictionary.citations[0].doc_id == "002_1cad0999f99aa335.txt"
+    # Without it the same question is answered from the wrong sentence: the dictionary is what does it.
+    assert "أغسطس" not in answer("off").answer
+
+
+def test_a_configured_dictionary_that_is_missing_is_a_clear_error(run_json, run_qa, corpus, tmp_path, monkeypatch):
+    assert run_json("ingest", str(corpus))[0] == 0
+    monkeypatch.setenv("QA_DICTIONARY", str(tmp_path / "no-such-dictionary"))
+    code, _, err = run_qa("ask", "How many US troops are in Iraq?")
+    assert code == 1 and "cannot read the dictionary" in err and "QA_DICTIONARY=off" in err
+    assert "Traceback" not in err
