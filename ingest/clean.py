@@ -102,6 +102,17 @@ def strip_markdown(text: str) -> str:
     return re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
+def visible_text(html: str) -> str:
+    """All of a page's text, scripts and styles dropped: what is kept when the
+    extractor finds no article in it (a lone paragraph, stray markup in a JSONL
+    text), rather than losing the document."""
+    import trafilatura
+
+    if not re.search(r"<body[\s>]", html, re.IGNORECASE):
+        html = f"<html><body>{html}</body></html>"  # html2txt reads only a body
+    return trafilatura.html2txt(html)
+
+
 def extract_html(html: str) -> tuple[str, dict[str, str]]:
     """Main article text and metadata of an HTML page (scripts, navigation, footers dropped)."""
     import trafilatura
@@ -117,7 +128,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():
-        return "", {}
+        return visible_text(html), {}
     meta = {
         "title": doc.title,
         "outlet": doc.sitename,

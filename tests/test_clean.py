@@ -98,3 +98,21 @@ def test_html_page_keeps_only_the_article():
     a = clean_article(raw)
     assert "مواصلة الحوار الاستراتيجي" in a.text
     assert "alert" not in a.text and "جميع الحقوق" not in a.text and "الرئيسية" not in a.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>قال المتحدث باسم الحكومة إن الاجتماع سيعقد غدا في بغداد.</p><script>alert('x')</script>",
+        # A wiki dump's stray tag (one of ARCD's passages): the extractor finds no article in it.
+        '<text xml:space="preserve">تنقسم جمهورية مصر العربية إلى 27 محافظة في 7 أقاليم، كل محافظة لها عاصمة.',
+    ],
+)
+def test_markup_the_extractor_finds_no_article_in_keeps_its_text(text):
+    raw = RawDocument(
+        key="/x/a.jsonl#1", doc_id="1", source="/x/a.jsonl", file="/x/a.jsonl", root="/x", text=text, kind="html"
+    )
+    a = clean_article(raw)
+    visible = "بغداد" if "بغداد" in text else "27 محافظة في 7 أقاليم"
+    assert visible in a.text
+    assert "<" not in a.text and "alert" not in a.text
