@@ -28,17 +28,17 @@ install-dev: $(VENV)/.installed-dev
 # FreeDict's English-Arabic dictionary (Debian's dict-freedict-eng-ara, 2.5 MB):
 # English questions reach Arabic passages through it. The tests need it; the
 # product works without it, less well on English questions.
-DICTIONARY ?= /usr/share/dictd/freedict-eng-ara.index
+DICTIONARY_INDEX ?= /usr/share/dictd/freedict-eng-ara.index
 
-$(DICTIONARY):
+$(DICTIONARY_INDEX):
 	@if [ "$$(id -u)" != 0 ]; then echo "English questions need Debian's dict-freedict-eng-ara: sudo apt-get install dict-freedict-eng-ara" >&2; exit 1; fi
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dict-freedict-eng-ara
 
-dictionary: $(DICTIONARY)
+dictionary: $(DICTIONARY_INDEX)
 
 run: install
-	@test -f $(DICTIONARY) || echo "Note: without dict-freedict-eng-ara (make dictionary, as root) English questions are answered less well." >&2
+	@test -f $(DICTIONARY_INDEX) || echo "Note: without dict-freedict-eng-ara (make dictionary, as root) English questions are answered less well." >&2
 	$(BIN)/qa ingest
 	$(BIN)/qa ui --port $(PORT)
 
@@ -59,7 +59,7 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: install-dev $(TEST_GGUF) $(CHROMIUM) $(DICTIONARY)
+test: install-dev $(TEST_GGUF) $(CHROMIUM) $(DICTIONARY_INDEX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	QA_TEST_GGUF=$(TEST_GGUF) QA_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest

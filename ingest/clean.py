@@ -102,15 +102,30 @@ def strip_markdown(text: str) -> str:
     return re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
-def visible_text(html: str) -> str:
-    """All of a page's text, scripts and styles dropped: what is kept when the
-    extractor finds no article in it (a lone paragraph, stray markup in a JSONL
-    text), rather than losing the document."""
-    import trafilatura
+_PAGE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+_UNSEEN = "//script | //style | //noscript | //template | //nav | //form | //button | //select | //*[@hidden]"
+_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article")
 
-    if not re.search(r"<body[\s>]", html, re.IGNORECASE):
-        html = f"<html><body>{html}</body></html>"  # html2txt reads only a body
-    return trafilatura.html2txt(html)
+
+def fragment_text(html: str) -> str:
+    """The text of markup that is not a whole page (a JSONL text that is one
+    ``<p>``, or plain text with a stray tag), line breaks kept: what is kept
+    when the extractor finds no article in it, rather than losing the document.
+    A whole page with no article in it stays rejected (it is navigation, a form…)."""
+    import lxml.etree
+    import lxml.html
+
+    if _PAGE.search(html):
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for element in root.xpath(_UNSEEN):
+        element.drop_tree()
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def extract_html(html: str) -> tuple[str, dict[str, str]]:
@@ -128,7 +143,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():
-        return visible_text(html), {}
+        return fragment_text(html), {}
     meta = {
         "title": doc.title,
         "outlet": doc.sitename,

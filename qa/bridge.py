@@ -95,12 +95,17 @@ def _lemmas(word: str) -> list[str]:
     return forms
 
 
+def _entry_terms(table: Mapping[str, tuple[str, ...]], word: str) -> frozenset[str]:
+    """Index terms of the Arabic entries for the first of the word's lemmas in ``table``."""
+    for lemma in _lemmas(word):
+        if lemma in table:
+            return frozenset(t for arabic in table[lemma] for t in lexical_terms(arabic))
+    return frozenset()
+
+
 @lru_cache(maxsize=4096)
 def glossary_terms(word: str) -> frozenset[str]:
-    for lemma in _lemmas(word):
-        if lemma in GLOSSARY:
-            return frozenset(t for arabic in GLOSSARY[lemma] for t in lexical_terms(arabic))
-    return frozenset()
+    return _entry_terms(GLOSSARY, word)
 
 
 class Bridge:
@@ -108,6 +113,7 @@ class Bridge:
 
     def __init__(self, vocabulary: Iterable[str], dictionary: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self._dictionary = dictionary or {}
+        self._dictionary_terms: dict[str, frozenset[str]] = {}
         self._by_skeleton: dict[str, set[str]] = defaultdict(set)
         for term in vocabulary:
             skeleton = arabic_skeleton(term)
@@ -115,10 +121,9 @@ class Bridge:
                 self._by_skeleton[skeleton].add(term)
 
     def dictionary_terms(self, word: str) -> frozenset[str]:
-        for lemma in _lemmas(word):
-            if lemma in self._dictionary:
-                return frozenset(t for arabic in self._dictionary[lemma] for t in lexical_terms(arabic))
-        return frozenset()
+        if word not in self._dictionary_terms:
+            self._dictionary_terms[word] = _entry_terms(self._dictionary, word)
+        return self._dictionary_terms[word]
 
     def terms_for(self, word: str) -> frozenset[str]:
         """Arabic index terms for an English word: glossary and dictionary, and for a

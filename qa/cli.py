@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from sqlalchemy.exc import SQLAlchemyError
 
+    from qa.dictionary import DictionaryError
     from qa.llm import LLMError
     from qa.store import StoreError
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args, settings_from(args))
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
-    except (StoreError, LLMError) as exc:
+    except (StoreError, LLMError, DictionaryError) as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except SQLAlchemyError as exc:  # the records database failed after it opened (disk full, locked …)

@@ -20,8 +20,8 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,19 +85,30 @@ class LexicalIndex:
     fingerprint: list[int]
     _bm25: object
     doc_freq: dict[str, int]
-    dictionary: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English→Arabic, for the bridge
+    dictionary_setting: str = "off"  # Settings.dictionary: English→Arabic, for the bridge
+    _bridge: tuple[Mapping[str, tuple[str, ...]], Bridge] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency: rare terms weigh more."""
         df = self.doc_freq.get(term, 0)
         return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
 
-    @cached_property
+    @property
     def bridge(self) -> Bridge:
-        """English words to this corpus's Arabic terms."""
+        """English words to this corpus's Arabic terms; built again when the
+        dictionary file changes (a package installed while the chat runs)."""
         from qa.bridge import Bridge
 
-        return Bridge(self.doc_freq, self.dictionary)
+        try:
+            dictionary = translations(self.dictionary_setting)
+        except DictionaryError as exc:
+            raise StoreError(f"{exc} (QA_DICTIONARY names it; set QA_DICTIONARY=off to go without)") from None
+        built = self._bridge
+        if built is None or built[0] is not dictionary:
+            built = self._bridge = (dictionary, Bridge(self.doc_freq, dictionary))
+        return built[1]
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) of the ``n`` best passages with a positive score."""
@@ -132,15 +143,14 @@ def lexical_index(store: Store) -> LexicalIndex:
     """The current BM25 index of ``store``: cached in memory, then on disk, else rebuilt."""
     import bm25s
 
-    key = f"{store.where}::{store.collection.name}::{store.settings.dictionary}"
+    key = f"{store.where}::{store.collection.name}"
     fingerprint = _fingerprint(store)
-    try:
-        dictionary = translations(store.settings.dictionary)
-    except DictionaryError as exc:
-        raise StoreError(f"{exc} (QA_DICTIONARY names it; set QA_DICTIONARY=off to go without)") from None
+    dictionary = store.settings.dictionary
     with _lock:
         cached = _loaded.get(key)
         if cached and cached.fingerprint == fingerprint:
+            if cached.dictionary_setting != dictionary:
+                cached = _loaded[key] = replace(cached, dictionary_setting=dictionary)
             return cached
         folder = _folder(store)
         try:
@@ -161,7 +171,7 @@ def lexical_index(store: Store) -> LexicalIndex:
         return index
 
 
-def _build(store: Store, fingerprint: list[int], dictionary: dict[str, tuple[str, ...]]) -> LexicalIndex:
+def _build(store: Store, fingerprint: list[int], dictionary: str) -> LexicalIndex:
     import bm25s
 
     ids: list[str] = []

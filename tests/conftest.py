@@ -18,6 +18,12 @@ from qa.config import BUNDLED_CORPUS, Settings
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def default_dictionary(monkeypatch):
+    """Every test starts from the default English→Arabic dictionary, whatever the shell sets."""
+    monkeypatch.delenv("QA_DICTIONARY", raising=False)
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A private copy of the bundled articles."""

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import qa.dictionary
 from qa.arabic import normalize_arabic
 from qa.bridge import Bridge
 from qa.config import Settings
-from qa.dictionary import DEFAULT_DICTIONARY, DictionaryError, load_dictionary, translations
+from qa.dictionary import DEFAULT_DICTIONARY, DictionaryError, translations
 from qa.lexical import lexical_terms
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -44,8 +45,17 @@ def write_dictd(base: Path, entries: dict[str, str], compress: bool = True) -> N
 def test_reads_headwords_and_numbered_senses(tmp_path, compress):
     base = tmp_path / f"eng-ara-{compress}"
     write_dictd(base, {"Parliament": "1. البرلمان\n2. مجلس النواب", "bowl": "وعاء"}, compress)
-    entries = load_dictionary(base)
-    assert entries == {"parliament": ("البرلمان", "مجلس النواب"), "bowl": ("وعاء",)}
+    entries = translations(str(base))
+    assert dict(entries) == {"parliament": ("البرلمان", "مجلس النواب"), "bowl": ("وعاء",)}
+    assert translations(f"{base}.index") is entries  # the index file's name works too, and is cached
+
+
+def test_an_edited_dictionary_is_read_again(tmp_path):
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"bowl": "وعاء"})
+    assert "flour" not in translations(str(base))
+    write_dictd(base, {"bowl": "وعاء", "flour": "الطحين"})
+    assert translations(str(base))["flour"] == ("الطحين",)
 
 
 def test_the_installed_freedict_dictionary_is_read():
@@ -57,12 +67,32 @@ def test_the_installed_freedict_dictionary_is_read():
 
 def test_unreadable_or_foreign_files_are_clear_errors(tmp_path):
     with pytest.raises(DictionaryError, match="cannot read the dictionary"):
-        load_dictionary(tmp_path / "missing")
+        translations(str(tmp_path / "missing"))
     (tmp_path / "junk.index").write_text("not a dictd index\n")
     (tmp_path / "junk.dict").write_text("nothing\n")
     with pytest.raises(DictionaryError, match="no entries"):
-        load_dictionary(tmp_path / "junk")
-    assert translations("off") == {}
+        translations(str(tmp_path / "junk"))
+    (tmp_path / "latin1.index").write_bytes("caf\xe9\tA\tB\n".encode("latin-1"))
+    (tmp_path / "latin1.dict").write_text("x\n")
+    with pytest.raises(DictionaryError, match="cannot read"):
+        translations(str(tmp_path / "latin1"))
+    assert translations("off") == {} and translations("OFF") == {}
+
+
+def test_entries_pointing_outside_the_file_are_skipped(tmp_path):
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"bowl": "وعاء"})
+    with Path(f"{base}.index").open("a") as index:
+        index.write("far\t////\tB\nhuge\tA\t////\nlong\tAAAAAAAAAAAA\tB\n")
+    assert dict(translations(str(base))) == {"bowl": ("وعاء",)}
+
+
+def test_a_file_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+    base = tmp_path / "bomb"
+    write_dictd(base, {"bowl": "وعاء " * 2000})  # compresses to a few hundred bytes
+    monkeypatch.setattr(qa.dictionary, "MAX_BYTES", 4096)
+    with pytest.raises(DictionaryError, match="unpacks to over"):
+        translations(str(base))
 
 
 def test_bridge_carries_dictionary_words_the_glossary_lacks():
@@ -109,8 +139,8 @@ def test_an_english_question_only_the_dictionary_carries_to_its_answer(run_json,
 
 
 def test_a_configured_dictionary_that_is_missing_is_a_clear_error(run_json, run_qa, corpus, tmp_path, monkeypatch):
-    assert run_json("ingest", str(corpus))[0] == 0
     monkeypatch.setenv("QA_DICTIONARY", str(tmp_path / "no-such-dictionary"))
+    assert run_json("ingest", str(corpus))[0] == 0  # ingesting does not need it
     code, _, err = run_qa("ask", "How many US troops are in Iraq?")
     assert code == 1 and "cannot read the dictionary" in err and "QA_DICTIONARY=off" in err
     assert "Traceback" not in err

@@ -70,6 +70,14 @@ def test_unanswerable_is_shown_as_such_not_as_an_error(app):
     assert not app.error
 
 
+def test_a_store_error_while_answering_is_shown_not_raised(articles, tmp_path, monkeypatch):
+    monkeypatch.setenv("QA_DICTIONARY", str(tmp_path / "no-such-dictionary"))
+    app = AppTest.from_file(APP, default_timeout=300).run()
+    assert not app.exception and not app.error  # the chat opens and ingests without the dictionary
+    ask(app, "How many US troops are in Iraq?")
+    assert any("cannot read the dictionary" in e.value for e in app.error)
+
+
 def test_follow_up_uses_the_conversation(app):
     ask(app, "كم عدد الهجمات على القوات الأميركية في العراق وسوريا؟")
     ask(app, "ومن أعلن ذلك؟")

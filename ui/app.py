@@ -204,6 +204,9 @@ def chat(store: Store, spec: str, k: int) -> None:
             except QuestionError as exc:
                 st.warning(f"Cannot ask that: {exc}.")
                 return
+            except StoreError as exc:
+                st.error(str(exc))
+                return
         streamed.empty()
         render_answer(answer)
     messages.append({"role": "user", "text": question})
