@@ -102,9 +102,17 @@ def strip_markdown(text: str) -> str:
     return re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
-_PAGE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
-_UNSEEN = "//script | //style | //noscript | //template | //nav | //form | //button | //select | //*[@hidden]"
-_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article")
+_PAGE = re.compile(r"<(?:!doctype|html|head|body|frameset)[\s>]", re.IGNORECASE)
+_UNSEEN = (
+    "//script | //style | //noscript | //template | //nav | //form | //button | //select | //textarea"
+    " | //iframe | //noembed | //noframes | //*[@hidden] | //*[@aria-hidden='true']"
+    " | //*[contains(translate(@style, ' ', ''), 'display:none')]"
+)
+_BLOCKS = (
+    "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "header", "footer",
+    "aside", "main", "figure", "figcaption",
+)  # fmt: skip
 
 
 def fragment_text(html: str) -> str:
@@ -119,7 +127,7 @@ def fragment_text(html: str) -> str:
         return ""
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+    except (lxml.etree.ParserError, ValueError, AssertionError, IndexError):  # lxml's own checks on odd markup
         return ""
     for element in root.xpath(_UNSEEN):
         element.drop_tree()

@@ -37,8 +37,8 @@ class Settings:
     record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
     # The folder the chat re-scans and saves uploads into.
     articles_dir: Path = field(default_factory=lambda: Path(_env("QA_ARTICLES", str(BUNDLED_CORPUS))))
-    # English→Arabic dictionary for English questions (dictd files, named without
-    # their .index / .dict.dz endings); "off" turns it off. See qa.dictionary.
+    # English→Arabic dictionary for English questions (dictd files: the .index file,
+    # or its path without the ending); "off" turns it off. See qa.dictionary.
     dictionary: str = field(default_factory=lambda: _env("QA_DICTIONARY", str(DEFAULT_DICTIONARY)))
     llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
     # The LLM specs the chat offers besides QA_LLM (comma-separated). Chat users pick

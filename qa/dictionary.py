@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,7 @@ class DictionaryError(Exception):
 def translations(setting: str) -> Mapping[str, tuple[str, ...]]:
     """The dictionary a setting names (``NAME``, ``NAME.index`` or ``NAME.dict.dz``):
     none when it is "off", or when it is the default and that is not installed.
-    Read again when its index file changes."""
+    Read again when its files change."""
     if setting.strip().lower() == "off":
         return NONE
     base = Path(re.sub(r"\.(index|dict\.dz|dict)$", "", setting.strip()))
@@ -49,7 +50,15 @@ def translations(setting: str) -> Mapping[str, tuple[str, ...]]:
         stat = index.stat()
     except OSError as exc:
         raise DictionaryError(f"cannot read the dictionary {base}: {exc.strerror}: {index}") from None
-    return _load(base, stat.st_mtime_ns, stat.st_size)
+    data = _data_file(base)
+    data_stat = data.stat() if data.is_file() else None
+    versions = (stat.st_mtime_ns, stat.st_size, data_stat and (data_stat.st_mtime_ns, data_stat.st_size))
+    return _load(base, versions)
+
+
+def _data_file(base: Path) -> Path:
+    compressed = Path(f"{base}.dict.dz")
+    return compressed if compressed.is_file() else Path(f"{base}.dict")
 
 
 def _read(path: Path) -> bytes:
@@ -73,17 +82,16 @@ def _number(text: str) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def _load(base: Path, _mtime_ns: int, _size: int) -> Mapping[str, tuple[str, ...]]:
-    """{lower-case English headword: its Arabic translations} from ``base``.index and .dict(.dz)."""
-    data = Path(f"{base}.dict.dz")
-    if not data.is_file():
-        data = Path(f"{base}.dict")
+def _load(base: Path, _versions: tuple) -> Mapping[str, tuple[str, ...]]:
+    """{lower-case English headword: its Arabic translations} from ``base``.index and .dict(.dz)
+    (``_versions``: the files' times and sizes, so an edited file is read again)."""
     try:
-        raw = _read(data)
+        raw = _read(_data_file(base))
         lines = _read(Path(f"{base}.index")).decode("utf-8").splitlines()
-    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as exc:
         raise DictionaryError(f"cannot read the dictionary {base}: {exc}") from None
     entries: dict[str, list[str]] = {}
+    read = 0
     for line in lines:
         parts = line.split("\t")
         if len(parts) != 3 or parts[0].startswith("00database"):
@@ -91,6 +99,9 @@ def _load(base: Path, _mtime_ns: int, _size: int) -> Mapping[str, tuple[str, ...
         offset, length = _number(parts[1]), _number(parts[2])
         if offset is None or length is None or length > MAX_ENTRY_BYTES or offset + length > len(raw):
             continue
+        read += length
+        if read > len(raw) + MAX_ENTRY_BYTES:  # entries of a dictd file do not overlap
+            raise DictionaryError(f"{base}: its index reads the entries over and over: not a dictd dictionary")
         body = raw[offset : offset + length].decode("utf-8", errors="replace").splitlines()[1:]
         senses = entries.setdefault(parts[0].lower(), [])
         for sense in body:

@@ -101,14 +101,15 @@ class LexicalIndex:
         dictionary file changes (a package installed while the chat runs)."""
         from qa.bridge import Bridge
 
-        try:
-            dictionary = translations(self.dictionary_setting)
-        except DictionaryError as exc:
-            raise StoreError(f"{exc} (QA_DICTIONARY names it; set QA_DICTIONARY=off to go without)") from None
-        built = self._bridge
-        if built is None or built[0] is not dictionary:
-            built = self._bridge = (dictionary, Bridge(self.doc_freq, dictionary))
-        return built[1]
+        with _bridge_lock:  # the chat's threads: one load, one bridge
+            try:
+                dictionary = translations(self.dictionary_setting)
+            except DictionaryError as exc:
+                raise StoreError(f"{exc} (the QA_DICTIONARY setting; QA_DICTIONARY=off goes without)") from None
+            built = self._bridge
+            if built is None or built[0] is not dictionary:
+                built = self._bridge = (dictionary, Bridge(self.doc_freq, dictionary))
+            return built[1]
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score) of the ``n`` best passages with a positive score."""
@@ -128,6 +129,7 @@ class LexicalIndex:
 
 
 _lock = threading.Lock()
+_bridge_lock = threading.Lock()
 _loaded: dict[str, LexicalIndex] = {}
 
 

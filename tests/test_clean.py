@@ -119,4 +119,17 @@ def test_fragment_text_keeps_lines_and_drops_what_a_reader_never_sees():
     html = "<p>الفقرة الأولى.</p><style>p{}</style><p hidden>مخفي</p><nav>الرئيسية</nav><p>الفقرة الثانية.</p>"
     assert fragment_text(html).split() == ["الفقرة", "الأولى.", "الفقرة", "الثانية."]
     assert "الأولى.\nالفقرة الثانية." in fragment_text(html)
-    assert fragment_text("<html><body><p>صفحة كاملة بلا مقال</p></body></html>") == ""  # a page stays rejected
+    assert fragment_text("<td>عدد القتلى</td><td>12</td>").split() == ["عدد", "القتلى", "12"]
+    assert fragment_text('<p aria-hidden="true">a</p><p style="display: none">b</p>c<iframe>d</iframe>') == "c"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><p>صفحة كاملة بلا مقال</p></body></html>",
+        "<!DOCTYPE html><title>عنوان الصفحة</title>",  # lxml's fragment parser asserts on this one
+        "<frameset><frame src='a.html'></frameset>",
+    ],
+)
+def test_a_whole_page_is_never_read_as_a_fragment(page):
+    assert fragment_text(page) == ""

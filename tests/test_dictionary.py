@@ -79,12 +79,38 @@ def test_unreadable_or_foreign_files_are_clear_errors(tmp_path):
     assert translations("off") == {} and translations("OFF") == {}
 
 
-def test_entries_pointing_outside_the_file_are_skipped(tmp_path):
+def test_entries_out_of_bounds_are_skipped(tmp_path):
     base = tmp_path / "eng-ara"
-    write_dictd(base, {"bowl": "وعاء"})
+    write_dictd(base, {"bowl": "وعاء", "essay": "مقال " * 20_000})  # an entry over 64 KB, inside the file
     with Path(f"{base}.index").open("a") as index:
-        index.write("far\t////\tB\nhuge\tA\t////\nlong\tAAAAAAAAAAAA\tB\n")
+        index.write("far\t////\tB\n")  # past the end of the file
+        index.write("long\tAAAAAAAAA\tZ\n")  # nine base-64 digits: offset 0, but not a dictd number
     assert dict(translations(str(base))) == {"bowl": ("وعاء",)}
+
+
+def test_senses_per_headword_are_capped(tmp_path):
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"set": "\n".join(f"{i}. معنى{i}" for i in range(1, 41))})
+    assert len(translations(str(base))["set"]) == qa.dictionary.MAX_SENSES
+
+
+def test_an_index_that_reads_the_same_entry_over_and_over_is_refused(tmp_path):
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"bowl": "وعاء " * 1000}, compress=False)
+    entry = Path(f"{base}.index").read_text().splitlines()[1]
+    Path(f"{base}.index").write_text("\n".join(entry.replace("bowl", f"w{i}") for i in range(100)) + "\n")
+    with pytest.raises(DictionaryError, match="over and over"):
+        translations(str(base))
+
+
+def test_a_corrupt_compressed_file_is_a_clear_error(tmp_path):
+    base = tmp_path / "eng-ara"
+    write_dictd(base, {"bowl": "وعاء " * 200})
+    packed = bytearray(Path(f"{base}.dict.dz").read_bytes())
+    packed[10] = 0xFF  # the first deflate block's header: zlib's "invalid block type"
+    Path(f"{base}.dict.dz").write_bytes(bytes(packed))
+    with pytest.raises(DictionaryError, match="cannot read the dictionary"):
+        translations(str(base))
 
 
 def test_a_file_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
@@ -113,9 +139,11 @@ def test_the_configured_dictionary_is_the_one_retrieval_uses(run_json, corpus, s
     base = tmp_path / "eng-ara"
     write_dictd(base, {"emissary": "مبعوث"})
     monkeypatch.setenv("QA_DICTIONARY", str(base))
-    bridge = lexical_index(open_store(Settings().with_overrides(store_dir=settings.store_dir))).bridge
-    assert bridge.terms_for("emissary") == frozenset(lexical_terms("مبعوث"))
-    assert not bridge.terms_for("flour")  # the default dictionary is not read beside it
+    index = lexical_index(open_store(Settings().with_overrides(store_dir=settings.store_dir)))
+    assert index.bridge.terms_for("emissary") == frozenset(lexical_terms("مبعوث"))
+    assert not index.bridge.terms_for("flour")  # the default dictionary is not read beside it
+    write_dictd(base, {"emissary": "مبعوث", "flour": "الطحين"})  # edited while the process runs
+    assert index.bridge.terms_for("flour") == frozenset(lexical_terms("الطحين"))
 
 
 def test_an_english_question_only_the_dictionary_carries_to_its_answer(run_json, corpus, settings, monkeypatch):
