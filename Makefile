@@ -25,15 +25,20 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# $(call apt_install,PACKAGE,WHY): a Debian package, installed as root, or how to.
+define apt_install
+	@if [ "$$(id -u)" != 0 ]; then echo "$(2): sudo apt-get install $(1)" >&2; exit 1; fi
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)
+endef
+
 # FreeDict's English-Arabic dictionary (Debian's dict-freedict-eng-ara, 2.5 MB):
 # English questions reach Arabic passages through it. The tests need it; the
 # product works without it, less well on English questions.
 DICTIONARY_INDEX ?= /usr/share/dictd/freedict-eng-ara.index
 
 $(DICTIONARY_INDEX):
-	@if [ "$$(id -u)" != 0 ]; then echo "English questions need Debian's dict-freedict-eng-ara: sudo apt-get install dict-freedict-eng-ara" >&2; exit 1; fi
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dict-freedict-eng-ara
+	$(call apt_install,dict-freedict-eng-ara,English questions need Debian's dict-freedict-eng-ara)
 
 dictionary: $(DICTIONARY_INDEX)
 
@@ -55,9 +60,7 @@ $(TEST_GGUF): $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
 $(CHROMIUM):
-	@if [ "$$(id -u)" != 0 ]; then echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	$(call apt_install,chromium,The browser tests need Debian's chromium)
 
 test: install-dev $(TEST_GGUF) $(CHROMIUM) $(DICTIONARY_INDEX)
 	$(BIN)/ruff check .

@@ -145,7 +145,7 @@ def lexical_index(store: Store) -> LexicalIndex:
     """The current BM25 index of ``store``: cached in memory, then on disk, else rebuilt."""
     import bm25s
 
-    key = f"{store.where}::{store.collection.name}"
+    key = f"{store.settings.store_location}::{store.collection.name}"
     fingerprint = _fingerprint(store)
     dictionary = store.settings.dictionary
     with _lock:

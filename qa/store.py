@@ -88,10 +88,6 @@ class Store:
         """
         return not self.settings.chroma_url and self.catalog.generation() != self.generation
 
-    @property
-    def where(self) -> str:
-        return self.settings.store_location
-
     @cached_property
     def embeddings(self) -> SentenceTransformerEmbeddings:
         return SentenceTransformerEmbeddings(self.settings.embedding_model, self.settings.model_cache)

@@ -15,7 +15,7 @@ from qa.config import Settings
 from qa.dictionary import DEFAULT_DICTIONARY, DictionaryError, translations
 from qa.lexical import lexical_terms
 
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64 = qa.dictionary._B64  # dictd numbers: base 64, most significant digit first
 
 
 def _dictd_number(value: int) -> str:

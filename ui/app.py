@@ -78,7 +78,9 @@ def first_start(store: Store) -> Store:
     the cached opener, so its progress bar shows; an ingest already writing (a schedule,
     a rebuild) is left to fill the store instead."""
     if ingest_running(store.settings):
-        st.info(f"Another ingest is writing to {store.where}; reload the page when it is done to see its articles.")
+        st.info(
+            f"Another ingest is writing to {store.settings.store_location}; reload the page when it is done to see its articles."
+        )
         return store
     if store.passage_count() == 0:
         st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
