@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test install install-dev dictionary bench clean
+.PHONY: run test check install install-dev dictionary bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ test: install-dev $(TEST_GGUF) $(CHROMIUM) $(DICTIONARY_INDEX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	QA_TEST_GGUF=$(TEST_GGUF) QA_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+# The fast lane: lint, types and the unit tests (no model, no Chroma, no root), in seconds.
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not integration"
 
 bench: install-dev
 	$(BIN)/python benchmarks/ingest_speed.py

@@ -17,10 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.sync import ingest
-from qa.answering import ask
 from qa.config import Settings
+from qa.engine import Engine
 from qa.evaluate import load_questions
-from qa.store import open_store
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -35,15 +34,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings().with_overrides(store_dir=Path(tmp) / "store")
         ingest(None, settings)
-        store = open_store(settings)
+        engine = Engine(settings)
         for question in questions:  # warm-up: model loaded, sentence vectors cached
-            ask(store, question)
+            engine.ask(question)
         timings: dict[str, list[float]] = {"retrieve": [], "answer": [], "total": []}
         for _ in range(args.rounds):
             for question in questions:
-                for key, value in ask(store, question).timings_ms.items():
+                for key, value in engine.ask(question).timings_ms.items():
                     timings[key].append(value)
-    print(f"{len(questions)} questions x {args.rounds} rounds, {store.passage_count()} passages")
+    print(f"{len(questions)} questions x {args.rounds} rounds, {engine.refresh().store.count()} passages")
     for key, values in timings.items():
         print(f"{key:<9} p50 {percentile(values, 50):7.1f} ms   p95 {percentile(values, 95):7.1f} ms")
 

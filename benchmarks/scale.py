@@ -32,13 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.sync import ingest
-from qa.answering import ask
 from qa.bench import BENCH_DIR, bench_documents
 from qa.config import BUNDLED_CORPUS, Settings
+from qa.embeddings import SentenceTransformerEmbeddings
+from qa.engine import Engine
 from qa.evaluate import evaluate_answers, load_questions
-from qa.retrieve import search_documents
 from qa.sentences import sentence_spans
-from qa.store import Store, open_store
+from qa.store import open_store
 
 WARM_UP = 5
 BARE_SAMPLE = 2000
@@ -76,14 +76,14 @@ def peak_rss_mib() -> float:
     return int(status.split("VmHWM:")[1].split()[0]) / 1024
 
 
-def timed_questions(store: Store, questions: list[str]) -> dict[str, list[float]]:
+def timed_questions(engine: Engine, questions: list[str]) -> dict[str, list[float]]:
     """Milliseconds per question for `qa search` (top 5 documents) and `qa ask` (extractive)."""
     out: dict[str, list[float]] = {"search": [], "answer": []}
     for question in questions:
         start = time.perf_counter()
-        search_documents(store, question, 5)
+        engine.search(question, 5)
         out["search"].append((time.perf_counter() - start) * 1000)
-        out["answer"].append(ask(store, question).timings_ms["total"])
+        out["answer"].append(engine.ask(question).timings_ms["total"])
     return out
 
 
@@ -107,7 +107,7 @@ def build(workdir: Path, stages: list[int]) -> dict:
     for article in BUNDLED_CORPUS.glob("*.txt"):
         (corpus / article.name).write_bytes(article.read_bytes())
     settings = Settings().with_overrides(store_dir=store_dir)
-    embeddings = open_store(settings, create=True).embeddings
+    embeddings = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
     model = embeddings.model  # loaded outside the timings
     documents = variants(bench_documents("xquad.docs.jsonl") + bench_documents("arcd.docs.jsonl"))
     steps: list[dict] = []
@@ -120,7 +120,7 @@ def build(workdir: Path, stages: list[int]) -> dict:
                 lines = (json.dumps(next(documents), ensure_ascii=False) for _ in range(min(PART_DOCS, wanted - first)))
                 part.write_text("\n".join(lines) + "\n", encoding="utf-8")
             start = time.perf_counter()
-            report = ingest([corpus], settings, progress=Progress(f"to {target}"))
+            report = ingest([corpus], settings, progress=Progress(f"to {target}"), encoder=embeddings)
             seconds = time.perf_counter() - start
             if report.passages <= passages:  # a copy left empty by cleaning is fine; no progress is not
                 raise SystemExit(f"the ingest added nothing: {report.failed[:3]}")
@@ -128,18 +128,18 @@ def build(workdir: Path, stages: list[int]) -> dict:
             per_doc, passages = report.passages / report.documents, report.passages
             (workdir / "steps.json").write_text(json.dumps(steps, indent=1))  # kept if the run is stopped
         if stage == 0:  # the same passages through a bare encode
-            texts = open_store(settings).collection.get(include=["documents"])["documents"]
+            texts = [text for _, text in open_store(settings).texts()]
             start = time.perf_counter()
             model.encode(texts, prompt_name="passage", batch_size=embeddings.batch_size)
             bare_first = {"passages": len(texts), "seconds": time.perf_counter() - start}
         shutil.copytree(store_dir, workdir / f"store-{target}")
-    texts = open_store(settings).collection.get(include=["documents"])["documents"]
+    texts = [text for _, text in open_store(settings).texts()]
     sample = random.Random(7).sample(texts, min(BARE_SAMPLE, len(texts)))
     start = time.perf_counter()
     model.encode(sample, prompt_name="passage", batch_size=embeddings.batch_size)
     bare_rate = len(sample) / (time.perf_counter() - start)
     start = time.perf_counter()
-    again = ingest([corpus], settings)
+    again = ingest([corpus], settings, encoder=embeddings)
     result = {
         "steps": steps,
         "passages": passages,
@@ -155,16 +155,17 @@ def build(workdir: Path, stages: list[int]) -> dict:
 
 def measure(store_dir: Path, questions: int) -> dict:
     """Latency on fresh questions after warm-up, and the eval set's answer accuracy, for one store."""
-    store = open_store(Settings().with_overrides(store_dir=store_dir))
+    engine = Engine(Settings().with_overrides(store_dir=store_dir))
+    passages = engine.refresh().store.count()
     queries = [json.loads(line) for name in ("xquad.queries.jsonl", "arcd.queries.jsonl")
                for line in (BENCH_DIR / name).read_text(encoding="utf-8").splitlines()]  # fmt: skip
-    random.Random(store.passage_count()).shuffle(queries)
+    random.Random(passages).shuffle(queries)
     fresh = [q["question"] for q in queries[: WARM_UP + questions]]  # none asked twice: no warm caches
-    timed_questions(store, fresh[:WARM_UP])
-    latency = timed_questions(store, fresh[WARM_UP:])
-    quality = evaluate_answers(store, [q for q in load_questions() if q["answerable"]])
+    timed_questions(engine, fresh[:WARM_UP])
+    latency = timed_questions(engine, fresh[WARM_UP:])
+    quality = evaluate_answers(engine, [q for q in load_questions() if q["answerable"]])
     return {
-        "passages": store.passage_count(),
+        "passages": passages,
         "store_mib": folder_bytes(store_dir) / 2**20,
         "peak_rss_mib": peak_rss_mib(),
         **{f"{k}_p{q}": percentile(v, q) for k, v in latency.items() for q in (50, 95)},

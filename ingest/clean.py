@@ -150,7 +150,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         # a related story's date, and no date is better than a wrong one.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if doc is None or not (doc.text or "").strip():
+    if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
         return fragment_text(html), {}
     meta = {
         "title": doc.title,
@@ -159,7 +159,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         "url": doc.url,
     }
     title = (doc.title or "").strip()
-    text = doc.text.strip()
+    text = (doc.text or "").strip()
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     return text, {k: str(v) for k, v in meta.items() if v}

@@ -7,12 +7,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from langchain_core.documents import Document
-
 from ingest.clean import clean_lines, extract_html, strip_markdown
-from ingest.load import IngestError, RawDocument
+from ingest.load import RawDocument
 from ingest.metadata import find_dates, outlet_name, publication_date, title_of
 from ingest.split import MAX_TOKENS, TARGET_TOKENS, split_passages
+from qa.errors import IngestError
+from qa.passage import Passage
 
 # Bump when cleaning or splitting changes, so every article is processed again.
 PIPELINE_VERSION = "1"
@@ -71,19 +71,22 @@ def _iso_date(value: str | None) -> str | None:
     return dates[0][1].isoformat() if dates else None
 
 
-def article_passages(article: Article, count_tokens: Callable[[str], int]) -> list[Document]:
-    """The article's passages as LangChain documents carrying its metadata and their spans."""
-    common = {
-        "doc_key": article.raw.key,
-        "doc_id": article.raw.doc_id,
-        "source": article.raw.source,
-        "title": article.title,
-        "outlet": article.outlet,
-        "date": article.date,
-        "url": article.url,
-    }
-    common = {k: v for k, v in common.items() if v}  # Chroma metadata has no nulls
+def article_passages(article: Article, count_tokens: Callable[[str], int]) -> list[Passage]:
+    """The article's passages, each carrying its metadata and its span in the cleaned text."""
     return [
-        Document(page_content=p.text, metadata={**common, "passage": i, "start": p.start, "end": p.end})
+        Passage(
+            id="",
+            text=p.text,
+            doc_key=article.raw.key,
+            doc_id=article.raw.doc_id,
+            source=article.raw.source,
+            title=article.title or None,
+            outlet=article.outlet,
+            date=article.date,
+            url=article.url,
+            index=i,
+            start=p.start,
+            end=p.end,
+        )
         for i, p in enumerate(split_passages(article.text, count_tokens))
     ]

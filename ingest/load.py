@@ -14,16 +14,14 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from qa.errors import IngestError
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-
-
-class IngestError(Exception):
-    """One input could not be ingested; the message is shown to the user as is."""
 
 
 @dataclass(frozen=True)

@@ -6,72 +6,8 @@ import re
 from datetime import date
 
 from qa.arabic import to_western_digits
+from qa.calendar import MONTHS
 
-MONTHS = {
-    # Gregorian month names as used in Egypt and the Gulf
-    "يناير": 1,
-    "فبراير": 2,
-    "مارس": 3,
-    "أبريل": 4,
-    "ابريل": 4,
-    "إبريل": 4,
-    "مايو": 5,
-    "يونيو": 6,
-    "يونيه": 6,
-    "يوليو": 7,
-    "يوليه": 7,
-    "أغسطس": 8,
-    "اغسطس": 8,
-    "سبتمبر": 9,
-    "أكتوبر": 10,
-    "اكتوبر": 10,
-    "نوفمبر": 11,
-    "ديسمبر": 12,
-    # Levantine / Iraqi (Syriac) month names
-    "كانون الثاني": 1,
-    "شباط": 2,
-    "آذار": 3,
-    "اذار": 3,
-    "نيسان": 4,
-    "أيار": 5,
-    "ايار": 5,
-    "حزيران": 6,
-    "تموز": 7,
-    "آب": 8,
-    "اب": 8,
-    "أيلول": 9,
-    "ايلول": 9,
-    "تشرين الأول": 10,
-    "تشرين الاول": 10,
-    "تشرين الثاني": 11,
-    "كانون الأول": 12,
-    "كانون الاول": 12,
-    # English
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DATE_PATTERNS = [
     # 2023-11-08, 2023/11/08

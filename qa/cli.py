@@ -8,8 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from qa.answering import DEFAULT_PASSAGES
 from qa.config import Settings
+from qa.engine import DEFAULT_PASSAGES
+from qa.errors import QuestionError, SanadError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -77,21 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from qa.dictionary import DictionaryError
-    from qa.llm import LLMError
-    from qa.store import StoreError
-
     try:
         return COMMANDS[args.command](args, settings_from(args))
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
-    except (StoreError, LLMError, DictionaryError) as exc:
+    except SanadError as exc:
         print(f"qa: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except SQLAlchemyError as exc:  # the records database failed after it opened (disk full, locked …)
-        print(f"qa: the records database failed: {exc.orig or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
@@ -166,21 +158,20 @@ def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.retrieve import search_documents
-    from qa.store import current, open_store
+    from qa.engine import Engine
 
     _check_one_or_batch(args.query, args.batch, args.k, "QUERY")
-    store = open_store(settings)
+    engine = Engine(settings)
+    engine.refresh()  # a missing store is an error before any batch line is read
 
     def results(query: str) -> list[dict]:
         return [
-            {"doc_id": h.doc_id, "passage_id": h.passage_id, "score": round(h.score, 6), "text": h.text}
-            for h in search_documents(store, query, args.k)
+            {"doc_id": h.passage.doc_id, "passage_id": h.passage.id, "score": round(h.score, 6), "text": h.passage.text}
+            for h in engine.search(query, args.k)
         ]
 
     if args.batch:
         for qid, question in _batch_lines(args.batch):
-            store = current(store)  # a long batch sees another process's ingest
             print(json.dumps({"qid": qid, "results": results(question)}, ensure_ascii=False), flush=True)
         return EXIT_OK
     query = args.query.strip()
@@ -202,24 +193,22 @@ def _print_answer(answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.answering import QuestionError, ask
-    from qa.llm import answerer_from_spec
-    from qa.store import current, open_store
+    from qa.engine import Engine
 
     _check_one_or_batch(args.question, args.batch, args.k, "QUESTION")
-    store = open_store(settings)
-    llm = answerer_from_spec(args.llm or settings.llm)
+    engine = Engine(settings)
+    llm = args.llm or settings.llm
+    engine.answerer(llm)  # a missing store or a bad LLM spec is an error before any question
     if args.batch:
         for qid, question in _batch_lines(args.batch):
-            store = current(store)  # a long batch sees another process's ingest
             try:
-                result = {"qid": qid, **ask(store, question, k=args.k, llm=llm).as_dict()}
+                result = {"qid": qid, **engine.ask(question, k=args.k, llm=llm).as_dict()}
             except QuestionError as exc:
                 result = {"qid": qid, "question": question, "error": str(exc)}
             print(json.dumps(result, ensure_ascii=False), flush=True)
         return EXIT_OK
     try:
-        answer = ask(store, args.question, k=args.k, llm=llm)
+        answer = engine.ask(args.question, k=args.k, llm=llm)
     except QuestionError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
@@ -230,23 +219,22 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.dictionary import translations
+    from qa.engine import Engine
     from qa.evaluate import calibrate, evaluate_answers, load_questions
-    from qa.llm import answerer_from_spec
-    from qa.store import open_store
 
-    store = open_store(settings)
+    engine = Engine(settings)
     questions = load_questions()
     if args.calibrate:
         from qa.extractive import ABSTAIN_BELOW
 
-        for lang, rows in calibrate(store, questions).items():
+        for lang, rows in calibrate(engine, questions).items():
             print(f"{lang} questions (threshold now {ABSTAIN_BELOW[lang]}): confidence, question, kind")
             for confidence, qid, answerable, right in rows:
                 kind = "right" if right else ("wrong" if answerable else "unanswerable")
                 print(f"  {confidence:.3f}  {qid}  {kind}")
         return EXIT_OK
-    result = evaluate_answers(store, questions, llm=answerer_from_spec(args.llm))
+    engine.answerer(args.llm)
+    result = evaluate_answers(engine, questions, llm=args.llm)
     print(
         f"Question set: {result.answerable} answerable, {result.unanswerable} unanswerable ({'LLM ' + args.llm if args.llm else 'extractive'})"
     )
@@ -256,18 +244,18 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  abstention recall      {result.abstention_recall:.3f}")
     for failure in result.failures:
         print(f"    miss: {failure}")
-    headwords = len(translations(settings.dictionary))
+    headwords = len(engine.dictionary.current())
     print(
         f"English→Arabic dictionary: {settings.dictionary} ({headwords:,} headwords)"
         if headwords
         else "English→Arabic dictionary: none (English questions reach Arabic through the glossary and names only)"
     )
     if not args.no_bench:
-        _print_bench(settings, args.bench_limit)
+        _print_bench(engine, args.bench_limit)
     return EXIT_OK
 
 
-def _print_bench(settings: Settings, limit: int | None) -> None:
+def _print_bench(engine, limit: int | None) -> None:
     from qa.bench import BENCH_DIR, METHODS, bench_settings, evaluate, prepare
 
     if not BENCH_DIR.is_dir():
@@ -275,10 +263,10 @@ def _print_bench(settings: Settings, limit: int | None) -> None:
         return
     update, close = _progress_bar("Bench store")
     try:
-        store = prepare(bench_settings(settings), progress=update)
+        bench = prepare(bench_settings(engine.settings), progress=update, engine=engine)
     finally:
         close()
-    results = evaluate(store, limit=limit)
+    results = evaluate(bench, limit=limit)
     print("\nRetrieval of the gold passage (documents ranked, each once)")
     print(f"  {'set':<13} {'method':<7} {'nDCG@10':>8} {'R@1':>6} {'R@10':>6} {'n':>6}")
     for name, by_method in results.items():

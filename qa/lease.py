@@ -20,10 +20,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Column, Double, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from qa.catalog import Catalog
-from qa.store import StoreError  # qa.store imports this module lazily: no cycle
+from qa.errors import StoreError
 
 LEASE_SECONDS = 30.0  # a writer that stops renewing (killed, paused) loses its lease after this
 RENEW_EVERY = LEASE_SECONDS / 3
@@ -31,22 +32,78 @@ RETRY_AFTER = 1.0  # seconds between attempts to take the lease, or to renew it 
 GIVE_UP_AFTER_ERRORS = 60  # consecutive database errors while waiting
 log = logging.getLogger(__name__)
 
+_metadata = MetaData()
+# Which ingest may write to a collection, until when (Unix time, renewed while it runs).
+writers = Table(
+    "sanad_writers",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("holder", String(300), nullable=False),
+    Column("expires_at", Double, nullable=False),  # Float is 4 bytes on MySQL: seconds lost
+)
+
+
+class Leases:
+    """The lease rows of one collection in the records database (SQLAlchemy Core, so
+    SQLite, PostgreSQL and MySQL alike). Methods raise SQLAlchemyError: the callers
+    below tell transient errors from lost leases."""
+
+    def __init__(self, engine: Engine, collection: str) -> None:
+        self.engine = engine
+        self.collection = collection
+        _metadata.create_all(engine)
+
+    def take(self, holder: str, seconds: float) -> str | None:
+        """Become the writer unless another holds an unexpired lease (then its holder is returned)."""
+        now = time.time()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.expires_at < now))
+                conn.execute(
+                    insert(writers).values(collection=self.collection, holder=holder, expires_at=now + seconds)
+                )
+            return None
+        except IntegrityError:
+            return self.holder() or "another ingest"
+
+    def renew(self, holder: str, seconds: float) -> bool:
+        """Extend this holder's lease; False if it was lost (expired and taken over)."""
+        with self.engine.begin() as conn:
+            renewed = conn.execute(
+                update(writers)
+                .where(writers.c.collection == self.collection, writers.c.holder == holder)
+                .values(expires_at=time.time() + seconds)
+            )
+        return renewed.rowcount == 1
+
+    def release(self, holder: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(writers).where(writers.c.collection == self.collection, writers.c.holder == holder))
+
+    def holder(self) -> str | None:
+        """Who holds an unexpired lease, if anyone."""
+        query = select(writers.c.holder).where(
+            writers.c.collection == self.collection, writers.c.expires_at >= time.time()
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
 
 @contextmanager
 def writer_lease(
-    catalog: Catalog, where: str, on_wait: Callable[[str], None] | None = None
+    leases: Leases, where: str, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[Callable[[], None]]:
     """Hold the collection's writer lease, waiting for another holder (named through
     ``on_wait``). Yields a check that raises StoreError unless the lease is surely still
     held: the writer calls it before it writes and between batches, so at most the batch
     under way is written after the lease lapsed."""
     holder = f"{socket.gethostname()} pid {os.getpid()} #{uuid.uuid4().hex[:6]}"
-    _take(catalog, holder, on_wait)
+    _take(leases, holder, on_wait)
     stop, lost = threading.Event(), threading.Event()
     renewed = [time.time()]  # when the lease was last taken or renewed (wall clock, as its expiry)
 
     def renew() -> bool:
-        if not lost.is_set() and catalog.renew_lease(holder, LEASE_SECONDS):
+        if not lost.is_set() and leases.renew(holder, LEASE_SECONDS):
             renewed[0] = time.time()
             return True
         lost.set()
@@ -85,19 +142,19 @@ def writer_lease(
         stop.set()
         renewer.join(timeout=5 * RETRY_AFTER)
         try:
-            catalog.release_lease(holder)
+            leases.release(holder)
         except SQLAlchemyError as exc:  # it lapses by itself; the ingest's own outcome matters more
             log.warning("Cannot release the writer lease (it lapses in %.0f s): %s", LEASE_SECONDS, exc)
 
 
-def _take(catalog: Catalog, holder: str, on_wait: Callable[[str], None] | None) -> None:
+def _take(leases: Leases, holder: str, on_wait: Callable[[str], None] | None) -> None:
     """Wait until this holder has the lease; transient database errors are retried."""
     told, errors = False, 0
     while True:
         other: str | None = None
         try:
-            other = catalog.lease_holder()  # a read first: waiting takes no write lock
-            if other is None and (other := catalog.take_lease(holder, LEASE_SECONDS)) is None:
+            other = leases.holder()  # a read first: waiting takes no write lock
+            if other is None and (other := leases.take(holder, LEASE_SECONDS)) is None:
                 return
             if other == holder:  # taken by an attempt whose commit reported an error
                 return

@@ -11,19 +11,20 @@ quote falls back to the extractive answerer, saying so.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from qa.answer_types import Answer, Citation
 from qa.arabic import normalize_arabic
-from qa.extractive import answer_extractive, language_of
+from qa.errors import LLMError
+from qa.extractive import is_follow_up, language_of
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
-from qa.store import Store
 
 MAX_PASSAGE_CHARS = 3000
 MIN_QUOTE_CHARS = 12
@@ -54,10 +55,6 @@ REWRITE_PROMPT = """Rewrite the last question of this conversation as one standa
 Last question: {question}"""
 
 
-class LLMError(RuntimeError):
-    """The LLM cannot be set up as specified; the message says why."""
-
-
 def _fold(text: str) -> str:
     return " ".join(normalize_arabic(text).split())
 
@@ -71,13 +68,10 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
     lang = LANGUAGE_NAMES.get(language_of(question), "the question's language")
     blocks = []
     for n, hit in enumerate(hits, start=1):
-        meta = hit.metadata
-        header = " ".join(
-            f'{k}="{_escape(str(meta[k])).replace(chr(34), chr(39))}"'
-            for k in ("outlet", "date", "title")
-            if meta.get(k)
-        )
-        blocks.append(f"<passage n={n} {header}>\n{_escape(hit.text[:MAX_PASSAGE_CHARS])}\n</passage>")
+        passage = hit.passage
+        fields = {"outlet": passage.outlet, "date": passage.date, "title": passage.title}
+        header = " ".join(f'{k}="{_escape(str(v)).replace(chr(34), chr(39))}"' for k, v in fields.items() if v)
+        blocks.append(f"<passage n={n} {header}>\n{_escape(passage.text[:MAX_PASSAGE_CHARS])}\n</passage>")
     user = f"Question: {question}\n\n<passages>\n" + "\n".join(blocks) + "\n</passages>"
     return [("system", SYSTEM_PROMPT.format(language=lang)), ("human", user)]
 
@@ -96,8 +90,8 @@ def parse_reply(raw: str) -> tuple[str, list[tuple[int, str]]]:
     for item in data.get("citations") or []:
         if isinstance(item, dict):
             try:
-                citations.append((int(item.get("passage")), str(item.get("quote") or "")))
-            except (TypeError, ValueError):
+                citations.append((int(item["passage"]), str(item.get("quote") or "")))
+            except (KeyError, TypeError, ValueError):
                 continue
     return str(data.get("answer") or ""), citations
 
@@ -131,22 +125,10 @@ def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
         if not 1 <= n <= len(hits):
             continue
         hit = hits[n - 1]
-        exact = verbatim_quote(quote, hit.text)
+        exact = verbatim_quote(quote, hit.passage.text)
         if exact is None:
             continue
-        citations.append(
-            Citation(
-                n=len(citations) + 1,
-                doc_id=hit.doc_id,
-                source=hit.metadata.get("url") or hit.metadata.get("source", ""),
-                title=hit.metadata.get("title"),
-                outlet=hit.metadata.get("outlet"),
-                date=hit.metadata.get("date"),
-                quote=exact,
-                passage=hit.text,
-                score=round(hit.score, 4),
-            )
-        )
+        citations.append(Citation.of(len(citations) + 1, hit.passage, exact, hit.score))
         renumber.setdefault(n, citations[-1].n)
     kept = []
     for sentence in re.split(r"(?<=[.!?؟])\s+", answer.strip()):
@@ -158,10 +140,24 @@ def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
     return " ".join(kept), citations
 
 
+class Answerer(Protocol):
+    """What an LLM answer falls back to (qa.extractive.ExtractiveAnswerer)."""
+
+    def answer(
+        self, question: str, hits: list[Hit], history: list[str] | None = None, on_token: Any = None
+    ) -> Answer: ...
+
+
 @dataclass
 class LLMAnswerer:
     spec: str
-    model: object  # a LangChain chat model
+    model: Any  # a LangChain chat model
+    fallback: Answerer
+    server: Any = field(default=None, repr=False)  # a GGUF file's in-process server, kept alive with the answerer
+
+    def query_for(self, question: str, history: list[str] | None) -> str:
+        """What to retrieve for: a follow-up is first rewritten as a standalone question."""
+        return self.standalone(question, history) if history and is_follow_up(question) else question
 
     def standalone(self, question: str, history: list[str]) -> str:
         """The follow-up rewritten as a standalone question (the original if that fails)."""
@@ -174,7 +170,6 @@ class LLMAnswerer:
 
     def answer(
         self,
-        store: Store,
         question: str,
         hits: list[Hit],
         history: list[str] | None = None,
@@ -188,14 +183,14 @@ class LLMAnswerer:
                 if piece and on_token:
                     on_token(piece)
         except Exception as exc:  # network, server or provider failure: still answer
-            return self._fallback(store, question, hits, history, f"LLM failed: {exc.__class__.__name__}")
+            return self._fallback(question, hits, history, f"LLM failed: {exc.__class__.__name__}")
         text, citations = verify(raw, hits)
         if not citations:
-            return self._fallback(store, question, hits, history, "no verifiable quote in the LLM answer")
+            return self._fallback(question, hits, history, "no verifiable quote in the LLM answer")
         return Answer(question, text, True, "llm", citations)
 
-    def _fallback(self, store, question, hits, history, why: str) -> Answer:
-        answer = answer_extractive(store, question, hits, history)
+    def _fallback(self, question: str, hits: list[Hit], history: list[str] | None, why: str) -> Answer:
+        answer = self.fallback.answer(question, hits, history)
         answer.mode = f"extractive (LLM fallback: {why})"
         return answer
 
@@ -206,51 +201,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-_servers: dict[str, tuple[object, str]] = {}
-_servers_lock = threading.Lock()
+def serve_gguf(path: Path) -> tuple[Any, str]:
+    """Serve a GGUF file in-process on loopback (xllamacpp): the server, and the base URL
+    of its OpenAI API. The server runs as long as the returned object is referenced."""
+    if not path.is_file():
+        raise LLMError(f"GGUF file not found: {path}")
+    try:
+        import xllamacpp
+    except ImportError:
+        raise LLMError("gguf: models need the 'xllamacpp' package (pip install xllamacpp)") from None
+    params = xllamacpp.CommonParams()
+    params.model.path = str(path.resolve())
+    params.hostnames = ["127.0.0.1"]
+    params.port = _free_port()
+    params.n_ctx = 8192
+    params.n_parallel = 1
+    params.use_jinja = True
+    params.verbosity = 0
+    server = xllamacpp.Server(params)
+    return server, f"{server.listening_address}/v1"
 
 
-def serve_gguf(path: Path) -> str:
-    """Serve a GGUF file in-process on loopback (xllamacpp); the base URL of its OpenAI API."""
-    key = str(path.resolve())
-    with _servers_lock:
-        if key not in _servers:
-            if not path.is_file():
-                raise LLMError(f"GGUF file not found: {path}")
-            try:
-                import xllamacpp
-            except ImportError:
-                raise LLMError("gguf: models need the 'xllamacpp' package (pip install xllamacpp)") from None
-            params = xllamacpp.CommonParams()
-            params.model.path = key
-            params.hostnames = ["127.0.0.1"]
-            params.port = _free_port()
-            params.n_ctx = 8192
-            params.n_parallel = 1
-            params.use_jinja = True
-            params.verbosity = 0
-            server = xllamacpp.Server(params)
-            _servers[key] = (server, f"{server.listening_address}/v1")
-        return _servers[key][1]
-
-
-def answerer_from_spec(spec: str | None) -> LLMAnswerer | None:
-    """``None``/empty: extractive. ``gguf:PATH``, ``openai:MODEL`` (QA_LLM_BASE_URL for any
-    OpenAI-compatible server), ``ollama:MODEL``, or any ``provider:model`` LangChain knows."""
-    import os
-
-    if not spec:
-        return None
+def answerer_from_spec(spec: str, fallback: Answerer) -> LLMAnswerer:
+    """``gguf:PATH``, ``openai:MODEL`` (QA_LLM_BASE_URL for any OpenAI-compatible server),
+    ``ollama:MODEL``, or any ``provider:model`` LangChain knows; ``fallback`` answers
+    when the LLM fails or gives no verifiable quote."""
     provider, _, name = spec.partition(":")
     if not name:
         raise LLMError(f"LLM spec {spec!r} should look like gguf:PATH, openai:MODEL or ollama:MODEL")
     from langchain.chat_models import init_chat_model
 
+    server = None
     try:
         if provider == "gguf":
+            server, base_url = serve_gguf(Path(name).expanduser())
             model = init_chat_model(
                 "openai:local",
-                base_url=serve_gguf(Path(name).expanduser()),
+                base_url=base_url,
                 api_key="local",
                 temperature=0,
                 max_tokens=300,
@@ -259,9 +246,9 @@ def answerer_from_spec(spec: str | None) -> LLMAnswerer | None:
                 extra_body={"response_format": {"type": "json_schema", "json_schema": {"schema": ANSWER_SCHEMA}}},
             )
         elif provider == "openai":
-            base_url = os.environ.get("QA_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
+            openai_url = os.environ.get("QA_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
             model = init_chat_model(
-                spec, base_url=base_url, api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", temperature=0
+                spec, base_url=openai_url, api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", temperature=0
             )
         else:
             model = init_chat_model(spec, temperature=0)
@@ -269,4 +256,4 @@ def answerer_from_spec(spec: str | None) -> LLMAnswerer | None:
         raise
     except Exception as exc:  # missing integration package, bad provider name
         raise LLMError(f"cannot set up LLM {spec!r}: {exc}") from None
-    return LLMAnswerer(spec, model)
+    return LLMAnswerer(spec, model, fallback, server)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 from qa.arabic import is_arabic
-from qa.bridge import coverage
-from qa.lexical import LexicalIndex, lexical_index
-from qa.store import Store
+from qa.bridge import Bridge
+from qa.lexical import LexicalIndex
+from qa.passage import Passage
 
 CANDIDATES = 50  # passages taken from each ranking before fusion
 # Measured on XQuAD English→Arabic (400 questions): 0.865 -> 0.874 nDCG@10 at 0.3-0.4.
@@ -21,37 +22,20 @@ TRANSLATED_BM25_WEIGHT = 0.4
 
 @dataclass(frozen=True)
 class Hit:
-    passage_id: str
-    text: str
+    passage: Passage
     score: float
-    metadata: dict = field(default_factory=dict)
-
-    @property
-    def doc_key(self) -> str:
-        return self.metadata.get("doc_key", self.passage_id)
-
-    @property
-    def doc_id(self) -> str:
-        return self.metadata.get("doc_id", self.passage_id)
 
 
-def dense_ranking(store: Store, query: str, n: int) -> list[Hit]:
-    """The ``n`` nearest passages by cosine similarity, best first."""
-    count = store.passage_count()
-    if count == 0 or n <= 0:
-        return []
-    vector = store.embeddings.embed_query(query)
-    result = store.collection.query(
-        query_embeddings=[vector],
-        n_results=min(n, count),
-        include=["documents", "metadatas", "distances"],
-    )
-    return [
-        Hit(passage_id=pid, text=text, score=1.0 - distance, metadata=dict(meta or {}))
-        for pid, text, meta, distance in zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
-        )
-    ]
+class DenseIndex(Protocol):
+    """What retrieval needs of the passage store (qa.store.PassageStore)."""
+
+    def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]: ...
+
+    def get(self, ids: list[str]) -> list[Passage]: ...
+
+
+class QueryEncoder(Protocol):
+    def embed_query(self, text: str) -> list[float]: ...
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float) -> dict[str, float]:
@@ -69,47 +53,58 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
     return fused
 
 
-def fused_scores(index: LexicalIndex, query: str, dense: list[Hit]) -> dict[str, float]:
-    """An Arabic query: dense and BM25 scores fused. Any other: BM25 over the query's
-    words carried into Arabic (qa.bridge), at a lower weight, and the dense
-    candidates checked for those words."""
-    scored = [(h.passage_id, h.score) for h in dense]
-    if is_arabic(query):
-        return fuse(scored, index.search(query, CANDIDATES), 1.0)
-    translated = index.search_terms(index.bridge.arabic_query(query), CANDIDATES)
-    fused = fuse(scored, translated, TRANSLATED_BM25_WEIGHT)
-    for hit, share in zip(dense, coverage(query, [h.text for h in dense], index)):
-        fused[hit.passage_id] += BRIDGE_WEIGHT * share
-    return fused
-
-
-def hybrid_search(store: Store, query: str, n: int = 20) -> list[Hit]:
-    """The ``n`` best passages by the fused dense and BM25 scores."""
-    dense = dense_ranking(store, query, CANDIDATES)
-    fused = fused_scores(lexical_index(store), query, dense)
-    best = sorted(fused, key=fused.get, reverse=True)[:n]
-    known = {h.passage_id: h for h in dense}
-    missing = [pid for pid in best if pid not in known]
-    if missing:
-        got = store.collection.get(ids=missing, include=["documents", "metadatas"])
-        for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            known[pid] = Hit(pid, text, 0.0, dict(meta or {}))
-    return [Hit(pid, known[pid].text, fused[pid], known[pid].metadata) for pid in best if pid in known]
-
-
 def best_per_document(hits: list[Hit], k: int) -> list[Hit]:
     """Each document once (its best passage), best first, at most ``k``."""
     seen: set[str] = set()
     out: list[Hit] = []
     for hit in sorted(hits, key=lambda h: h.score, reverse=True):
-        if hit.doc_key not in seen:
-            seen.add(hit.doc_key)
+        if hit.passage.doc_key not in seen:
+            seen.add(hit.passage.doc_key)
             out.append(hit)
             if len(out) == k:
                 break
     return out
 
 
-def search_documents(store: Store, query: str, k: int = 5) -> list[Hit]:
-    """Documents best matching ``query``, each represented by its best passage."""
-    return best_per_document(hybrid_search(store, query, max(k * 8, 40)), k)
+@dataclass(frozen=True)
+class Retriever:
+    """Dense search in the store fused with BM25; an English question reaches BM25
+    through the bridge's Arabic words."""
+
+    store: DenseIndex
+    encoder: QueryEncoder
+    lexical: LexicalIndex
+    bridge: Bridge
+
+    def dense(self, query: str, n: int = CANDIDATES) -> list[Hit]:
+        """The ``n`` nearest passages by cosine similarity, best first."""
+        if n <= 0:
+            return []
+        return [Hit(p, score) for p, score in self.store.nearest(self.encoder.embed_query(query), n)]
+
+    def fused_scores(self, query: str, dense: list[Hit]) -> dict[str, float]:
+        """An Arabic query: dense and BM25 scores fused. Any other: BM25 over the query's
+        words carried into Arabic, at a lower weight, and the dense candidates checked
+        for those words."""
+        scored = [(h.passage.id, h.score) for h in dense]
+        if is_arabic(query):
+            return fuse(scored, self.lexical.search(query, CANDIDATES), 1.0)
+        translated = self.lexical.search_terms(self.bridge.arabic_query(query), CANDIDATES)
+        fused = fuse(scored, translated, TRANSLATED_BM25_WEIGHT)
+        shares = self.bridge.coverage(query, [h.passage.text for h in dense], self.lexical.stats)
+        for hit, share in zip(dense, shares):
+            fused[hit.passage.id] += BRIDGE_WEIGHT * share
+        return fused
+
+    def search(self, query: str, n: int = 20) -> list[Hit]:
+        """The ``n`` best passages by the fused dense and BM25 scores."""
+        dense = self.dense(query, CANDIDATES)
+        fused = self.fused_scores(query, dense)
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:n]
+        known = {h.passage.id: h.passage for h in dense}
+        known.update((p.id, p) for p in self.store.get([pid for pid in best if pid not in known]))
+        return [Hit(known[pid], fused[pid]) for pid in best if pid in known]
+
+    def search_documents(self, query: str, k: int = 5) -> list[Hit]:
+        """Documents best matching ``query``, each represented by its best passage."""
+        return best_per_document(self.search(query, max(k * 8, 40)), k)

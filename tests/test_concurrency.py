@@ -16,11 +16,11 @@ import pytest
 
 from qa.catalog import DocumentRecord
 from qa.config import Settings
+from qa.engine import Engine
 from qa.evaluate import contains_answer, load_questions
 from qa.lease import LEASE_SECONDS, RENEW_EVERY
-from qa.lexical import lexical_index
-from qa.retrieve import dense_ranking
-from qa.store import _catalog, current, forget_in_memory_state, open_store
+from qa.lexical import load_or_build
+from qa.store import forget_in_memory_state, open_catalog, open_store
 
 ARTICLES = 300
 ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
@@ -114,7 +114,7 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
     while len(answers) < per_round and reader.poll() is None:  # a first round before the ingest
         time.sleep(0.2)
 
-    catalogue = _catalog(Settings().with_overrides(store_dir=store, chroma_url=chroma_url))
+    catalogue = open_catalog(Settings().with_overrides(store_dir=store, chroma_url=chroma_url))
     before = catalogue.generation()
     writer = qa_process(store, chroma_url, "ingest", str(news), "--json")
     while catalogue.generation() == before and writer.poll() is None:  # it moves just before the first write
@@ -160,14 +160,15 @@ def test_answers_stay_right_while_another_process_ingests(mode, request, tmp_pat
             check_answer(result, {r.doc_id: r for r in records})
     ids = set(opened.collection.get(include=[])["ids"])
     assert len(records) == documents
-    assert len(ids) == sum(r.passages for r in records) == len(lexical_index(opened).ids)
+    assert len(ids) == sum(r.passages for r in records) == len(load_or_build(opened).ids)
 
 
 def test_a_long_lived_reader_sees_another_processs_ingest(run_json, corpus, settings, tmp_path):
     run_json("ingest", str(corpus))
-    store = open_store(settings)
+    engine = Engine(settings)
     question = "قانون تنظيم مياه نهري دجلة والفرات"
-    assert dense_ranking(store, question, 1)[0].doc_id != "water.txt"
+    before = engine.refresh()
+    assert before.retriever.dense(question, 1)[0].passage.doc_id != "water.txt"
     article = tmp_path / "water.txt"
     article.write_text(
         "البرلمان يصوت على قانون المياه\n\nصوّت مجلس النواب العراقي على قانون جديد لتنظيم توزيع مياه نهري دجلة والفرات.\n",
@@ -176,10 +177,10 @@ def test_a_long_lived_reader_sees_another_processs_ingest(run_json, corpus, sett
     writer = qa_process(settings.store_dir, None, "ingest", str(article), "--json")
     assert json.loads(writer.communicate(timeout=300)[0])["added"] == 1
 
-    assert store.is_stale()
-    fresh = current(store)
-    assert not fresh.is_stale()
-    assert dense_ranking(fresh, question, 1)[0].doc_id == "water.txt"
+    after = engine.refresh()
+    assert after.store is not before.store  # reopened: embedded Chroma shows other processes' writes only then
+    assert engine.refresh() is after  # and only once
+    assert after.retriever.dense(question, 1)[0].passage.doc_id == "water.txt"
 
 
 def test_chat_threads_open_the_store_safely_while_an_ingest_drops_its_state(run_json, corpus, settings):
@@ -187,7 +188,7 @@ def test_chat_threads_open_the_store_safely_while_an_ingest_drops_its_state(run_
     while other chat threads may be opening the store. Here that drop runs in a loop,
     so the unguarded race (Chroma registers a half-started system) shows within seconds."""
     run_json("ingest", str(corpus))
-    passages = open_store(settings).passage_count()
+    passages = open_store(settings).count()
     stop = time.monotonic() + 5
     errors: list[str] = []
     queries = 0
@@ -228,7 +229,7 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     news = tmp_path / "news"
     weather_articles(news, ARTICLES)
     settings = Settings().with_overrides(store_dir=tmp_path / "machine-a", chroma_url=chroma_server)
-    catalogue = _catalog(settings)
+    catalogue = open_catalog(settings)
     first = qa_process(tmp_path / "machine-a", chroma_server, "ingest", str(news), "--json")
     while catalogue.generation() == 0 and first.poll() is None:  # moves just before the first write
         time.sleep(0.05)
@@ -259,4 +260,4 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     records = store.catalog.all()
     assert len(records) == 5 + ARTICLES
     ids = store.collection.get(include=[])["ids"]
-    assert len(ids) == len(set(ids)) == sum(r.passages for r in records) == len(lexical_index(store).ids)
+    assert len(ids) == len(set(ids)) == sum(r.passages for r in records) == len(load_or_build(store).ids)

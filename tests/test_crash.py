@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from qa.config import Settings
-from qa.lexical import lexical_index
+from qa.lexical import load_or_build
 from qa.store import open_store
 
 from .conftest import DATA
@@ -47,7 +47,7 @@ def catalogued(store: Path) -> int:
 def state(store: Path) -> tuple[set[str], set[str], int]:
     opened = open_store(Settings().with_overrides(store_dir=store))
     ids = set(opened.collection.get(include=[])["ids"])
-    return ids, set(lexical_index(opened).ids), len(opened.catalog.all())
+    return ids, set(load_or_build(opened).ids), len(opened.catalog.all())
 
 
 def test_killed_ingest_then_ingest_again_equals_a_clean_ingest(tmp_path):

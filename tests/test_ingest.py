@@ -11,7 +11,7 @@ import sys
 from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
 from ingest.sync import ingest
-from qa import embeddings
+from qa.embeddings import SentenceTransformerEmbeddings
 from qa.store import open_store
 
 CORPUS_FILES = 5
@@ -21,20 +21,19 @@ def test_first_ingest_then_unchanged_without_loading_the_model(run_json, corpus,
     code, first = run_json("ingest", str(corpus))
     assert code == 0
     assert first["added"] == CORPUS_FILES and first["documents"] == CORPUS_FILES
-    assert first["passages"] == open_store(settings).passage_count() > CORPUS_FILES
+    assert first["passages"] == open_store(settings).count() > CORPUS_FILES
     assert first["failed"] == []
 
-    embeddings._load.cache_clear()
-    report = ingest([corpus], settings)
+    encoder = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
+    report = ingest([corpus], settings, encoder=encoder)
     assert (report.unchanged, report.added, report.updated, report.deleted) == (CORPUS_FILES, 0, 0, 0)
-    assert embeddings._load.cache_info().misses == 0, "an unchanged re-ingest loaded the model"
+    assert not encoder.loaded, "an unchanged re-ingest loaded the model"
     assert report.passages == first["passages"]
 
 
 def test_edit_updates_exactly_one_and_delete_removes_exactly_one(run_json, corpus, settings):
     run_json("ingest", str(corpus))
-    store = open_store(settings)
-    before = store.passage_count()
+    before = open_store(settings).count()
 
     edited = corpus / "003_0414c9933e66a5e2.txt"
     original = edited.read_text(encoding="utf-8")
@@ -54,11 +53,11 @@ def test_edit_updates_exactly_one_and_delete_removes_exactly_one(run_json, corpu
     assert "004_852b1c75c63950c3.txt" not in ids and len(ids) == 4
     # The edited article's passages are exactly those of its new text: none of the old ones kept.
     (raw,), _ = read_source(SourceFile(edited.resolve(), corpus.resolve()), 10**7)
-    tokenizer = store.embeddings.model.tokenizer
-    expected = article_passages(clean_article(raw), lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"]))
+    encoder = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
+    expected = article_passages(clean_article(raw), encoder.count_tokens)
     stored = open_store(settings).collection.get(where={"doc_id": "003_0414c9933e66a5e2.txt"}, include=["documents"])
-    assert sorted(stored["documents"]) == sorted(d.page_content for d in expected)
-    assert open_store(settings).passage_count() < before
+    assert sorted(stored["documents"]) == sorted(p.text for p in expected)
+    assert open_store(settings).count() < before
 
 
 def test_new_article_is_found_by_search(run_json, corpus, tmp_path):

@@ -9,17 +9,15 @@ from __future__ import annotations
 from collections import Counter
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from ingest.load import IngestError
 from ingest.sync import IngestReport, ingest
 from ingest.uploads import MAX_UPLOAD_BYTES, save_upload
 from qa.answer_types import Answer
-from qa.answering import DEFAULT_PASSAGES, QuestionError, ask
 from qa.config import Settings
 from qa.display import answer_block, card_header, highlighted_passage, quote_block, source_line, text_block
-from qa.llm import LLMAnswerer, LLMError, answerer_from_spec
-from qa.store import Store, StoreError, current, ingest_running, open_store
+from qa.engine import DEFAULT_PASSAGES, Engine
+from qa.errors import IngestError, QuestionError, SanadError
+from qa.writer import ingest_running
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 STYLE = """
@@ -32,21 +30,10 @@ p[dir="auto"] { margin-bottom: .35em; }
 
 
 @st.cache_resource(show_spinner="Opening the article store…")
-def shared_store() -> dict[str, Store]:
-    """One store per process, shared by every session (its clients are thread-safe)."""
-    return {"store": open_store(Settings(), create=True)}
-
-
-def current_store() -> Store:
-    """The shared store, reopened when another process (a scheduled ingest) changed it."""
-    holder = shared_store()
-    holder["store"] = current(holder["store"])
-    return holder["store"]
-
-
-@st.cache_resource(show_spinner="Starting the LLM…")
-def shared_llm(spec: str) -> LLMAnswerer | None:
-    return answerer_from_spec(spec)
+def shared_engine() -> dict:
+    """One engine per process, shared by every session (it is thread-safe), and whether
+    the first start's ingest is done."""
+    return {"engine": Engine(Settings(), create=True), "first_start_done": False}
 
 
 def show_report(report: IngestReport) -> None:
@@ -55,7 +42,7 @@ def show_report(report: IngestReport) -> None:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
 
 
-def run_ingest(store: Store, paths) -> bool:
+def run_ingest(engine: Engine, paths) -> bool:
     """Ingest with a progress bar and the report; False if the ingest itself failed."""
     bar = st.progress(0.0, text="Reading articles…")
 
@@ -63,8 +50,8 @@ def run_ingest(store: Store, paths) -> bool:
         bar.progress(done / total if total else 1.0, text=f"Embedding passages: {done}/{total}")
 
     try:
-        report = ingest(paths, store.settings, progress=progress, on_wait=st.info)
-    except (StoreError, SQLAlchemyError) as exc:
+        report = ingest(paths, engine.settings, progress=progress, on_wait=st.info, encoder=engine.encoder)
+    except SanadError as exc:
         bar.empty()
         st.error(f"Ingestion failed: {exc}")
         return False
@@ -73,26 +60,25 @@ def run_ingest(store: Store, paths) -> bool:
     return True
 
 
-def first_start(store: Store) -> Store:
+def first_start(engine: Engine) -> None:
     """Ingest the articles folder into an empty store, once per process. Run here, not in
     the cached opener, so its progress bar shows; an ingest already writing (a schedule,
     a rebuild) is left to fill the store instead."""
-    if ingest_running(store.settings):
+    settings = engine.settings
+    if ingest_running(settings):
         st.info(
-            f"Another ingest is writing to {store.settings.store_location}; reload the page when it is done to see its articles."
+            f"Another ingest is writing to {settings.store_location}; reload the page when it is done to see its articles."
         )
-        return store
-    if store.passage_count() == 0:
-        st.info(f"First start: ingesting the articles in {store.settings.articles_dir}.")
-        if not run_ingest(store, [store.settings.articles_dir]):
-            return store  # tried again on the next page load
-        store = current_store()
-    shared_store()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
-    return store
+        return
+    if engine.refresh().store.count() == 0:
+        st.info(f"First start: ingesting the articles in {settings.articles_dir}.")
+        if not run_ingest(engine, [settings.articles_dir]):
+            return  # tried again on the next page load
+    shared_engine()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
 
 
-def corpus_panel(store: Store) -> None:
-    records = store.catalog.all()
+def corpus_panel(engine: Engine) -> None:
+    records = engine.refresh().store.catalog.all()
     st.subheader(f"Articles ({len(records)})")
     if records:
         st.dataframe(
@@ -125,32 +111,32 @@ def corpus_panel(store: Store) -> None:
         saved = []
         for upload in uploads:
             try:
-                saved.append(save_upload(store.settings.articles_dir, upload.name, upload.getvalue()))
+                saved.append(save_upload(engine.settings.articles_dir, upload.name, upload.getvalue()))
             except IngestError as exc:
                 st.error(str(exc))
         if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
-            run_ingest(store, [store.settings.articles_dir])
+            run_ingest(engine, [engine.settings.articles_dir])
     if st.button("Re-scan the articles folder"):
-        run_ingest(store, [store.settings.articles_dir])
+        run_ingest(engine, [engine.settings.articles_dir])
 
 
-def settings_panel(store: Store) -> tuple[str, int]:
+def settings_panel(engine: Engine) -> tuple[str, int]:
     st.subheader("Answering")
     extractive = "extractive (no LLM)"
-    offered = list(dict.fromkeys([extractive, *filter(None, [store.settings.llm]), *store.settings.llm_choices]))
+    settings = engine.settings
+    offered = list(dict.fromkeys([extractive, *filter(None, [settings.llm]), *settings.llm_choices]))
     choice = st.selectbox(
         "Answerer",
         offered,
-        index=offered.index(store.settings.llm) if store.settings.llm else 0,
+        index=offered.index(settings.llm) if settings.llm else 0,
         help="LLMs are offered as configured (QA_LLM, QA_LLM_CHOICES). Every quote an LLM gives is checked "
         "against its passage; without a verified quote the extractive answer is shown instead.",
     )
     spec = "" if choice == extractive else choice
     k = st.slider("Passages to read", 1, 12, DEFAULT_PASSAGES)
-    settings = store.settings
     st.caption(
         f"Model: `{settings.embedding_model}`  \nStore: `{settings.store_location}` "
-        f"(collection `{settings.collection}`, {store.passage_count()} passages)  \n"
+        f"(collection `{settings.collection}`, {engine.refresh().store.count()} passages)  \n"
         f"Articles folder: `{settings.articles_dir}`"
     )
     return spec, k
@@ -172,7 +158,7 @@ def render_answer(answer: Answer) -> None:
                 st.markdown(highlighted_passage(citation), unsafe_allow_html=True)
 
 
-def chat(store: Store, spec: str, k: int) -> None:
+def chat(engine: Engine, spec: str, k: int) -> None:
     messages: list[dict] = st.session_state.setdefault("messages", [])
     for message in messages:
         with st.chat_message(message["role"]):
@@ -188,11 +174,6 @@ def chat(store: Store, spec: str, k: int) -> None:
         st.markdown(text_block(question), unsafe_allow_html=True)
     history = [m["text"] for m in messages if m["role"] == "user"]
     with st.chat_message("assistant"):
-        try:
-            llm = shared_llm(spec) if spec else None
-        except LLMError as exc:
-            st.error(str(exc))
-            return
         streamed = st.empty()
         tokens: list[str] = []
 
@@ -202,11 +183,11 @@ def chat(store: Store, spec: str, k: int) -> None:
 
         with st.spinner("Reading the articles…"):
             try:
-                answer = ask(store, question, history=history, k=k, llm=llm, on_token=on_token)
+                answer = engine.ask(question, history=history, k=k, llm=spec or None, on_token=on_token)
             except QuestionError as exc:
                 st.warning(f"Cannot ask that: {exc}.")
                 return
-            except StoreError as exc:
+            except SanadError as exc:
                 st.error(str(exc))
                 return
         streamed.empty()
@@ -219,18 +200,19 @@ def main() -> None:
     st.set_page_config(page_title="Sanad — cited answers from Arabic news", page_icon="📰", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
-        store = current_store()
-        if not shared_store().get("first_start_done"):
-            store = first_start(store)
-    except StoreError as exc:
+        engine = shared_engine()["engine"]
+        if not shared_engine()["first_start_done"]:
+            first_start(engine)
+        engine.refresh()
+    except SanadError as exc:
         st.error(str(exc))
         st.stop()
     with st.sidebar:
         st.title("Sanad")
         st.caption("Answers from Arabic news articles, every claim quoted and cited.")
-        spec, k = settings_panel(store)
-        corpus_panel(store)
-    chat(store, spec, k)
+        spec, k = settings_panel(engine)
+        corpus_panel(engine)
+    chat(engine, spec, k)
 
 
 main()

@@ -6,7 +6,7 @@ import pytest
 
 from qa.arabic import normalize_arabic
 from qa.bridge import Bridge, arabic_skeleton, glossary_terms, latin_skeletons
-from qa.lexical import lexical_terms
+from qa.terms import lexical_terms
 
 
 @pytest.mark.parametrize(

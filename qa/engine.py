@@ -1,0 +1,166 @@
+"""The engine: everything a process needs to answer questions, built once from
+``Settings`` and kept current.
+
+It holds the encoder, the passage store, the BM25 index with its bridge, the
+sentence-vector cache and the answerers, and offers ``ask``, ``search`` and
+``refresh``. ``refresh`` is the one place that notices another process's
+ingest: it reopens an embedded store and rebuilds the derived parts when the
+catalogue's generation moves. The parts themselves (``Retriever``,
+``ExtractiveAnswerer``, ``LLMAnswerer``) are plain objects handed what they
+need, so they can be built and tested on their own. ``qa.chain`` offers the
+engine to LangChain applications (a retriever and a Runnable).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from qa.answer_types import Answer
+from qa.bridge import Bridge
+from qa.config import Settings
+from qa.dictionary import Dictionary
+from qa.embeddings import SentenceTransformerEmbeddings
+from qa.errors import QuestionError
+from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, language_of
+from qa.lexical import LexicalIndex, load_or_build
+from qa.llm import LLMAnswerer, answerer_from_spec
+from qa.retrieve import Hit, Retriever
+from qa.store import PassageStore, open_store
+from qa.terms import TERMS_VERSION
+
+MAX_QUESTION_CHARS = 2000
+DEFAULT_PASSAGES = 6
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+class Answerer(Protocol):
+    """Turns retrieved passages into a cited answer (extractive, or an LLM's)."""
+
+    def query_for(self, question: str, history: list[str] | None) -> str:
+        """What to retrieve for the question (a follow-up needs its context)."""
+        ...
+
+    def answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        history: list[str] | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer: ...
+
+
+def check_question(question: str) -> str:
+    question = question.strip()
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
+    return question
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The store and what is derived from it, consistent with one another."""
+
+    store: PassageStore
+    lexical: LexicalIndex
+    bridge: Bridge
+    retriever: Retriever
+    extractive: ExtractiveAnswerer
+
+
+class Engine:
+    def __init__(
+        self, settings: Settings, create: bool = False, encoder: SentenceTransformerEmbeddings | None = None
+    ) -> None:
+        """``create``: make the collection when the store has none (the chat), rather than
+        telling the user to ingest first (the CLI)."""
+        self.settings = settings
+        self.create = create
+        self.encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
+        self.dictionary = Dictionary(settings.dictionary)
+        self.vectors = SentenceVectors(self.encoder)
+        self._parts: Parts | None = None
+        self._llms: dict[str, LLMAnswerer] = {}
+        self._lock = threading.Lock()
+
+    def refresh(self) -> Parts:
+        """The current parts: the store reopened when another process changed it (an
+        embedded store does not see other processes' writes), and the BM25 index and
+        bridge rebuilt when the collection changed."""
+        with self._lock:
+            parts = self._parts
+            if parts is None:
+                store = open_store(self.settings, create=self.create)
+                generation = store.generation
+            else:
+                store, generation = parts.store, parts.store.catalog.generation()
+                if generation != store.generation and not self.settings.chroma_url:
+                    # Embedded Chroma keeps each process's vector index in memory and does not see
+                    # another process's writes until reopened (chroma-core/chroma#3792); a server does.
+                    store = store.reopen()
+                    generation = store.generation
+            wanted = [TERMS_VERSION, generation]
+            if parts and parts.store is store and parts.lexical.fingerprint == wanted:
+                return parts
+            lexical = parts.lexical if parts and parts.lexical.fingerprint == wanted else load_or_build(store)
+            bridge = (
+                parts.bridge if parts and parts.lexical is lexical else Bridge(lexical.stats.doc_freq, self.dictionary)
+            )
+            self._parts = Parts(
+                store=store,
+                lexical=lexical,
+                bridge=bridge,
+                retriever=Retriever(store, self.encoder, lexical, bridge),
+                extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge),
+            )
+            return self._parts
+
+    def answerer(self, llm: str | None = None, parts: Parts | None = None) -> Answerer:
+        """The extractive answerer, or the LLM named by ``llm`` falling back to it. An LLM
+        (a GGUF file's server) is set up once per engine."""
+        extractive = (parts or self.refresh()).extractive
+        if not llm:
+            return extractive
+        with self._lock:
+            if llm not in self._llms:
+                self._llms[llm] = answerer_from_spec(llm, extractive)
+        return replace(self._llms[llm], fallback=extractive)
+
+    def ask(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        k: int = DEFAULT_PASSAGES,
+        llm: str | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer ``question`` (earlier questions of the conversation in ``history``)
+        from ``k`` passages; ``on_token`` receives an LLM's text as it streams."""
+        question = check_question(question)
+        started = time.perf_counter()
+        if not _HAS_WORD.search(question):  # only punctuation: nothing to look for
+            answer = Answer(question, NO_ANSWER[language_of(question)], False, "extractive")
+            answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
+            return answer
+        parts = self.refresh()
+        answerer = self.answerer(llm, parts)
+        hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1))
+        retrieved = time.perf_counter()
+        answer = answerer.answer(question, hits, history, on_token)
+        done = time.perf_counter()
+        answer.timings_ms = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((done - retrieved) * 1000, 1),
+            "total": round((done - started) * 1000, 1),
+        }
+        return answer
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        """The ``k`` documents best matching ``query``, each by its best passage."""
+        return self.refresh().retriever.search_documents(query, k)

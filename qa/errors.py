@@ -1,0 +1,40 @@
+"""The errors a user can be shown: each carries a one-line message that says what to do.
+
+The CLI turns any ``SanadError`` into ``qa: MESSAGE`` and exit 1 (a few subclasses
+get their own exit code), the chat shows it in an error box; nothing else is caught
+as an expected failure.
+"""
+
+from __future__ import annotations
+
+
+class SanadError(Exception):
+    """Something the user can fix or needs to know; the message says which."""
+
+
+class StoreError(SanadError):
+    """The store (Chroma, the records database) cannot be used as asked."""
+
+
+class ModelMismatchError(StoreError):
+    """The collection was built with another embedding model."""
+
+
+class ModelError(SanadError):
+    """The embedding model cannot be loaded or built."""
+
+
+class DictionaryError(SanadError):
+    """The English→Arabic dictionary cannot be read."""
+
+
+class LLMError(SanadError):
+    """The LLM cannot be set up as specified."""
+
+
+class QuestionError(SanadError, ValueError):
+    """The question cannot be asked as given (empty, too long)."""
+
+
+class IngestError(SanadError):
+    """One input (a file, a JSONL line) cannot be ingested; the rest can."""

@@ -1,0 +1,77 @@
+"""Index terms of a text: Arabic-normalised words, stop words dropped, lightly stemmed.
+
+Shared by BM25 (qa.lexical), the English→Arabic bridge and the extractive
+answerer, so a word is the same term everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qa.arabic import normalize_arabic
+
+_WORD = re.compile(r"\w+")
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ا")  # "ا": the accusative tanween alef (هجوماً)
+# Part of the saved index's fingerprint: a change to how terms are made rebuilds it.
+TERMS_VERSION = 2
+STOPWORDS = frozenset(
+    normalize_arabic(w)
+    for w in (
+        "في من على إلى الى عن أن إن ان ما لا لم لن هذا هذه ذلك تلك التي الذي الذين هو هي هم و أو او ثم كان كانت قد مع بعد قبل حتى عند كل أي اي بين منذ هل كم متى ماذا لماذا كيف أين اين عدد هؤلاء هناك هنا ومن وما ومتى وكم وماذا وهل"
+        " the a an of and or in on at to for from by with is are was were be been has have had do does did what which who whom when where why how many much this that these those it its as about into than they them he she there also"
+    ).split()
+)  # fmt: skip
+
+
+def light_stem(word: str) -> str:
+    """Strip one article/conjunction prefix and one plural/pronoun suffix (normalised Arabic)."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    else:
+        if word.startswith("و") and len(word) >= 5:
+            word = word[1:]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Index terms: normalised words minus stop words, lightly stemmed."""
+    return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if w not in STOPWORDS and w != "_"]
+
+
+def loose_terms(text: str) -> set[str]:
+    """The index terms of ``text``, plus those of its words read without a one-letter
+    proclitic (ل ب ك ف و: لوكالة is ل + وكالة), which the index's stemmer keeps, as
+    stripping them from every word would conflate many others."""
+    terms = set(lexical_terms(text))
+    for word in _WORD.findall(normalize_arabic(text)):
+        if word[0] in "لبكفو" and len(word) >= 5:
+            terms.add(light_stem(word[1:]))
+    return terms
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How many passages hold each term: what BM25's IDF and the answerer's word weights need."""
+
+    doc_freq: Mapping[str, int]
+    passages: int
+
+    @classmethod
+    def of(cls, texts: list[list[str]]) -> TermStats:
+        """The statistics of passages given as their index terms."""
+        return cls(dict(Counter(t for terms in texts for t in set(terms))), len(texts))
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency: rare terms weigh more."""
+        df = self.doc_freq.get(term, 0)
+        return math.log(1 + (self.passages - df + 0.5) / (df + 0.5))

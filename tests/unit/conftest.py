@@ -1,0 +1,80 @@
+"""The fast lane's stand-ins: a fake encoder and an in-memory passage store.
+
+Unit tests run the real retrieval and answering code on a few hand-made
+passages without the model, Chroma or other processes (`make check`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.bridge import Bridge
+from qa.extractive import ExtractiveAnswerer, SentenceVectors
+from qa.lexical import build_index
+from qa.passage import Passage
+from qa.retrieve import Retriever
+from qa.terms import lexical_terms
+
+
+class FakeEncoder:
+    """A text's vector counts its index terms, one dimension per term, normalised: texts
+    sharing words are close, others orthogonal. Not a model of meaning across
+    languages: tests of that use the real model."""
+
+    dims = 4096  # distinct terms a test may use
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._dimension: dict[str, int] = {}
+
+    def vector(self, text: str) -> list[float]:
+        vector = np.zeros(self.dims, dtype=np.float32)
+        for term in lexical_terms(text):
+            vector[self._dimension.setdefault(term, len(self._dimension))] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return (vector / norm if norm else vector).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        return [self.vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.vector(text)
+
+
+class MemoryStore:
+    """The passage store's reading side over a list, nearest by the fake encoder."""
+
+    def __init__(self, passages: list[Passage], encoder: FakeEncoder) -> None:
+        self.passages = {p.id: p for p in passages}
+        self.encoder = encoder
+
+    def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]:
+        scored = [(p, float(np.dot(vector, self.encoder.vector(p.text)))) for p in self.passages.values()]
+        return sorted(scored, key=lambda pair: pair[1], reverse=True)[:n]
+
+    def get(self, ids: list[str]) -> list[Passage]:
+        return [self.passages[i] for i in ids if i in self.passages]
+
+
+def passage(pid: str, text: str, doc: str | None = None, **meta: str) -> Passage:
+    return Passage(pid, text, doc_key=doc or pid, doc_id=doc or pid, source=f"/articles/{doc or pid}.txt", **meta)
+
+
+@pytest.fixture
+def encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def parts(encoder):
+    """(retriever, extractive answerer) over the passages given, with an optional dictionary."""
+
+    def build(passages: list[Passage], dictionary: dict[str, tuple[str, ...]] | None = None):
+        lexical = build_index(((p.id, p.text) for p in passages), [0, 0])
+        bridge = Bridge(lexical.stats.doc_freq, lambda: dictionary or {})
+        retriever = Retriever(MemoryStore(passages, encoder), encoder, lexical, bridge)
+        return retriever, ExtractiveAnswerer(SentenceVectors(encoder), lexical.stats, bridge)
+
+    return build

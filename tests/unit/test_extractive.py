@@ -1,0 +1,83 @@
+"""The extractive answerer on hand-made passages: which sentence it quotes, how it
+groups figures, when it abstains."""
+
+from __future__ import annotations
+
+from qa.extractive import NO_ANSWER, candidates, compose, select
+from qa.retrieve import Hit
+
+from .conftest import passage
+
+SHARED = "جندي أميركي في العراق يقدمون مهمات استشارية وتدريبية لنظرائهم العراقيين في قواعد عسكرية عدة"
+NEWER = passage(
+    "k1",
+    f"وأعلنت الوزارة خطة جديدة للطاقة. وينتشر حوالى 2500 {SHARED}.",
+    "kurdistan",
+    outlet="Kurdistan24",
+    date="2023-12-13",
+)
+OLDER = passage("l1", f"وينتشر 2000 {SHARED}.", "levant", outlet="Levant News", date="2023-11-01")
+SAME = passage("r1", f"وينتشر نحو 2500 {SHARED}.", "rudaw", outlet="Rudaw", date="2023-12-01")
+WHEAT = passage("h1", "افتتحت وزارة الزراعة موسم حصاد الحنطة في محافظة نينوى هذا الأسبوع.", "wheat")
+QUESTION = f"كم {SHARED}؟"
+
+
+def test_the_answer_quotes_the_sentence_verbatim_with_its_citation(parts):
+    retriever, answerer = parts([NEWER, WHEAT])
+    answer = answerer.answer(QUESTION, retriever.search(QUESTION, n=2))
+    assert answer.answerable and answer.mode == "extractive"
+    first = answer.citations[0]
+    assert first.quote.startswith("وينتشر حوالى 2500") and first.quote in first.passage
+    assert (first.outlet, first.date, first.source) == ("Kurdistan24", "2023-12-13", "/articles/kurdistan.txt")
+    assert answer.answer.startswith("حوالي 2500 — [1] (Kurdistan24, 2023-12-13)")
+    assert "خطة جديدة للطاقة" not in answer.answer  # the other sentence of the passage is not quoted
+
+
+def test_differing_figures_are_listed_newest_first_and_equal_ones_cited_together(parts):
+    retriever, answerer = parts([OLDER, NEWER, SAME, WHEAT])
+    answer = answerer.answer(QUESTION, retriever.search(QUESTION, n=4))
+    lines = answer.answer.splitlines()
+    assert lines[0] == "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):"
+    figures = [line for line in lines if line.startswith("- ")]
+    assert figures[0].startswith("- حوالي 2500 — [1][2]")  # the same figure: one line, both sources
+    assert "Kurdistan24, 2023-12-13" in figures[0] and "Rudaw, 2023-12-01" in figures[0]
+    assert figures[1].startswith("- 2000 — [3] (Levant News, 2023-11-01)")  # the older figure after it
+    assert {c.outlet for c in answer.citations[:2]} == {"Kurdistan24", "Rudaw"}
+    assert all(c.quote in c.passage for c in answer.citations)
+
+
+def test_a_question_the_passages_do_not_answer_is_abstained_in_its_language(parts):
+    retriever, answerer = parts([NEWER, WHEAT])
+    arabic = "ما هو عدد سكان مدينة الموصل اليوم؟"
+    answer = answerer.answer(arabic, retriever.search(arabic, n=2))
+    assert not answer.answerable and answer.answer == NO_ANSWER["ar"] and answer.citations == []
+    english = "What is the population of Mosul?"
+    assert answerer.answer(english, retriever.search(english, n=2)).answer == NO_ANSWER["en"]
+    assert not answerer.answer(QUESTION, []).answerable  # nothing retrieved, nothing said
+
+
+def test_a_follow_up_is_retrieved_and_judged_with_the_question_before_it(parts):
+    _, answerer = parts([NEWER])
+    assert answerer.query_for("ومن أعلن ذلك؟", [QUESTION]) == f"{QUESTION} ومن أعلن ذلك؟"
+    assert answerer.query_for(QUESTION, ["سؤال سابق عن الحنطة"]) == QUESTION  # not a follow-up
+
+
+def test_sentences_are_read_once_per_document_and_embedded_once(parts, encoder):
+    _, answerer = parts([NEWER, SAME])
+    hits = [Hit(NEWER, 1.0), Hit(NEWER, 0.9), Hit(SAME, 0.8)]
+    found = candidates(hits)
+    assert len(found) == 3  # two sentences of NEWER (once, though retrieved twice), one of SAME
+    answerer.answer(QUESTION, hits)
+    calls = encoder.calls
+    answerer.answer(QUESTION, hits)
+    assert encoder.calls == calls  # the sentence vectors are cached
+
+
+def test_compose_marks_each_group_and_keeps_the_order(parts):
+    retriever, answerer = parts([NEWER, OLDER])
+    found = candidates(retriever.search(QUESTION, n=2))
+    answerer.score(QUESTION, None, found)
+    groups = select(found, QUESTION)
+    text, citations = compose(QUESTION, groups)
+    assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+    assert all(f"[{c.n}]" in text for c in citations)

@@ -1,0 +1,52 @@
+"""Fusing the dense and BM25 rankings, and English questions reaching Arabic passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.retrieve import Hit, best_per_document, fuse
+
+from .conftest import passage
+
+WATER = passage("w1", "صوت مجلس النواب على قانون جديد لتنظيم توزيع مياه نهري دجلة والفرات.", "water")
+WHEAT = passage("h1", "افتتحت وزارة الزراعة موسم حصاد الحنطة في محافظة نينوى هذا الأسبوع.", "wheat")
+WHEAT_MORE = passage("h2", "وقالت الوزارة إن حصاد الحنطة في نينوى سيستمر حتى نهاية الشهر.", "wheat")
+TROOPS = passage("t1", "وينتشر في العراق حوالى 2500 جندي أميركي يقدمون مهمات استشارية.", "troops")
+
+
+def test_fusion_normalises_each_ranking_and_weighs_the_lexical_one():
+    dense = [("a", 0.9), ("b", 0.7), ("c", 0.5)]
+    lexical = [("c", 12.0), ("d", 2.0)]
+    fused = fuse(dense, lexical, 0.5)
+    assert fused == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.5, "d": 0.0})
+    assert fuse(dense, [], 1.0) == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.0})  # BM25 found nothing: dense alone
+    assert fuse([("a", 0.3)], [("a", 5.0)], 1.0) == {"a": 0.0}  # a lone candidate gets no credit
+
+
+def test_each_document_is_listed_once_by_its_best_passage():
+    hits = [Hit(WHEAT, 0.4), Hit(WATER, 0.6), Hit(WHEAT_MORE, 0.9)]
+    assert [h.passage.id for h in best_per_document(hits, 5)] == ["h2", "w1"]
+    assert len(best_per_document(hits, 1)) == 1
+
+
+def test_an_arabic_question_finds_its_passage_first(parts):
+    retriever, _ = parts([WATER, WHEAT, WHEAT_MORE, TROOPS])
+    hits = retriever.search("متى بدأ حصاد الحنطة في نينوى؟", n=3)
+    assert hits[0].passage.doc_key == "wheat"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    found = retriever.search_documents("حصاد الحنطة في نينوى", k=5)
+    assert [h.passage.doc_key for h in found].count("wheat") == 1
+
+
+def test_an_english_question_reaches_arabic_passages_through_the_dictionary(parts):
+    """The fake encoder shares no words across languages, so only the bridge's
+    translated BM25 and its word check can rank the water passage first."""
+    question = "Which river water law did parliament vote on?"
+    dictionary = {"water": ("مياه",), "parliament": ("مجلس النواب",), "river": ("نهر", "نهري")}
+    with_dictionary, _ = parts([WHEAT, TROOPS, WATER], dictionary)
+    assert with_dictionary.search(question, n=1)[0].passage.id == "w1"
+    without, _ = parts([WHEAT, TROOPS, WATER])  # the glossary alone knows fewer of the words
+    assert (
+        without.fused_scores(question, without.dense(question))["w1"]
+        < with_dictionary.fused_scores(question, with_dictionary.dense(question))["w1"]
+    )
