@@ -65,6 +65,7 @@ $(CHROMIUM):
 test: install-dev $(TEST_GGUF) $(CHROMIUM) $(DICTIONARY_INDEX)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	QA_TEST_GGUF=$(TEST_GGUF) QA_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 # The fast lane: lint, types and the unit tests (no model, no Chroma, no root), in seconds.

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from qa.passage import Passage
+
+if TYPE_CHECKING:
+    from qa.retrieve import Hit
 
 
 @dataclass
@@ -51,3 +56,19 @@ class Answer:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class Answerer(Protocol):
+    """Turns retrieved passages into a cited answer (qa.extractive, qa.llm)."""
+
+    def query_for(self, question: str, history: list[str] | None) -> str:
+        """What to retrieve for the question (a follow-up needs its context)."""
+        ...
+
+    def answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        history: list[str] | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer: ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.config import PROJECT_ROOT, Settings
@@ -46,9 +46,15 @@ class Scores:
         return Scores(self.ndcg10 / n, self.recall1 / n, self.recall10 / n, self.n)
 
 
-def bench_settings(settings: Settings) -> Settings:
-    return settings.with_overrides(
-        store_dir=settings.model_cache.parent / "bench-store", chroma_url="", collection="bench"
+def side_store(settings: Settings, name: str) -> Settings:
+    """An evaluation's own embedded store beside the model cache, with its own records
+    (never the shared QA_RECORD_DB or a Chroma server the product uses)."""
+    return replace(
+        settings,
+        store_dir=settings.model_cache.parent / f"{name}-store",
+        chroma_url=None,
+        collection=name,
+        record_db_url=None,
     )
 
 
@@ -76,7 +82,7 @@ def ingest_documents(
             target.write_text(converted, encoding="utf-8")
     encoder = engine.encoder if engine else None
     ingest([folder], settings, progress=progress, encoder=encoder)
-    return Engine(settings, encoder=encoder)
+    return Engine(settings, encoder=encoder, dictionary=engine.dictionary if engine else None)
 
 
 def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None, engine: Engine | None = None) -> Engine:

@@ -22,7 +22,6 @@ import numpy as np
 from qa.e5_file import E5File, read_e5_file
 from qa.errors import ModelError
 
-BUNDLED_MODEL_NAME = "bundled:multilingual-e5-small"
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 _READY_MARKER = "BUILT_FROM.json"
 

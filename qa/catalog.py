@@ -28,8 +28,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from qa.errors import StoreError
 
@@ -77,13 +77,24 @@ class DocumentRecord:
     ingested_at: str = ""
 
 
+def shown(db_url: str) -> str:
+    """A database URL as users may see it: without its password."""
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable QA_RECORD_DB URL)"
+
+
 @contextmanager
 def database_errors(db_url: str) -> Iterator[None]:
-    """SQLAlchemy's errors as a StoreError naming the database (disk full, locked, unreachable)."""
+    """SQLAlchemy's errors (disk full, locked, unreachable, no driver) as a StoreError
+    naming the database."""
     try:
         yield
-    except SQLAlchemyError as exc:
-        raise StoreError(f"The records database {db_url} is not usable: {getattr(exc, 'orig', None) or exc}") from None
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StoreError(
+            f"The records database {shown(db_url)} is not usable: {getattr(exc, 'orig', None) or exc}"
+        ) from None
 
 
 def _reported(method):

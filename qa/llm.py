@@ -17,9 +17,9 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from qa.answer_types import Answer, Citation
+from qa.answer_types import Answer, Answerer, Citation
 from qa.arabic import normalize_arabic
 from qa.errors import LLMError
 from qa.extractive import is_follow_up, language_of
@@ -138,14 +138,6 @@ def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
     if not kept and citations:  # verified quotes but no marked claim: the quotes are the answer
         kept = [f"«{c.quote}» [{c.n}]" for c in citations]
     return " ".join(kept), citations
-
-
-class Answerer(Protocol):
-    """What an LLM answer falls back to (qa.extractive.ExtractiveAnswerer)."""
-
-    def answer(
-        self, question: str, hits: list[Hit], history: list[str] | None = None, on_token: Any = None
-    ) -> Answer: ...
 
 
 @dataclass

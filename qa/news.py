@@ -28,21 +28,20 @@ def read_archive(path: Path = NEWS_ARCHIVE, ids: set[str] | None = None) -> Iter
     """The archive's articles (those with ``ids`` only, when given), as ``qa ingest`` documents."""
     if not path.is_file():
         raise SanadError(f"The news archive is not at {path} (see ../shared/news/README.md).")
-    with lzma.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            article = json.loads(line)
-            if ids is None or article["id"] in ids:
-                yield article
-
-
-def news_settings(settings: Settings) -> Settings:
-    return settings.with_overrides(
-        store_dir=settings.model_cache.parent / "news-store", chroma_url="", collection="news"
-    )
+    try:
+        with lzma.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                article = json.loads(line)
+                if not isinstance(article, dict) or "id" not in article:
+                    raise SanadError(f"{path}:{number} is not an article of the archive")
+                if ids is None or article["id"] in ids:
+                    yield article
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SanadError(f"Cannot read the news archive {path}: {exc}") from None
 
 
 def prepare_news(settings: Settings, questions: list[dict], progress=None, engine: Engine | None = None) -> Engine:
-    """A store holding the articles the questions were written on."""
+    """A store (``side_store(settings, "news")``) holding the articles the questions were written on."""
     wanted = {q["doc_id"] for q in questions}
     articles = sorted(read_archive(ids=wanted), key=lambda a: a["id"])
     missing = wanted - {a["id"] for a in articles}

@@ -7,7 +7,7 @@ that turns a passage into that dict (and a LangChain ``Document``) and back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,9 +45,6 @@ class Passage:
         from langchain_core.documents import Document
 
         return Document(page_content=self.text, metadata=self.metadata(), id=self.id or None)
-
-    def with_id(self, passage_id: str) -> Passage:
-        return replace(self, id=passage_id)
 
     @classmethod
     def from_chroma(cls, passage_id: str, text: str | None, metadata: Mapping[str, Any] | None) -> Passage:

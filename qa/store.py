@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from urllib.parse import urlparse
 
 from qa.catalog import Catalog, database_errors
 from qa.config import Settings
-from qa.errors import ModelMismatchError, StoreError
+from qa.errors import ModelMismatchError, SanadError, StoreError
 from qa.passage import Passage
 
 if TYPE_CHECKING:
@@ -33,6 +34,20 @@ MODEL_KEY = "embedding_model"
 # tenant"). The lock is process-wide because Chroma's map is: the one module-level
 # state the project keeps.
 _embedded_systems = threading.Lock()
+
+
+@contextmanager
+def chroma_errors(settings: Settings) -> Iterator[None]:
+    """Chroma's failures (it raises plain exceptions) as a StoreError naming the store."""
+    try:
+        yield
+    except SanadError:
+        raise
+    except Exception as exc:
+        raise StoreError(
+            f"The Chroma store at {settings.store_location} failed: {exc}. If it stays broken, "
+            f"`qa ingest --rebuild` builds it again from the articles."
+        ) from None
 
 
 def chroma_client(settings: Settings) -> ClientAPI:
@@ -84,27 +99,29 @@ class PassageStore:
     generation: int  # the catalogue's generation when opened
 
     def reopen(self) -> PassageStore:
-        """The same store read afresh from disk (see ``forget_in_memory_state``)."""
+        """The same store read afresh (see ``forget_in_memory_state``)."""
         forget_in_memory_state(self.settings)
-        return open_store(self.settings)
+        return open_store(self.settings, catalog=self.catalog)
 
     @cached_property
     def record_manager(self) -> SQLRecordManager:
         return record_manager(self.settings)
 
     def count(self) -> int:
-        return self.collection.count()
+        with chroma_errors(self.settings):
+            return self.collection.count()
 
     def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]:
         """The ``n`` passages nearest to ``vector`` with their cosine similarity, best first."""
         count = self.count()
         if count == 0 or n <= 0:
             return []
-        result: Any = self.collection.query(
-            query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
-            n_results=min(n, count),
-            include=["documents", "metadatas", "distances"],
-        )
+        with chroma_errors(self.settings):
+            result: Any = self.collection.query(
+                query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
+                n_results=min(n, count),
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             (Passage.from_chroma(pid, text, meta), 1.0 - distance)
             for pid, text, meta, distance in zip(
@@ -115,13 +132,15 @@ class PassageStore:
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:
             return []
-        got: Any = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        with chroma_errors(self.settings):
+            got: Any = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return [Passage.from_chroma(*row) for row in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def texts(self, page: int = 5000) -> Iterator[tuple[str, str]]:
         """(passage id, text) of every passage, read in pages."""
         for offset in range(0, max(self.count(), 1), page):
-            got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
+            with chroma_errors(self.settings):
+                got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
             yield from zip(got["ids"], (text or "" for text in got["documents"]))
 
     def write(self, passages: list[Passage], encoder: Embeddings, batch_size: int) -> None:
@@ -131,7 +150,7 @@ class PassageStore:
         from langchain_core.indexing import index
 
         vectorstore = Chroma(client=self.client, collection_name=self.collection.name, embedding_function=encoder)
-        with database_errors(self.settings.record_db):
+        with database_errors(self.settings.record_db), chroma_errors(self.settings):
             index(
                 [p.to_document() for p in passages],
                 self.record_manager,
@@ -144,7 +163,7 @@ class PassageStore:
 
     def delete_documents(self, doc_keys: list[str]) -> None:
         """Remove documents: their passages, their records and their catalogue rows."""
-        with database_errors(self.settings.record_db):
+        with database_errors(self.settings.record_db), chroma_errors(self.settings):
             passage_ids = self.record_manager.list_keys(group_ids=doc_keys)
             if passage_ids:
                 self.collection.delete(ids=passage_ids)
@@ -152,11 +171,11 @@ class PassageStore:
         self.catalog.remove(doc_keys)
 
 
-def open_store(settings: Settings, create: bool = False) -> PassageStore:
+def open_store(settings: Settings, create: bool = False, catalog: Catalog | None = None) -> PassageStore:
     """Open the configured collection, checking it was built with the configured model."""
     if not settings.chroma_url and not create and not settings.store_dir.exists():
         raise StoreError(f"There is no store at {settings.store_dir}. Run `qa ingest` first.")
-    catalog = open_catalog(settings)
+    catalog = catalog or open_catalog(settings)
     # Read before Chroma loads the store: an ingest in between costs one needless reopen, not a missed one.
     generation = catalog.generation()
     client = chroma_client(settings)

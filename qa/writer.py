@@ -14,11 +14,8 @@ import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from qa.catalog import Catalog
+from qa.catalog import Catalog, database_errors
 from qa.config import Settings
-from qa.errors import StoreError
 from qa.lease import Leases, writer_lease
 from qa.store import open_catalog
 
@@ -50,6 +47,11 @@ class Writer:
             self._catalog.bump()
 
 
+def _leases(catalog: Catalog) -> Leases:
+    with database_errors(catalog.db_url):
+        return Leases(catalog.engine, catalog.collection)
+
+
 def _waiting(settings: Settings, who: str = "") -> str:
     return (
         f"Another ingest{f' ({who})' if who else ''} is writing to {settings.store_location}; waiting for it to finish…"
@@ -74,7 +76,7 @@ def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) ->
                 yield Writer(catalog, lambda: None)
                 return
             tell = (lambda holder: on_wait(_waiting(settings, holder))) if on_wait else None
-            with writer_lease(Leases(catalog.engine, settings.collection), settings.store_location, tell) as still:
+            with writer_lease(_leases(catalog), settings.store_location, tell) as still:
                 yield Writer(catalog, still)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -84,11 +86,10 @@ def ingest_running(settings: Settings) -> bool:
     """Is an ingest writing to this store right now (in any process on this machine,
     or on any machine sharing the records database)?"""
     if settings.record_db_url:
-        try:
-            if Leases(open_catalog(settings).engine, settings.collection).holder():
+        catalog = open_catalog(settings)
+        with database_errors(catalog.db_url):
+            if _leases(catalog).holder():
                 return True
-        except SQLAlchemyError as exc:
-            raise StoreError(f"The records database {settings.record_db} is not usable: {exc}") from None
     try:
         with open(settings.store_dir / LOCK_FILE) as lock:
             fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)

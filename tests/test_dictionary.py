@@ -4,8 +4,8 @@ and retrieval searching the Arabic passages with an English question's translati
 from __future__ import annotations
 
 from qa.arabic import normalize_arabic
-from qa.config import Settings
-from qa.dictionary import DEFAULT_DICTIONARY, Dictionary
+from qa.config import DEFAULT_DICTIONARY, Settings
+from qa.dictionary import Dictionary
 from qa.terms import lexical_terms
 
 from .dictd import write_dictd

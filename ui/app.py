@@ -204,14 +204,14 @@ def main() -> None:
         if not shared_engine()["first_start_done"]:
             first_start(engine)
         engine.refresh()
-    except SanadError as exc:
+        with st.sidebar:
+            st.title("Sanad")
+            st.caption("Answers from Arabic news articles, every claim quoted and cited.")
+            spec, k = settings_panel(engine)
+            corpus_panel(engine)
+    except SanadError as exc:  # every error a user can act on, shown in one place
         st.error(str(exc))
         st.stop()
-    with st.sidebar:
-        st.title("Sanad")
-        st.caption("Answers from Arabic news articles, every claim quoted and cited.")
-        spec, k = settings_panel(engine)
-        corpus_panel(engine)
     chat(engine, spec, k)
 
 

@@ -44,15 +44,17 @@ class FakeEncoder:
 
 
 class MemoryStore:
-    """The passage store's reading side over a list, nearest by the fake encoder."""
+    """The passage store's reading side over a list, nearest by the fake encoder. ``dense_limit``
+    stands for a large store, where the dense ranking proposes only some passages."""
 
-    def __init__(self, passages: list[Passage], encoder: FakeEncoder) -> None:
+    def __init__(self, passages: list[Passage], encoder: FakeEncoder, dense_limit: int | None = None) -> None:
         self.passages = {p.id: p for p in passages}
         self.encoder = encoder
+        self.dense_limit = dense_limit
 
     def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]:
         scored = [(p, float(np.dot(vector, self.encoder.vector(p.text)))) for p in self.passages.values()]
-        return sorted(scored, key=lambda pair: pair[1], reverse=True)[:n]
+        return sorted(scored, key=lambda pair: pair[1], reverse=True)[: min(n, self.dense_limit or n)]
 
     def get(self, ids: list[str]) -> list[Passage]:
         return [self.passages[i] for i in ids if i in self.passages]
@@ -71,10 +73,12 @@ def encoder() -> FakeEncoder:
 def parts(encoder):
     """(retriever, extractive answerer) over the passages given, with an optional dictionary."""
 
-    def build(passages: list[Passage], dictionary: dict[str, tuple[str, ...]] | None = None):
+    def build(
+        passages: list[Passage], dictionary: dict[str, tuple[str, ...]] | None = None, dense_limit: int | None = None
+    ):
         lexical = build_index(((p.id, p.text) for p in passages), [0, 0])
         bridge = Bridge(lexical.stats.doc_freq, lambda: dictionary or {})
-        retriever = Retriever(MemoryStore(passages, encoder), encoder, lexical, bridge)
+        retriever = Retriever(MemoryStore(passages, encoder, dense_limit), encoder, lexical, bridge)
         return retriever, ExtractiveAnswerer(SentenceVectors(encoder), lexical.stats, bridge)
 
     return build

@@ -55,3 +55,12 @@ def test_bridge_translates_a_question_against_a_vocabulary():
     assert found["Blinken"] & vocabulary  # the possessive is dropped
     assert found["rockets"] & vocabulary and found["Baghdad"] & vocabulary
     assert not bridge.is_known("hit") and bridge.is_known("rockets") and bridge.is_known("Taylor")
+
+
+def test_a_changed_dictionary_is_used_by_the_next_question():
+    vocabulary = set(lexical_terms("ارتفع سعر الطحين المستورد"))
+    current = [{"bowl": ("وعاء",)}]
+    bridge = Bridge(vocabulary, lambda: current[0])
+    assert not bridge.terms_for("flour")
+    current[0] = {"flour": ("الطحين",)}  # a package installed while the chat runs
+    assert bridge.terms_for("flour") == frozenset(lexical_terms("الطحين"))

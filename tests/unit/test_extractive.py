@@ -81,3 +81,33 @@ def test_compose_marks_each_group_and_keeps_the_order(parts):
     text, citations = compose(QUESTION, groups)
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     assert all(f"[{c.n}]" in text for c in citations)
+
+
+def test_a_follow_up_is_judged_with_its_context(parts):
+    retriever, answerer = parts([NEWER, WHEAT])
+    follow_up = "ومن أعلن ذلك؟"  # "and who announced that?" says nothing on its own
+    hits = retriever.search(answerer.query_for(follow_up, [QUESTION]), n=2)
+    _, alone = answerer.best_groups(follow_up, hits, None)
+    groups, followed = answerer.best_groups(follow_up, hits, [QUESTION])
+    assert followed > alone + 0.2
+    assert "2500" in groups[0][0].text
+
+
+def test_a_number_question_prefers_the_sentence_with_a_count(parts):
+    counted = passage("c1", f"وأعلن المتحدث أن 2500 {SHARED}.", "counted")
+    uncounted = passage("u1", f"وأعلن المتحدث أن عددا من {SHARED}.", "uncounted")
+    retriever, answerer = parts([uncounted, counted])
+    answer = answerer.answer(QUESTION, retriever.search(QUESTION, n=2))
+    assert answer.citations[0].doc_id == "counted"
+
+
+def test_another_source_is_cited_only_when_it_says_the_same(parts):
+    """Three sentences as close to the question; one says something else about the same
+    people, so it is not cited as saying the same."""
+    question = f"ما الذي يجري مع {SHARED}؟"
+    first = passage("a1", f"وينتشر حوالى 2500 {SHARED}.", "first")
+    same = passage("s1", f"وينتشر حوالى 2500 {SHARED}.", "same")
+    other = passage("o1", f"ورفض {SHARED} المشاركة في التدريبات الليلية.", "other")
+    retriever, answerer = parts([first, same, other])
+    answer = answerer.answer(question, retriever.search(question, n=3))
+    assert {c.doc_id for c in answer.citations} == {"first", "same"}

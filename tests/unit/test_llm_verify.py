@@ -51,3 +51,29 @@ def test_passages_are_delimited_data():
     assert user[1].count("</passage>") == 1  # only the real closing tag
     assert "‹/passage›" in user[1]
     assert 'injected="1"' not in user[1]  # a metadata value cannot add attributes either
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (
+            '{"answer": "42 [1]", "citations": [{"passage": 1, "quote": "نحو 42 ألف جندي في العراق"}]}',
+            "no verifiable quote in the LLM answer",
+        ),
+        ("not JSON at all", "no verifiable quote in the LLM answer"),
+    ],
+)
+def test_an_answer_without_a_verified_quote_falls_back_to_the_extractive_one(reply, why):
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from qa.answer_types import Answer
+    from qa.llm import LLMAnswerer
+
+    class Extractive:
+        def answer(self, question, hits, history=None, on_token=None):
+            return Answer(question, "«وينتشر في العراق حوالى 2500 جندي أميركي» [1]", True, "extractive")
+
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    answer = LLMAnswerer("fake", model, Extractive()).answer("How many US troops are in Iraq?", HITS)
+    assert answer.mode == f"extractive (LLM fallback: {why})" and "2500" in answer.answer

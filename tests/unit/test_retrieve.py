@@ -50,3 +50,20 @@ def test_an_english_question_reaches_arabic_passages_through_the_dictionary(part
         without.fused_scores(question, without.dense(question))["w1"]
         < with_dictionary.fused_scores(question, with_dictionary.dense(question))["w1"]
     )
+
+
+def test_a_passage_only_bm25_proposes_is_fetched_and_ranked(parts):
+    """In a large store the dense ranking proposes a few passages; one that only the
+    translated BM25 finds is read from the store and still ranks."""
+    question = "Which river water law did parliament vote on?"
+    dictionary = {"water": ("مياه",), "river": ("نهري",)}
+    retriever, _ = parts([WHEAT, WHEAT_MORE, TROOPS, WATER], dictionary, dense_limit=2)
+    assert "w1" not in {h.passage.id for h in retriever.dense(question)}
+    assert "w1" in {h.passage.id for h in retriever.search(question, n=3)}
+
+
+def test_an_arabic_question_gets_bm25_at_full_weight(parts):
+    retriever, _ = parts([WHEAT, WHEAT_MORE, TROOPS, WATER])
+    lexical_only = retriever.fused_scores("حصاد الحنطة في نينوى", [])
+    assert set(lexical_only) == {"h1", "h2"}
+    assert max(lexical_only.values()) == pytest.approx(1.0)  # BM25 normalised, at weight 1

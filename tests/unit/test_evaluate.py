@@ -1,0 +1,51 @@
+"""Grading and summing up question sets, and reading the news archive."""
+
+from __future__ import annotations
+
+import json
+import lzma
+
+import pytest
+
+from qa.errors import SanadError
+from qa.evaluate import Graded, contains_answer, summarise
+from qa.news import read_archive
+
+
+def question(answerable: bool, **extra) -> dict:
+    return {"qid": "q", "question": "?", "answerable": answerable, **extra}
+
+
+def test_the_summary_counts_answers_sources_and_abstentions():
+    graded = [
+        Graded(question(True), answered=True, right=True, sourced=True),
+        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),
+        Graded(question(True), answered=False, miss="abstained"),
+        Graded(question(False), answered=False),
+        Graded(question(False), answered=True, miss="answered"),
+        Graded(question(False), answered=False),
+    ]
+    result = summarise(graded)
+    assert (result.answerable, result.unanswerable) == (3, 3)
+    assert result.answer_accuracy == pytest.approx(2 / 3) and result.source_accuracy == pytest.approx(1 / 3)
+    assert result.abstention_recall == pytest.approx(2 / 3)  # two of the three unanswerable were abstained
+    assert result.abstention_precision == pytest.approx(2 / 3)  # one abstention was on an answerable question
+    assert result.failures == ["wrong source", "abstained", "answered"]
+
+
+def test_expected_answers_match_across_arabic_spelling_variants():
+    assert contains_answer("وصل إلى مطار لو بورجيه ظهر الجمعة", ["لو بورجيه"])
+    assert contains_answer("بلغ عددهم ٢٥٠٠ جندي", ["2500"])
+    assert contains_answer("الجامعة الأمريكية", ["الجامعه الامريكيه"])
+    assert not contains_answer("بلغ عددهم 2000 جندي", ["2500"])
+
+
+def test_the_archive_is_read_where_it_lies_and_filtered_by_id(tmp_path):
+    archive = tmp_path / "news.jsonl.xz"
+    with lzma.open(archive, "wt", encoding="utf-8") as f:
+        for n in range(3):
+            f.write(json.dumps({"id": f"a{n}", "text": "نص", "title": "عنوان"}, ensure_ascii=False) + "\n")
+    assert [a["id"] for a in read_archive(archive)] == ["a0", "a1", "a2"]
+    assert [a["id"] for a in read_archive(archive, {"a2", "zz"})] == ["a2"]
+    with pytest.raises(SanadError, match="not at"):
+        list(read_archive(tmp_path / "missing.jsonl.xz"))
