@@ -269,10 +269,11 @@ def _print_news(engine, split: str, llm: str | None) -> int:
     from qa.evaluate import grade, load_questions, summarise
     from qa.news import NEWS_QUESTIONS, prepare_news
 
-    questions = [q for q in load_questions(NEWS_QUESTIONS) if split in ("all", q["split"])]
+    every = load_questions(NEWS_QUESTIONS)
+    questions = [q for q in every if split in ("all", q["split"])]
     update, close = _progress_bar("News store")
-    try:
-        news = prepare_news(side_store(engine.settings, "news"), questions, progress=update, engine=engine)
+    try:  # the same store whatever the split: the other split's articles are distractors too
+        news = prepare_news(side_store(engine.settings, "news"), every, progress=update, engine=engine)
     finally:
         close()
     if llm:
