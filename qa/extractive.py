@@ -23,7 +23,7 @@ import numpy as np
 from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
-from qa.calendar import DATE_WORD, MONTH_AHEAD
+from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.terms import TermStats, lexical_terms
@@ -45,12 +45,6 @@ NO_ANSWER = {
     "ar": "لا تذكر المقالات ذلك.",
 }
 
-_NUMBER_Q = re.compile(r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I)
-_DATE_Q = re.compile(r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_YEAR_CONTEXT = re.compile(r"(عام|سنة|year|in)\s*$", re.I)
-_YEAR = re.compile(r"\d{4}")
-_APPROX = re.compile(r"حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately", re.I)
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|what about|how about|also|و(?:ماذا|متى|كم|من|أين|كيف|هل|ما)|وماذا|ماذا عن)\b", re.I
 )
@@ -74,28 +68,6 @@ class Candidate:
 
 def language_of(question: str) -> str:
     return "ar" if is_arabic(question) else "en"
-
-
-def key_numbers(sentence: str) -> list[str]:
-    """Numbers in a sentence that count something: years and days of a date excluded."""
-    western = to_western_digits(sentence)
-    out = []
-    for match in _NUMBER.finditer(western):
-        value = match.group().replace(",", "")
-        before = western[max(0, match.start() - 12) : match.start()]
-        after = western[match.end() : match.end() + 14]
-        is_year = (
-            len(value) == 4 and value[:2] in ("19", "20") and (_YEAR_CONTEXT.search(before) or _has_date_word(before))
-        )
-        is_day = len(value) <= 2 and bool(MONTH_AHEAD.match(after))
-        if not (is_year or is_day):
-            out.append(value)
-    return out
-
-
-def _has_date_word(text: str) -> bool:
-    """A year, a month name or a day word (Western digits)."""
-    return bool(_YEAR.search(text) or DATE_WORD.search(text))
 
 
 def is_follow_up(question: str) -> bool:
@@ -135,10 +107,10 @@ class SentenceVectors:
 
 def _intent_fit(question: str, sentence: str) -> float:
     """+1 when the sentence holds what the question asks for, -1 when it cannot, 0 otherwise."""
-    if _NUMBER_Q.search(question):
+    if NUMBER_QUESTION.search(question):
         return 1.0 if key_numbers(sentence) else -1.0
-    if _DATE_Q.search(question):
-        return 1.0 if _has_date_word(to_western_digits(sentence)) else -1.0
+    if DATE_QUESTION.search(question):
+        return 1.0 if has_date_word(to_western_digits(sentence)) else -1.0
     return 0.0
 
 
@@ -172,7 +144,7 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
     best = ranked[0]
     groups: list[list[Candidate]] = [[best]]
     cited_docs = {best.hit.passage.doc_key}
-    numeric = bool(_NUMBER_Q.search(question))
+    numeric = bool(NUMBER_QUESTION.search(question))
     for other in ranked[1:]:
         if len(cited_docs) >= MAX_SOURCES or other.score < best.score - CORROBORATION_MARGIN:
             break
@@ -195,12 +167,13 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
     return groups
 
 
-def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Citation]]:
-    """Answer text with [n] markers, and the citations in marker order."""
+def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Citation], DirectAnswer | None]:
+    """Answer text with [n] markers, the citations in marker order, and the direct answer
+    (the figure or date asked for) in the first citation's quote, if any."""
     lang = language_of(question)
     citations: list[Citation] = []
     lines: list[str] = []
-    numeric = bool(_NUMBER_Q.search(question))
+    first_direct: DirectAnswer | None = None
     for group in groups:
         markers = ""
         for candidate in group:
@@ -211,21 +184,20 @@ def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Cit
         # Other outlets saying the same are cited in their cards; a second sentence of
         # the same article (a near tie) is quoted too.
         quotes = " … ".join(f"«{c.text}»" for c in group if c.hit.passage.doc_key == first.hit.passage.doc_key)
-        figure = ""
-        if numeric and first.key_number:
-            about = ("حوالي " if lang == "ar" else "about ") if _APPROX.search(first.text) else ""
-            figure = f"{about}{first.key_number} — "
+        direct = direct_answer(question, first.text, english=lang == "en")
+        if group is groups[0]:
+            first_direct = direct
         # The claim and its sources on one line, the quote on its own: each line then
         # takes its own reading direction when an English lead meets an Arabic quote.
-        lines.append(f"{figure}{markers} ({sources})\n{quotes}")
+        lines.append(f"{direct.lead + ' — ' if direct else ''}{markers} ({sources})\n{quotes}")
     if len(lines) == 1:
-        return lines[0], citations
+        return lines[0], citations, first_direct
     lead = (
         "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
     )
-    if not numeric:
+    if not NUMBER_QUESTION.search(question):
         lead = "تقول المقالات:" if lang == "ar" else "The articles say:"
-    return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations
+    return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations, first_direct
 
 
 class ExtractiveAnswerer:
@@ -295,5 +267,8 @@ class ExtractiveAnswerer:
         groups, confidence = self.best_groups(question, hits, history)
         if confidence < ABSTAIN_BELOW[language_of(question)]:
             return Answer(question, NO_ANSWER[language_of(question)], False, self.mode)
-        text, citations = compose(question, groups)
-        return Answer(question, text, True, self.mode, citations)
+        text, citations, direct = compose(question, groups)
+        answer = Answer(question, text, True, self.mode, citations)
+        if direct:
+            answer.answer_text, answer.answer_span = direct.text, [direct.start, direct.end]
+        return answer

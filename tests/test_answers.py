@@ -99,9 +99,13 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     run_json("ingest", str(corpus))
     code, result = run_json("ask", "How many US troops are in Iraq?")
     assert code == 0
-    assert set(result) == {"question", "answer", "answerable", "mode", "citations", "timings_ms"}
+    assert set(result) == {
+        "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span"
+    }  # fmt: skip
     assert set(result["timings_ms"]) == {"retrieve", "answer", "total"}
     citation = result["citations"][0]
+    start, end = result["answer_span"]
+    assert citation["quote"][start:end] == result["answer_text"] == "2500"
     assert set(citation) == {"n", "doc_id", "source", "title", "outlet", "date", "quote", "passage", "score"}
     assert citation["source"].endswith(citation["doc_id"])
 

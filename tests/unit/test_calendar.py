@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.calendar import DATE_WORD, MONTH_AHEAD, MONTHS
-from qa.extractive import key_numbers
+from qa.direct import key_numbers
 
 
 @pytest.mark.parametrize(

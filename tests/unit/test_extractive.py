@@ -78,7 +78,7 @@ def test_compose_marks_each_group_and_keeps_the_order(parts):
     found = candidates(retriever.search(QUESTION, n=2))
     answerer.score(QUESTION, None, found)
     groups = select(found, QUESTION)
-    text, citations = compose(QUESTION, groups)
+    text, citations, _ = compose(QUESTION, groups)
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     assert all(f"[{c.n}]" in text for c in citations)
 
