@@ -23,6 +23,7 @@ import numpy as np
 from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
+from qa.digest import compose_digest, digest_topic
 from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
@@ -39,6 +40,8 @@ CORROBORATION_MARGIN = 0.05  # other sources reporting the same (cosine >= SAME_
 NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
 SAME_CLAIM = 0.88  # sentence-to-sentence cosine above which two sources report the same thing
 MAX_SOURCES = 3
+MAX_DIGEST = 5  # articles in a digest
+MIN_DIGEST_WORDS = 8
 
 NO_ANSWER = {
     "en": "The articles do not say.",
@@ -212,7 +215,11 @@ class ExtractiveAnswerer:
         self.bridge = bridge
 
     def query_for(self, question: str, history: list[str] | None) -> str:
-        """What to retrieve for: the question, preceded by the previous one when it is a follow-up."""
+        """What to retrieve for: the question, preceded by the previous one when it is a
+        follow-up; for a digest, what it is about."""
+        topic = digest_topic(question)
+        if topic:
+            return topic
         if history and is_follow_up(question):
             return f"{history[-1]} {question}"
         return question
@@ -264,6 +271,9 @@ class ExtractiveAnswerer:
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer from ``hits`` (retrieved for the question, with its context if a follow-up)."""
+        topic = digest_topic(question)
+        if topic:
+            return self.digest(question, topic, hits)
         groups, confidence = self.best_groups(question, hits, history)
         if confidence < ABSTAIN_BELOW[language_of(question)]:
             return Answer(question, NO_ANSWER[language_of(question)], False, self.mode)
@@ -272,3 +282,20 @@ class ExtractiveAnswerer:
         if direct:
             answer.answer_text, answer.answer_span = direct.text, [direct.start, direct.end]
         return answer
+
+    def digest(self, question: str, topic: str, hits: list[Hit]) -> Answer:
+        """The key sentence of each article the hits come from, when it would answer on its
+        own (its score against the topic passes the abstention threshold)."""
+        lang = language_of(question)
+        found = candidates(hits)
+        self.score(topic, None, found)
+        best: dict[str, Candidate] = {}
+        for candidate in sorted(found, key=lambda c: c.score, reverse=True):
+            if len(candidate.text.split()) >= MIN_DIGEST_WORDS:  # a statement, not a heading
+                best.setdefault(candidate.hit.passage.doc_key, candidate)
+        threshold = ABSTAIN_BELOW[language_of(topic)]
+        picks = [c for c in best.values() if c.own_score >= threshold][:MAX_DIGEST]
+        if not picks:
+            return Answer(question, NO_ANSWER[lang], False, self.mode)
+        text, citations = compose_digest(lang, [(c.hit.passage, c.text, c.score) for c in picks])
+        return Answer(question, text, True, self.mode, citations)

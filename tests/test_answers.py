@@ -181,3 +181,14 @@ def test_the_engine_plugs_into_a_langchain_chain_with_its_callbacks(engine):
     documents = retriever.invoke("كم عدد الجنود الأميركيين في العراق؟")
     assert documents[0].metadata["doc_id"] in TROOP_DOCS and documents[0].metadata["score"] > 0
     assert documents[0].page_content in {p.text for p in engine.refresh().store.get([documents[0].id])}
+
+
+def test_a_summary_request_gets_a_dated_digest_one_sentence_per_article(engine):
+    answer = engine.ask("لخص آخر الأخبار عن القوات الأميركية في العراق")
+    assert answer.answerable and answer.answer.startswith("ملخص من")
+    docs = [c.doc_id for c in answer.citations]
+    assert len(docs) >= 2 and len(set(docs)) == len(docs)  # one sentence per article
+    dates = [c.date or "~" for c in answer.citations]  # undated last
+    assert dates == sorted(dates)
+    assert all(c.quote in c.passage and f"[{c.n}]" in answer.answer for c in answer.citations)
+    assert engine.ask("Summarise the news about the population of Mars").answerable is False

@@ -15,7 +15,7 @@ LAYERS = [
     {"qa.arabic", "qa.calendar", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge"},
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},
-    {"qa.retrieve", "qa.answer_types", "qa.direct", "qa.extractive", "qa.llm", "qa.display"},
+    {"qa.retrieve", "qa.answer_types", "qa.direct", "qa.digest", "qa.extractive", "qa.llm", "qa.display"},
     {"qa.engine", "qa.chain", "qa.evaluate"},
     {
         "ingest.load",
