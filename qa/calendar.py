@@ -83,12 +83,12 @@ def _alternatives(names) -> str:
 # A month's first word is enough ("تشرين" in "تشرين الثاني"). Left out of sentence
 # matching: "اب" (آب without its madda), which after a proclitic is باب or لاب, and
 # the English abbreviations ("may", "mar" are words too).
-_ARABIC_MONTH_WORDS = {name.split()[0] for name in MONTHS if not name.isascii()} - {"اب"}
+ARABIC_MONTH_WORDS = frozenset({name.split()[0] for name in MONTHS if not name.isascii()} - {"اب"})
 ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")  # fmt: skip
 # A month name or day word in Arabic, as a whole word after at most a one-letter
 # proclitic (وأمس, بيناير): the sentence holds a date.
 DATE_WORD = re.compile(
-    rf"(?<!\w)[وبلف]?(?:{_alternatives(_ARABIC_MONTH_WORDS | set(WEEKDAYS_AR) | set(RELATIVE_DAYS_AR))})(?!\w)"
+    rf"(?<!\w)[وبلف]?(?:{_alternatives(ARABIC_MONTH_WORDS | set(WEEKDAYS_AR) | set(RELATIVE_DAYS_AR))})(?!\w)"
 )
 # A month name right after a number makes the number a day of the month.
-MONTH_AHEAD = re.compile(rf"\s*(?:{_alternatives(_ARABIC_MONTH_WORDS | set(ENGLISH_MONTHS))})(?!\w)", re.I)
+MONTH_AHEAD = re.compile(rf"\s*(?:{_alternatives(ARABIC_MONTH_WORDS | set(ENGLISH_MONTHS))})(?!\w)", re.I)

@@ -8,30 +8,36 @@ from __future__ import annotations
 import re
 
 from qa.answer_types import Citation
+from qa.direct import DATE_QUESTION, NUMBER_QUESTION
 from qa.passage import Passage
 
-# The request, then what it is about: "Summarise the news about X", "لخص أخبار X".
+# The request, then what it is about: "Summarise the news about X", «لخص أخبار X».
 _REQUEST = re.compile(
-    r"^\s*(?:please\s+)?(?:summari[sz]e|give\s+(?:me\s+)?(?:an?\s+)?(?:summary|digest|overview)\s+of|"
+    r"^\s*(?:(?:please|can\s+you|could\s+you)\s+)?(?:"
+    r"summari[sz]e|give\s+(?:me\s+)?(?:an?\s+)?(?:summary|digest|overview)\s+of|"
     r"(?:an?\s+)?(?:summary|digest|overview)\s+of|what(?:'s|\s+is)\s+(?:happening|going\s+on)\s+(?:in|with)|"
+    r"what(?:'s|\s+is|\s+are)\s+the\s+latest(?:\s+news|\s+developments)?\s+(?:on|in|about)|"
     r"catch\s+me\s+up\s+on|brief\s+me\s+on|"
-    r"لخ[ّ]?ص|ملخص|تلخيص|ما\s+الذي\s+يحدث\s+في|ماذا\s+يحدث\s+في|ما\s+آخر\s+(?:أخبار|مستجدات))"
+    r"ل[ّ]?خ[ِّ]*ص|(?:أعطني\s+)?ملخص[اً]*|تلخيص|ما\s+الذي\s+(?:يحدث|يجري)\s+في(?!\s*حال)|ماذا\s+(?:يحدث|يجري)\s+في(?!\s*حال)|"
+    r"ما\s+(?:هي\s+)?آخر\s+(?:الأخبار|أخبار|المستجدات|مستجدات|التطورات|تطورات)(?:\s+(?:عن|حول|في))?"
+    r")(?!\w)"
     r"\s*(?:(?:the\s+)?(?:latest\s+)?(?:news|articles|coverage|reports)\s+(?:about|on|of|from|in)\s+|"
-    r"(?:لي\s+)?(?:آخر\s+)?(?:أخبار|الأخبار|المقالات)\s+(?:عن\s+|حول\s+)?)?",
+    r"(?:لي\s+)?(?:آخر\s+)?(?:أخبار|الأخبار|المقالات)\s+(?:عن\s+|حول\s+)?|(?:عن|حول)\s+)?",
     re.I,
 )
 TITLE = {
     "en": "Digest of {n} articles (oldest first):",
     "ar": "ملخص من {n} مقالات (الأقدم أولاً):",
 }
+TITLE_ONE = {"en": "Digest of 1 article:", "ar": "ملخص من مقال واحد:"}
 
 
 def digest_topic(question: str) -> str | None:
     """What a digest request is about ("US troops in Iraq"), or None when the question
     asks something particular."""
     match = _REQUEST.match(question)
-    if not match:
-        return None
+    if not match or NUMBER_QUESTION.search(question) or DATE_QUESTION.search(question):
+        return None  # "Overview of casualties: how many were killed?" asks for a figure
     topic = question[match.end() :].strip(" ?؟.!")
     return topic or None
 
@@ -40,7 +46,7 @@ def compose_digest(lang: str, picks: list[tuple[Passage, str, float]]) -> tuple[
     """One line per article (its passage, key sentence and score), oldest first, undated last."""
     ordered = sorted(picks, key=lambda pick: (pick[0].date is None, pick[0].date or ""))
     citations = [Citation.of(n, passage, sentence, score) for n, (passage, sentence, score) in enumerate(ordered, 1)]
-    lines = [TITLE[lang].format(n=len(citations))]
+    lines = [TITLE[lang].format(n=len(citations)) if len(citations) > 1 else TITLE_ONE[lang]]
     for citation in citations:
         lines.append(f"- {citation.label}: «{citation.quote}» [{citation.n}]")
     return "\n".join(lines), citations

@@ -21,21 +21,25 @@ NUMBER_QUESTION = re.compile(
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
 )
-APPROXIMATE = re.compile(r"حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately", re.I)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_YEAR_CONTEXT = re.compile(r"(عام|سنة|year|in)\s*$", re.I)
+# Right before the figure: "حوالى 2500", "about 2,500" (not "نحو القاعدة" elsewhere in the sentence).
+APPROXIMATE = re.compile(r"(?<!\w)(?:حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately)\W{0,3}$", re.I)
+_NUMBER = re.compile(r"(?<![A-Za-z0-9-])\d+(?:[.,]\d+)?")  # not the 16 of F-16
+_YEAR_CONTEXT = re.compile(r"(?<!\w)(عام|سنة|منذ|في|بعد|قبل|حتى|year|in|since|after|before|until|by)\s*$", re.I)
 _YEAR = re.compile(r"\d{4}")
-_MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# Full month names ("كانون الثاني"); not "اب" or the English abbreviations, which are words too.
+_MONTH_NAMES = {name for name in MONTHS if not name.isascii() and name != "اب"} | {
+    m.capitalize() for m in ENGLISH_MONTHS
+}
+_MONTH = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
 _WEEKDAY_EN = dict(
     zip(WEEKDAYS_AR, ("Sunday", "Monday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"))
 )
 # The most specific first: a day of a month (with its year), a month with its year, a weekday.
 _DATES = [
     re.compile(
-        rf"\b(?P<d>\d{{1,2}})\s+(?:من\s+)?(?P<m>{_MONTH})(?:\s*/\s*(?:{_MONTH}))?(?:\s*[,،]?\s+(?P<y>\d{{4}}))?(?!\w)",
-        re.I,
+        rf"(?<!\d)(?P<d>[12]?\d|3[01])\s+(?:من\s+)?(?P<m>{_MONTH})(?:\s*/\s*(?:{_MONTH}))?(?:\s*[,،]?\s+(?P<y>\d{{4}}))?(?!\w)",
     ),
-    re.compile(rf"(?<!\w)(?P<m>{_MONTH})(?:\s*/\s*(?:{_MONTH}))?\s+(?:(?:عام|سنة)\s+)?(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"(?<!\w)(?P<m>{_MONTH})(?:\s*/\s*(?:{_MONTH}))?\s+(?:(?:عام|سنة)\s+)?(?P<y>\d{{4}})\b"),
     re.compile(rf"(?<!\w)(?P<w>{'|'.join(WEEKDAYS_AR)})(?!\w)"),
 ]
 
@@ -80,7 +84,8 @@ def _english_date(match: re.Match[str]) -> str:
     parts = match.groupdict()
     if parts.get("w"):
         return _WEEKDAY_EN[parts["w"]]
-    month = ENGLISH_MONTHS[MONTHS[parts["m"].lower()] - 1].capitalize()
+    number = MONTHS.get(parts["m"].lower())  # None for a spelling only case-folding matched
+    month = ENGLISH_MONTHS[number - 1].capitalize() if number else parts["m"]
     return " ".join(x for x in (parts.get("d"), month, parts.get("y")) if x)
 
 
@@ -92,7 +97,7 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         if not numbers:
             return None
         value, start, end = numbers[0]
-        about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence) else ""
+        about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
         return DirectAnswer(sentence[start:end], start, end, f"{about}{value}")
     if DATE_QUESTION.search(question):
         western = to_western_digits(sentence)

@@ -30,6 +30,11 @@ HEADING = passage(
         ("ما الذي يحدث في العراق؟", "العراق"),
         ("How many US troops are in Iraq?", None),
         ("من لخص التقرير؟", None),
+        ("لخصت الوزارة أسباب الانسحاب، ما هي؟", None),  # a word that starts like the request
+        ("ما الذي يحدث في حال انسحبت القوات؟", None),  # "what happens if"
+        ("Overview of the attacks: how many were killed?", None),  # asks for a figure
+        ("ما آخر الأخبار عن العراق", "العراق"),
+        ("Can you summarise the news about Iraq?", "Iraq"),
     ],
 )
 def test_a_digest_request_and_what_it_is_about(question, topic):
@@ -52,3 +57,11 @@ def test_a_digest_of_what_the_articles_do_not_cover_is_abstained(parts):
     question = "Summarise the news about the population of Mars"
     answer = answerer.answer(question, retriever.search(answerer.query_for(question, None), n=6))
     assert not answer.answerable and answer.answer == NO_ANSWER["en"]
+
+
+def test_an_article_with_several_sentences_on_the_topic_is_quoted_once(parts):
+    more = passage("a2", f"وقالت الوزارة إن {TOPIC} تواصلت. وأضافت أن {TOPIC} اشتدت.", "late", date="2023-12-13")
+    retriever, answerer = parts([more, EARLY])
+    question = f"لخص آخر الأخبار عن {TOPIC}"
+    answer = answerer.answer(question, retriever.search(answerer.query_for(question, None), n=6))
+    assert [c.doc_id for c in answer.citations] == ["early", "late"]

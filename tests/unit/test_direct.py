@@ -36,3 +36,43 @@ def test_no_direct_answer_when_the_sentence_lacks_one_or_the_question_asks_for_n
     assert direct_answer("How many US troops are in Iraq?", "وقال المتحدث إن الهجمات غير مقبولة.", True) is None
     assert direct_answer("When was it?", "وقال المتحدث إن الهجمات غير مقبولة.", True) is None
     assert direct_answer("Who announced it?", TROOPS, True) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        ("منذ عام 2014 ينتشر ٢٥٠٠ جندي في العراق.", "2500"),  # the year before it is not a count
+        ("في 2019 قتل 50 شخصا في الهجوم.", "50"),
+        ("قتل 3 أشخاص وأصيب نحو 20 آخرين.", "3"),  # "about" belongs to the 20, not the 3
+        ("اتجهت طائرات F-16 نحو القاعدة وقتل 4 جنود.", "4"),  # a model number is not a count
+        ("قتل 12 شخصا في 3 أيار 2018.", "12"),  # nor a day of a month
+    ],
+)
+def test_the_count_is_the_number_that_counts(sentence, lead):
+    direct = direct_answer("How many people?", sentence, english=True)
+    assert direct.lead == lead and sentence[direct.start : direct.end] == direct.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "english"),
+    [
+        ("وقعت في الـ21 من آذار 2018 في بغداد.", "21 March 2018"),
+        ("أعلن في 13 كانون الأول 2023 الاتفاق.", "13 December 2023"),
+        ("Up to 5 may be charged on Friday.", None),  # "may" is a verb here
+        ("Charges were filed on 5 APRİL 2018.", None),  # an odd spelling is no crash
+    ],
+)
+def test_dates_in_their_written_forms(sentence, english):
+    direct = direct_answer("When?", sentence, english=True)
+    assert (direct.lead if direct else None) == english
+
+
+def test_the_answer_carries_the_span_of_its_figure_in_the_first_quote(parts):
+    from .conftest import passage
+
+    troops = passage("t1", "القوات الأميركية في العراق حوالى ٢٥٠٠.", "t")
+    retriever, answerer = parts([troops])
+    question = "كم عدد القوات الأميركية في العراق؟"
+    answer = answerer.answer(question, retriever.search(question, n=1))
+    start, end = answer.answer_span
+    assert answer.citations[0].quote[start:end] == answer.answer_text == "٢٥٠٠"
