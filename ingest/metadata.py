@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from qa.arabic import to_western_digits
-from qa.calendar import MONTHS
+from qa.months import MONTHS
 
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DATE_PATTERNS = [

@@ -65,7 +65,7 @@ def ingest(
     with writing(settings, on_wait) as writer:
         if rebuild:
             drop_collection(settings)
-        store = open_store(settings, create=True)
+        store = open_store(settings, create=True, catalog=writer.catalog)
         report = _ingest(store, encoder, list(paths or []) or [BUNDLED_CORPUS], progress, writer)
     if report.added or report.updated or report.deleted:
         load_or_build(store)  # now rather than on the first question; saved, as the lock is free

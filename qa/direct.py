@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from qa.arabic import to_western_digits
-from qa.calendar import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
+from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
 
 NUMBER_QUESTION = re.compile(
     r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I

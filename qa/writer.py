@@ -26,7 +26,7 @@ class Writer:
     """Handed to the code that writes while the writer lock is held."""
 
     def __init__(self, catalog: Catalog, still_writer: Callable[[], None]) -> None:
-        self._catalog = catalog
+        self.catalog = catalog  # the writer's own: the store it writes to can share it
         self._still_writer = still_writer
 
     def check(self) -> None:
@@ -40,11 +40,11 @@ class Writer:
         marks derived indexes stale) and after, even on failure (a reader that rebuilt
         meanwhile rebuilds again from what was written)."""
         self.check()
-        self._catalog.bump()
+        self.catalog.bump()
         try:
             yield
         finally:
-            self._catalog.bump()
+            self.catalog.bump()
 
 
 def _leases(catalog: Catalog) -> Leases:

@@ -12,7 +12,7 @@ PACKAGES = ("qa", "ingest", "ui")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
     {"qa.errors", "qa.config"},
-    {"qa.arabic", "qa.calendar", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge"},
+    {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge"},
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},
     {"qa.retrieve", "qa.answer_types", "qa.direct", "qa.digest", "qa.extractive", "qa.llm", "qa.display"},

@@ -44,6 +44,7 @@ def test_a_digest_request_and_what_it_is_about(question, topic):
 def test_a_digest_quotes_one_sentence_per_article_oldest_first(parts):
     retriever, answerer = parts([LATE, EARLY, UNDATED, HEADING])
     question = f"لخص آخر الأخبار عن {TOPIC}"
+    assert answerer.query_for(question, ["an earlier question"]) == TOPIC  # what it is about is retrieved
     answer = answerer.answer(question, retriever.search(answerer.query_for(question, None), n=6))
     lines = answer.answer.splitlines()
     assert lines[0] == "ملخص من 3 مقالات (الأقدم أولاً):"

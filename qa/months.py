@@ -1,6 +1,7 @@
-"""Month and weekday names as Arabic and English news write them: one table for
+"""Month and weekday names as Arabic and English news write them (named so as not to
+shadow the standard library's ``calendar``): one table for
 reading dates at ingestion (ingest.metadata) and for telling whether a sentence
-holds a date or a day of the month (qa.extractive)."""
+holds a date or a day of the month (qa.direct)."""
 
 from __future__ import annotations
 

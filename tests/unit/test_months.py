@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.calendar import DATE_WORD, MONTH_AHEAD, MONTHS
 from qa.direct import key_numbers
+from qa.months import DATE_WORD, MONTH_AHEAD, MONTHS
 
 
 @pytest.mark.parametrize(
