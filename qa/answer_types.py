@@ -55,6 +55,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     answer_text: str | None = None  # the figure or date asked for, as the first citation's quote writes it
     answer_span: list[int] | None = None  # [start, end] of answer_text in that quote
+    # How likely the best sentence found answers the question (qa.confidence), also when
+    # it was too unlikely to be given; None for digests and LLM answers.
+    confidence: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -71,7 +71,7 @@ def ingest_documents(
 ) -> Engine:
     """Write JSONL files of ``qa ingest`` documents into ``folder`` (rewritten only when
     they change), ingest that folder incrementally into ``settings``' store, and return
-    an engine on it (sharing ``engine``'s encoder when given)."""
+    an engine on it (sharing ``engine``'s models when given)."""
     from ingest.sync import ingest
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,15 @@ def ingest_documents(
             target.write_text(converted, encoding="utf-8")
     encoder = engine.encoder if engine else None
     ingest([folder], settings, progress=progress, encoder=encoder)
-    return Engine(settings, encoder=encoder, dictionary=engine.dictionary if engine else None)
+    if engine is None:
+        return Engine(settings)
+    return Engine(
+        settings,
+        encoder=engine.encoder,
+        dictionary=engine.dictionary,
+        reader=engine.reader,
+        confidence=engine.confidence,
+    )
 
 
 def prepare(settings: Settings, bench_dir: Path = BENCH_DIR, progress=None, engine: Engine | None = None) -> Engine:

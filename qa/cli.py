@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="the question set and the retrieval benchmarks, as a table")
     p.add_argument("--no-bench", action="store_true", help="skip the ../shared/bench retrieval benchmarks")
     p.add_argument("--bench-limit", type=int, help="at most this many questions per benchmark set")
-    p.add_argument("--calibrate", action="store_true", help="print the abstention threshold sweep")
+    p.add_argument(
+        "--fit-confidence",
+        action="store_true",
+        help="fit the answer confidence and abstention threshold on the dev questions (real-news dev split and the project set)",
+    )
     p.add_argument("--llm", help="evaluate the LLM answerer instead of the extractive one")
     p.add_argument(
         "--news",
@@ -192,7 +196,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_answer(answer) -> None:
+    from qa.display import confidence_line
+
     print(answer.answer)
+    confidence = confidence_line(answer)
+    if confidence:
+        print(confidence)
     for c in answer.citations:
         print(f"\n[{c.n}] {c.label} — {c.title or c.doc_id}\n    {c.source}\n    «{c.quote}»")
 
@@ -224,24 +233,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.confidence import ConfidenceModel
     from qa.engine import Engine
-    from qa.evaluate import calibrate, evaluate_answers, load_questions
+    from qa.evaluate import evaluate_answers, load_questions
 
-    engine = Engine(settings)
+    engine = Engine(settings, confidence=ConfidenceModel.unfitted() if args.fit_confidence else None)
+    if (args.news or args.fit_confidence) and (
+        args.no_bench or args.bench_limit or (args.news and args.fit_confidence)
+    ):
+        raise UsageError("--news and --fit-confidence run alone: no --no-bench, --bench-limit or each other")
+    if args.fit_confidence:
+        return _fit_confidence(engine)
     if args.news:
-        if args.calibrate or args.no_bench or args.bench_limit:
-            raise UsageError("--news runs the real-news set alone: no --calibrate, --no-bench or --bench-limit")
         return _print_news(engine, args.news, args.llm)
     questions = load_questions()
-    if args.calibrate:
-        from qa.extractive import ABSTAIN_BELOW
-
-        for lang, rows in calibrate(engine, questions).items():
-            print(f"{lang} questions (threshold now {ABSTAIN_BELOW[lang]}): confidence, question, kind")
-            for confidence, qid, answerable, right in rows:
-                kind = "right" if right else ("wrong" if answerable else "unanswerable")
-                print(f"  {confidence:.3f}  {qid}  {kind}")
-        return EXIT_OK
     engine.answerer(args.llm)
     result = evaluate_answers(engine, questions, llm=args.llm)
     print(
@@ -253,6 +258,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  abstention recall      {result.abstention_recall:.3f}")
     for failure in result.failures:
         print(f"    miss: {failure}")
+    if not args.llm:
+        _print_risk_coverage(engine, {"all": questions})
     headwords = len(engine.dictionary.current())
     print(
         f"English→Arabic dictionary: {settings.dictionary} ({headwords:,} headwords)"
@@ -264,18 +271,61 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _print_news(engine, split: str, llm: str | None) -> int:
+def _news_engine(engine):
+    """The store of the real-news set's articles (both splits: each is the other's distractors)."""
     from qa.bench import side_store
-    from qa.evaluate import grade, load_questions, summarise
+    from qa.evaluate import load_questions
     from qa.news import NEWS_QUESTIONS, prepare_news
 
     every = load_questions(NEWS_QUESTIONS)
-    questions = [q for q in every if split in ("all", q["split"])]
     update, close = _progress_bar("News store")
-    try:  # the same store whatever the split: the other split's articles are distractors too
-        news = prepare_news(side_store(engine.settings, "news"), every, progress=update, engine=engine)
+    try:
+        return prepare_news(side_store(engine.settings, "news"), every, progress=update, engine=engine), every
     finally:
         close()
+
+
+def _fit_confidence(engine) -> int:
+    from qa.confidence import CONFIDENCE_MODEL, fit
+    from qa.evaluate import confidence_rows, load_questions
+
+    news, every = _news_engine(engine)
+    dev = [q for q in every if q["split"] == "dev"]
+    rows = confidence_rows(news, dev) + confidence_rows(engine, load_questions())
+    model = fit(rows, f"real-news dev split ({len(dev)} questions) and eval/questions.jsonl")
+    model.save()
+    print(
+        f"Fitted on {len(rows)} questions ({sum(ok for _, ok in rows)} answered right); written to {CONFIDENCE_MODEL}"
+    )
+    for name, weight in model.coefficients.items():
+        print(f"  {name:<14}{weight:+.3f}")
+    print(f"  {'intercept':<14}{model.intercept:+.3f}\n  threshold     {model.threshold:.3f}")
+    return EXIT_OK
+
+
+def _print_risk_coverage(engine, question_sets: dict[str, list[dict]]) -> None:
+    """Accuracy of the answered questions as the confidence threshold rises (unanswerable
+    questions count as wrong when answered); the confidence alone, without the relevance
+    floor (qa.extractive.RELEVANT_FROM) that also abstains."""
+    from qa.confidence import risk_coverage
+    from qa.evaluate import confidence_rows
+
+    threshold = engine.refresh().extractive.confidence.threshold
+    print(f"  risk–coverage (confidence threshold now {threshold:.3f}): coverage → accuracy of the answered")
+    for name, questions in question_sets.items():
+        rows = confidence_rows(engine, questions)
+        if not rows:
+            continue
+        probabilities = [engine.refresh().extractive.confidence.probability(s) for s, _ in rows]
+        curve = risk_coverage(probabilities, [ok for _, ok in rows])
+        print(f"    {name:<10}" + "  ".join(f"{c:.1f}→{a:.2f}" for c, a in curve))
+
+
+def _print_news(engine, split: str, llm: str | None) -> int:
+    from qa.evaluate import grade, summarise
+
+    news, every = _news_engine(engine)
+    questions = [q for q in every if split in ("all", q["split"])]
     if llm:
         news.answerer(llm)
     graded = [grade(news, q, llm) for q in questions]
@@ -293,6 +343,15 @@ def _print_news(engine, split: str, llm: str | None) -> int:
                 f"  {part:<6}{lang:<6}{result.answer_accuracy:>8.3f}{result.source_accuracy:>8.3f}"
                 f"{result.abstention_recall:>10.3f}{result.abstention_precision:>11.3f}{near_abstained:>11.3f}{len(rows):>6}"
             )
+    if not llm:
+        _print_risk_coverage(
+            news,
+            {
+                f"{part} {lang}": [q for q in questions if q["split"] == part and q["lang"] == lang]
+                for part in sorted({q["split"] for q in questions})
+                for lang in ("en", "ar")
+            },
+        )
     for g in graded:  # the test split's misses stay unread: it is for reporting, not tuning
         if g.miss and g.question["split"] == "dev":
             print(f"    miss: {g.miss}")

@@ -26,6 +26,7 @@ APPROXIMATE = re.compile(r"(?<!\w)(?:حوال[يى]|نحو|قرابة|ما يق�
 _NUMBER = re.compile(r"(?<![A-Za-z0-9-])\d+(?:[.,]\d+)?")  # not the 16 of F-16
 _YEAR_CONTEXT = re.compile(r"(?<!\w)(عام|سنة|منذ|في|بعد|قبل|حتى|year|in|since|after|before|until|by)\s*$", re.I)
 _YEAR = re.compile(r"\d{4}")
+_CALENDAR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # Full month names ("كانون الثاني"); not "اب" or the English abbreviations, which are words too.
 _MONTH_NAMES = {name for name in MONTHS if not name.isascii() and name != "اب"} | {
     m.capitalize() for m in ENGLISH_MONTHS
@@ -78,6 +79,23 @@ def key_numbers(sentence: str) -> list[str]:
 def has_date_word(text: str) -> bool:
     """A year, a month name or a day word (Western digits)."""
     return bool(_YEAR.search(text) or DATE_WORD.search(text))
+
+
+def periods(sentence: str) -> frozenset[str]:
+    """The dates and years a sentence names, each as day-month-year (months by number):
+    figures for different periods ("73 attacks until 24 November", "40 since 17
+    October") count different things."""
+    western = to_western_digits(sentence)
+    found = set()
+    for pattern in _DATES:
+        for match in pattern.finditer(western):
+            parts = match.groupdict()
+            month = MONTHS.get((parts.get("m") or "").lower(), parts.get("m"))
+            found.add("-".join(str(x) for x in (parts.get("d"), month, parts.get("y"), parts.get("w")) if x))
+            western = western[: match.start()] + " " * (match.end() - match.start()) + western[match.end() :]
+    counts = {start for _, start, _ in number_spans(sentence)}  # "2000 soldiers" is no year
+    found |= {m.group() for m in _CALENDAR_YEAR.finditer(western) if m.start() not in counts}
+    return frozenset(found)
 
 
 def _english_date(match: re.Match[str]) -> str:

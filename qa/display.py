@@ -43,6 +43,17 @@ def answer_block(answer: Answer) -> str:
     return re.sub(r"\[(\d+)\]", r'<sup class="cite">[\1]</sup>', text_block(answer.answer))
 
 
+HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
+
+
+def confidence_line(answer: Answer) -> str | None:
+    """'Confidence: high (0.82)' for an answer that has one, as plain text."""
+    if answer.confidence is None or not answer.answerable:
+        return None
+    level = "high" if answer.confidence >= HIGH_CONFIDENCE else "medium"
+    return f"Confidence: {level} ({answer.confidence:.2f})"
+
+
 def card_title(citation: Citation) -> str:
     """'[n] Outlet · date — Title' as plain text."""
     parts = [citation.outlet or "Unknown outlet", citation.date or "undated"]

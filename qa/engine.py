@@ -22,6 +22,8 @@ from pathlib import Path
 
 from qa.answer_types import Answer, Answerer
 from qa.bridge import Bridge
+from qa.bundled_model import ensure_bundled_model
+from qa.confidence import ConfidenceModel
 from qa.config import Settings
 from qa.dictionary import Dictionary
 from qa.embeddings import SentenceTransformerEmbeddings
@@ -29,6 +31,7 @@ from qa.errors import QuestionError
 from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, language_of
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
+from qa.reader import Reader
 from qa.retrieve import Hit, Retriever
 from qa.store import PassageStore, open_store
 
@@ -70,15 +73,19 @@ class Engine:
         create: bool = False,
         encoder: SentenceTransformerEmbeddings | None = None,
         dictionary: Dictionary | None = None,
+        reader: Reader | None = None,
+        confidence: ConfidenceModel | None = None,
     ) -> None:
         """``create``: make the collection when the store has none (the chat), rather than
-        telling the user to ingest first (the CLI). ``encoder`` and ``dictionary``: another
-        engine's, shared (the evaluation's side stores), instead of loading them again."""
+        telling the user to ingest first (the CLI). ``encoder``, ``dictionary`` and ``reader``:
+        another engine's, shared (the evaluation's side stores), instead of loading them again."""
         self.settings = settings
         self.create = create
         self.encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
         self.dictionary = dictionary or Dictionary(settings.dictionary)
         self.vectors = SentenceVectors(self.encoder)
+        self.reader = reader or Reader(lambda: ensure_bundled_model(settings.model_cache))
+        self.confidence = confidence or ConfidenceModel.load()
         self._parts: Parts | None = None
         self._llms: dict[str, LLMAnswerer] = {}
         self._lock = threading.Lock()
@@ -103,7 +110,7 @@ class Engine:
                 lexical=lexical,
                 bridge=bridge,
                 retriever=Retriever(store, self.encoder, lexical, bridge),
-                extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge),
+                extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge, self.reader, self.confidence),
             )
             return self._parts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
 from qa.engine import DEFAULT_PASSAGES, Engine
-from qa.extractive import language_of
+from qa.extractive import compose
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 
@@ -85,16 +85,22 @@ def evaluate_answers(engine: Engine, questions: list[dict], llm: str | None = No
     return summarise([grade(engine, q, llm) for q in questions])
 
 
-def calibrate(engine: Engine, questions: list[dict]) -> dict[str, list[tuple[float, str, bool, bool]]]:
-    """Per question language, every question's confidence, sorted: (confidence, qid,
-    answerable, right-if-answered). A threshold is good where unanswerable questions
-    sit below it and rightly answered ones above."""
-    by_language: dict[str, list[tuple[float, str, bool, bool]]] = {}
+def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[str, float], bool]]:
+    """Per question with anything to quote: the signals of the answer the extractive
+    answerer would give, abstention aside, and whether that answer is right (has an
+    expected answer and cites an expected article first; never, for an unanswerable one)."""
     parts = engine.refresh()
+    rows = []
     for q in questions:
         hits = parts.retriever.search(q["question"], n=DEFAULT_PASSAGES)
-        groups, confidence = parts.extractive.best_groups(q["question"], hits, None)
-        quoted = " ".join(c.text for g in groups for c in g)
-        right = q["answerable"] and bool(groups) and contains_answer(quoted, q["answers"])
-        by_language.setdefault(language_of(q["question"]), []).append((confidence, q["qid"], q["answerable"], right))
-    return {lang: sorted(rows) for lang, rows in by_language.items()}
+        groups, signals = parts.extractive.best_groups(q["question"], hits, None)
+        if signals is None:
+            continue
+        text, citations, _ = compose(q["question"], groups)
+        right = (
+            q["answerable"]
+            and contains_answer(text, q["answers"] + q.get("answers_en", []))
+            and citations[0].doc_id in q.get("sources", [q.get("doc_id")])
+        )
+        rows.append((signals, bool(right)))
+    return rows

@@ -4,9 +4,11 @@ No generation, so nothing can be invented: every answer is made of verbatim
 sentences from retrieved passages, each with its citation. Sentences are
 scored by meaning (the embedding model, question against sentence), by the
 question's words (Arabic-normalised), and by whether they hold what the
-question asks for (a number for "how many", a date for "when"). Below a
-threshold calibrated on the project's question set (``qa eval``), it says
-the articles do not answer.
+question asks for (a number for "how many", a date for "when"). The chosen
+sentence is then read together with the question (qa.reader), and a
+calibrated confidence (qa.confidence) decides: below its threshold, or when
+even the best sentence is not about the question, the answerer says the
+articles do not answer.
 """
 
 from __future__ import annotations
@@ -23,16 +25,18 @@ import numpy as np
 from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
+from qa.confidence import ConfidenceModel
 from qa.digest import compose_digest, digest_topic
-from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers
+from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers, periods
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.terms import TermStats, lexical_terms
 
-# Weights and thresholds chosen on eval/questions.jsonl (`qa eval --calibrate`
-# prints the sweep): cosines run higher between two Arabic texts than across
-# languages, so each question language has its own threshold.
-ABSTAIN_BELOW = {"ar": 0.85, "en": 0.82}
+# Weights and thresholds chosen on eval/questions.jsonl. An answer's sentence (and each
+# of a digest's) must score at least RELEVANT_FROM against the question: below it, the
+# articles are about something else, whatever the confidence says. Cosines run higher
+# between two Arabic texts than across languages, so each language has its own.
+RELEVANT_FROM = {"ar": 0.85, "en": 0.82}
 LEXICAL_WEIGHT = 0.10
 INTENT_WEIGHT = 0.02
 PASSAGE_RANK_PENALTY = 0.004  # per rank of the sentence's passage in retrieval
@@ -60,7 +64,9 @@ class Candidate:
     rank: int  # of the passage in retrieval
     text: str  # verbatim sentence of hit.text
     score: float = 0.0
-    own_score: float = 0.0  # against the current question alone (abstention uses this)
+    own_score: float = 0.0  # against the current question alone
+    similarity: float = 0.0  # the embedding cosine part of ``score`` (with a follow-up's context)
+    intent: float = 0.0
     vector: np.ndarray | None = None
 
     @property
@@ -77,6 +83,17 @@ def is_follow_up(question: str) -> bool:
     """Does the question lean on the previous one ("and how many attacks?", "ومتى حدث ذلك؟")?"""
     content = [w for w in lexical_terms(question)]
     return bool(_FOLLOW_UP_START.search(question) or _PRONOUN.search(question) or len(content) <= 2)
+
+
+def is_relevant(signals: dict[str, float]) -> bool:
+    """Is the best sentence about the question at all (``best_groups``' signals)?"""
+    return signals["relevance"] >= RELEVANT_FROM["ar" if signals["arabic"] else "en"]
+
+
+class SentenceReader(Protocol):
+    """qa.reader.Reader: a logit per sentence, higher when it answers the question."""
+
+    def scores(self, question: str, sentences: list[str]) -> np.ndarray: ...
 
 
 class DocumentEncoder(Protocol):
@@ -142,7 +159,8 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
 
 def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
     """Groups of sentences to quote: the best, the sources that corroborate it,
-    and, for a number question, other sources' differing figures."""
+    and, for a number question, other sources' differing figures for the same period
+    (a sentence with another figure never supports this one)."""
     ranked = sorted(found, key=lambda c: c.score, reverse=True)
     best = ranked[0]
     groups: list[list[Candidate]] = [[best]]
@@ -158,9 +176,13 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
         if float(np.dot(other.vector, best.vector)) < SAME_CLAIM:  # type: ignore[arg-type]  # scored: set
             continue  # close in score but about something else
         same_figure = groups[0]
-        if numeric and other.key_number:
+        if numeric:
+            if not other.key_number:
+                continue  # a sentence without the figure does not support it
             same_figure = next((g for g in groups if g[0].key_number == other.key_number), [])
             if not same_figure:
+                if periods(other.text) != periods(best.text):
+                    continue  # another period's figure answers another question
                 groups.append(same_figure)
         same_figure.append(other)
         cited_docs.add(other.hit.passage.doc_key)
@@ -208,11 +230,20 @@ class ExtractiveAnswerer:
 
     mode = "extractive"
 
-    def __init__(self, vectors: SentenceVectors, stats: TermStats, bridge: Bridge) -> None:
+    def __init__(
+        self,
+        vectors: SentenceVectors,
+        stats: TermStats,
+        bridge: Bridge,
+        reader: SentenceReader,
+        confidence: ConfidenceModel,
+    ) -> None:
         self.vectors = vectors
         self.encoder = vectors.encoder
         self.stats = stats
         self.bridge = bridge
+        self.reader = reader
+        self.confidence = confidence
 
     def query_for(self, question: str, history: list[str] | None) -> str:
         """What to retrieve for: the question, preceded by the previous one when it is a
@@ -240,28 +271,47 @@ class ExtractiveAnswerer:
         else:
             word_fit = self.bridge.coverage(wanted, [c.text for c in found], self.stats)
         for candidate, vector, own_cos, cos, words in zip(found, vectors, own, blended, word_fit):
-            fit = (
-                LEXICAL_WEIGHT * words
-                + INTENT_WEIGHT * _intent_fit(question, candidate.text)
-                - PASSAGE_RANK_PENALTY * candidate.rank
-            )
+            candidate.intent = _intent_fit(question, candidate.text)
+            fit = LEXICAL_WEIGHT * words + INTENT_WEIGHT * candidate.intent - PASSAGE_RANK_PENALTY * candidate.rank
             candidate.vector = vector
+            candidate.similarity = max(float(own_cos), float(cos))
             candidate.own_score = float(own_cos) + fit
             candidate.score = float(cos) + fit
 
     def best_groups(
         self, question: str, hits: list[Hit], history: list[str] | None
-    ) -> tuple[list[list[Candidate]], float]:
-        """The sentence groups worth quoting, and the confidence that they answer the question."""
+    ) -> tuple[list[list[Candidate]], dict[str, float] | None]:
+        """The sentence groups worth quoting, and the signals the confidence is computed
+        from, with the best sentence's relevance (None when there is nothing to quote)."""
         context = history[-1] if history and is_follow_up(question) else None
         found = candidates(hits)
         self.score(question, context, found)
         if not found:
-            return [], float("-inf")
+            return [], None
         groups = select(found, question)
+        read_as = f"{context} {question}" if context else question  # a follow-up says little alone
         best = groups[0][0]
+        signals = self.signals(read_as, language_of(question), best, found)
         # A follow-up ("and how many attacks?") is judged with its context.
-        return groups, max(best.own_score, best.score) if context else best.own_score
+        signals["relevance"] = max(best.own_score, best.score) if context else best.own_score
+        return groups, signals
+
+    def signals(self, question: str, language: str, best: Candidate, found: list[Candidate]) -> dict[str, float]:
+        """What the confidence model reads: how well the chosen sentence fits, how far it
+        leads the next best sentence, and the reader's view of both."""
+        others = [c for c in found if normalize_arabic(c.text) != normalize_arabic(best.text)]
+        runner_up = max(others, key=lambda c: c.score, default=None)
+        pair = [best.text] + ([runner_up.text] if runner_up else [])
+        read = self.reader.scores(question, pair)
+        return {
+            "similarity": best.similarity,
+            "margin": best.score - runner_up.score if runner_up else 1.0,
+            "intent": best.intent,
+            "passage_rank": float(best.rank),
+            "reader": float(read[0]),
+            "reader_margin": float(read[0] - read[1]) if runner_up else 0.0,
+            "arabic": 1.0 if language == "ar" else 0.0,
+        }
 
     def answer(
         self,
@@ -274,11 +324,12 @@ class ExtractiveAnswerer:
         topic = digest_topic(question)
         if topic:
             return self.digest(question, topic, hits)
-        groups, confidence = self.best_groups(question, hits, history)
-        if confidence < ABSTAIN_BELOW[language_of(question)]:
-            return Answer(question, NO_ANSWER[language_of(question)], False, self.mode)
+        groups, signals = self.best_groups(question, hits, history)
+        confidence = round(self.confidence.probability(signals), 3) if signals else 0.0
+        if not signals or not is_relevant(signals) or confidence < self.confidence.threshold:
+            return Answer(question, NO_ANSWER[language_of(question)], False, self.mode, confidence=confidence)
         text, citations, direct = compose(question, groups)
-        answer = Answer(question, text, True, self.mode, citations)
+        answer = Answer(question, text, True, self.mode, citations, confidence=confidence)
         if direct:
             answer.answer_text, answer.answer_span = direct.text, [direct.start, direct.end]
         return answer
@@ -293,7 +344,7 @@ class ExtractiveAnswerer:
         for candidate in sorted(found, key=lambda c: c.score, reverse=True):
             if len(candidate.text.split()) >= MIN_DIGEST_WORDS:  # a statement, not a heading
                 best.setdefault(candidate.hit.passage.doc_key, candidate)
-        threshold = ABSTAIN_BELOW[language_of(topic)]
+        threshold = RELEVANT_FROM[language_of(topic)]
         picks = [c for c in best.values() if c.own_score >= threshold][:MAX_DIGEST]
         if not picks:
             return Answer(question, NO_ANSWER[lang], False, self.mode)

@@ -39,14 +39,13 @@ def test_troops_answer_cites_both_outlets_with_dates(engine):
     assert_quotes_are_verbatim(answer)
 
 
-def test_figures_that_differ_by_date_are_listed_newest_first(engine):
+def test_figures_for_different_periods_are_not_listed_as_differing_by_date(engine):
+    # 73 attacks "from the start of the Gaza war until 24 November" and 40 "since 17
+    # October" count different periods: one answers, the other is not set beside it.
     answer = engine.ask("كم هجوما تعرضت له القوات الأميركية في العراق وسوريا؟")
     assert answer.answerable
-    assert [(c.outlet, c.date) for c in answer.citations[:2]] == [
-        ("Kurdistan24", "2023-12-13"),
-        ("Rudaw", "2023-11-08"),
-    ]
-    assert answer.answer.index("73") < answer.answer.index("40")
+    assert "تختلف الأرقام" not in answer.answer
+    assert sum(figure in answer.answer for figure in ("73", "40")) == 1
     assert_quotes_are_verbatim(answer)
 
 
@@ -65,6 +64,17 @@ def test_questions_the_articles_do_not_answer_are_abstained(engine, question):
     assert not answer.answerable
     assert answer.citations == []
     assert answer.answer in ("The articles do not say.", "لا تذكر المقالات ذلك.")
+
+
+@pytest.mark.parametrize(
+    "question", ["كم عدد الجنود الأميركيين في سوريا؟", "كم تبلغ المساعدات العسكرية الأميركية للعراق؟"]
+)
+def test_near_misses_of_the_troop_question_are_abstained(engine, question):
+    # The articles give the number of US troops in Iraq, not in Syria, and no sum of aid.
+    # (Their English twins are still answered "about 2500": see the README's evaluation.)
+    answer = engine.ask(question)
+    assert not answer.answerable and answer.citations == []
+    assert answer.confidence is not None and answer.confidence < engine.confidence.threshold
 
 
 def test_abstention_speaks_the_question_language(engine):
@@ -100,9 +110,10 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     code, result = run_json("ask", "How many US troops are in Iraq?")
     assert code == 0
     assert set(result) == {
-        "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span"
+        "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span", "confidence"
     }  # fmt: skip
     assert set(result["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert isinstance(result["confidence"], float) and 0 <= result["confidence"] <= 1
     citation = result["citations"][0]
     start, end = result["answer_span"]
     assert citation["quote"][start:end] == result["answer_text"] == "2500"

@@ -14,7 +14,15 @@ from ingest.sync import IngestReport, ingest
 from ingest.uploads import MAX_UPLOAD_BYTES, save_upload
 from qa.answer_types import Answer
 from qa.config import Settings
-from qa.display import answer_block, card_header, highlighted_passage, quote_block, source_line, text_block
+from qa.display import (
+    answer_block,
+    card_header,
+    confidence_line,
+    highlighted_passage,
+    quote_block,
+    source_line,
+    text_block,
+)
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
 from qa.writer import ingest_running
@@ -147,6 +155,9 @@ def render_answer(answer: Answer) -> None:
         st.info(answer.answer, icon="🔎")
         return
     st.markdown(answer_block(answer), unsafe_allow_html=True)
+    confidence = confidence_line(answer)
+    if confidence:
+        st.caption(confidence)
     if answer.mode != "extractive":
         st.caption(f"Mode: {answer.mode}")
     for citation in answer.citations:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from qa.bridge import Bridge
+from qa.confidence import FEATURES, ConfidenceModel
 from qa.extractive import ExtractiveAnswerer, SentenceVectors
 from qa.lexical import build_index
 from qa.passage import Passage
@@ -43,6 +44,26 @@ class FakeEncoder:
         return self.vector(text)
 
 
+class FakeReader:
+    """The reader's stand-in: the share of the question's index terms the sentence has
+    (so a sentence about another place reads lower), as a logit around 0."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
+        self.calls.append((question, sentences))
+        wanted = set(lexical_terms(question))
+        shares = [len(wanted & set(lexical_terms(s))) / max(len(wanted), 1) for s in sentences]
+        return np.array([10 * share - 5 for share in shares], dtype=np.float32)
+
+
+def confidence_on(feature: str, weight: float = 10.0, threshold: float = 0.5, at: float = 0.5) -> ConfidenceModel:
+    """A confidence that reads one signal only: 0.5 where ``feature`` equals ``at``."""
+    coefficients = dict.fromkeys(FEATURES, 0.0) | {feature: weight}
+    return ConfidenceModel(coefficients, -weight * at, threshold, "tests")
+
+
 class MemoryStore:
     """The passage store's reading side over a list, nearest by the fake encoder. ``dense_limit``
     stands for a large store, where the dense ranking proposes only some passages."""
@@ -71,14 +92,20 @@ def encoder() -> FakeEncoder:
 
 @pytest.fixture
 def parts(encoder):
-    """(retriever, extractive answerer) over the passages given, with an optional dictionary."""
+    """(retriever, extractive answerer) over the passages given, with an optional dictionary;
+    the answer's confidence reads the embedding similarity of its sentence unless told otherwise."""
 
     def build(
-        passages: list[Passage], dictionary: dict[str, tuple[str, ...]] | None = None, dense_limit: int | None = None
+        passages: list[Passage],
+        dictionary: dict[str, tuple[str, ...]] | None = None,
+        dense_limit: int | None = None,
+        confidence: ConfidenceModel | None = None,
     ):
         lexical = build_index(((p.id, p.text) for p in passages), [0, 0])
         bridge = Bridge(lexical.stats.doc_freq, lambda: dictionary or {})
         retriever = Retriever(MemoryStore(passages, encoder, dense_limit), encoder, lexical, bridge)
-        return retriever, ExtractiveAnswerer(SentenceVectors(encoder), lexical.stats, bridge)
+        confidence = confidence or confidence_on("similarity")
+        answerer = ExtractiveAnswerer(SentenceVectors(encoder), lexical.stats, bridge, FakeReader(), confidence)
+        return retriever, answerer
 
     return build

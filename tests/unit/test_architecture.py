@@ -8,12 +8,12 @@ from graphlib import CycleError, TopologicalSorter
 
 from qa.config import PROJECT_ROOT
 
-PACKAGES = ("qa", "ingest", "ui")
+PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
     {"qa.errors", "qa.config"},
     {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge"},
-    {"qa.e5_file", "qa.bundled_model", "qa.embeddings"},
+    {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},
     {"qa.retrieve", "qa.answer_types", "qa.direct", "qa.digest", "qa.extractive", "qa.llm", "qa.display"},
     {"qa.engine", "qa.chain", "qa.evaluate"},
@@ -27,6 +27,7 @@ LAYERS = [
         "ingest.uploads",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.app"},
+    {"training.reader_pairs", "training.train_reader"},
 ]
 
 

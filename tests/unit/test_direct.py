@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.direct import direct_answer
+from qa.direct import direct_answer, periods
 
 TROOPS = "وينتشر في العراق حوالى ٢٥٠٠ جندي أميركي منذ عام 2014، يقدّمون مهمات استشارية."
 AGREED = "وفي 21 آذار/مارس 2018 وجهت إلى ساركوزي تهم الفساد."
@@ -76,3 +76,17 @@ def test_the_answer_carries_the_span_of_its_figure_in_the_first_quote(parts):
     answer = answerer.answer(question, retriever.search(question, n=1))
     start, end = answer.answer_span
     assert answer.citations[0].quote[start:end] == answer.answer_text == "٢٥٠٠"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("تعرضت القوات إلى 73 هجوماً حتى 24 تشرين الثاني", {"24-11"}),
+        ("و40 هجوماً منذ ١٧ تشرين الأول ٢٠٢٣", {"17-10-2023"}),  # Arabic-Indic digits
+        ("attacks since October 2023 and in 2024", {"10-2023", "2024"}),
+        ("وينتشر 2000 جندي أميركي", set()),  # a count, not a year
+        ("سقط صاروخان يوم الاثنين", {"الاثنين"}),
+    ],
+)
+def test_the_periods_a_sentence_names(sentence, expected):
+    assert periods(sentence) == expected

@@ -36,3 +36,13 @@ def test_uploads_stay_inside_the_articles_folder_and_are_capped(tmp_path):
         save_upload(tmp_path, "x.exe", b"MZ")
     with pytest.raises(IngestError, match="limited"):
         save_upload(tmp_path, "big.txt", b"x" * 20, max_bytes=10)
+
+
+def test_the_confidence_line_says_high_or_medium_and_nothing_for_abstentions():
+    from qa.answer_types import Answer
+    from qa.display import confidence_line
+
+    assert confidence_line(Answer("q", "a", True, "extractive", confidence=0.82)) == "Confidence: high (0.82)"
+    assert confidence_line(Answer("q", "a", True, "extractive", confidence=0.55)) == "Confidence: medium (0.55)"
+    assert confidence_line(Answer("q", "no", False, "extractive", confidence=0.2)) is None
+    assert confidence_line(Answer("q", "a", True, "llm")) is None

@@ -1,0 +1,118 @@
+"""The reader: does this sentence answer this question? A small cross-encoder.
+
+The embedding model compares a question and a sentence as two separate
+vectors, so a sentence that restates the question's words about another
+country or another count scores as high as the one that answers. The reader
+reads both together: the bundled multilingual-e5-small with its top layers
+fine-tuned as a classifier (``training/train_reader.py``: XQuAD and ARCD
+question/sentence pairs, the other sentences of each passage and questions
+with one name, place or number swapped as negatives). Only the fine-tuned
+layers ship (``qa/models/reader.safetensors``); the rest is the bundled
+model's own weights, shared with the encoder when that is the bundled model.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.errors import ModelError
+
+if TYPE_CHECKING:
+    import torch
+
+READER_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader.safetensors"
+MAX_TOKENS = 128  # question and sentence together, as in training
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The average of each sequence's token states (padding left out), as e5 pools."""
+    weights = mask.unsqueeze(-1).float()
+    return (hidden * weights).sum(1) / weights.sum(1)
+
+
+def query_text(question: str) -> str:
+    return f"query: {question}"
+
+
+def passage_text(sentence: str) -> str:
+    return f"passage: {sentence}"
+
+
+class Reader:
+    """Scores (question, sentence) pairs: a logit, higher when the sentence answers.
+
+    ``base`` returns the bundled model's folder (built on first use); nothing is
+    loaded until the first pair is scored.
+    """
+
+    def __init__(self, base: Callable[[], Path], weights: Path = READER_WEIGHTS) -> None:
+        self._base = base
+        self._weights = weights
+        self._model: _ReaderModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> _ReaderModel:
+        with self._lock:
+            if self._model is None:
+                self._model = _ReaderModel.load(self._base(), self._weights)
+            return self._model
+
+    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0, dtype=np.float32)
+        return self.model.scores(question, sentences)
+
+
+class _ReaderModel:
+    def __init__(self, tokenizer, bert, frozen: int, head: torch.nn.Linear) -> None:
+        self.tokenizer = tokenizer
+        self.bert = bert
+        self.frozen = frozen
+        self.head = head
+
+    @classmethod
+    def load(cls, base: Path, weights: Path) -> _ReaderModel:
+        import torch
+        from safetensors import safe_open
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        try:
+            with safe_open(str(weights), framework="pt") as f:
+                meta = json.loads((f.metadata() or {})["sanad_reader"])
+                state = {k: f.get_tensor(k).float() for k in f.keys()}  # noqa: SIM118 (safe_open has no iterator)
+            tokenizer = AutoTokenizer.from_pretrained(str(base))
+            bert = AutoModel.from_pretrained(str(base)).eval()
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
+        frozen = int(meta["frozen_layers"])
+        top = {k.removeprefix("top."): v for k, v in state.items() if k.startswith("top.")}
+        bert.encoder.layer[frozen:].load_state_dict(top)
+        head = torch.nn.Linear(bert.config.hidden_size, 1)
+        head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
+        return cls(tokenizer, bert, frozen, head.eval())
+
+    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
+        import torch
+
+        encoded = self.tokenizer(
+            [query_text(question)] * len(sentences),
+            [passage_text(s) for s in sentences],
+            truncation="only_second",
+            max_length=MAX_TOKENS,
+            padding=True,
+            return_tensors="pt",
+        )
+        mask = encoded["attention_mask"]
+        with torch.inference_mode():
+            hidden = self.bert(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state
+            return self.head(mean_pool(hidden, mask)).squeeze(-1).numpy().astype(np.float32)
