@@ -42,6 +42,7 @@ INTENT_WEIGHT = 0.02
 PASSAGE_RANK_PENALTY = 0.004  # per rank of the sentence's passage in retrieval
 CORROBORATION_MARGIN = 0.05  # other sources reporting the same (cosine >= SAME_CLAIM) within this are cited too
 NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
+READER_OVERRULES = 2.0  # reader logits by which a close runner-up must beat the best to take its place
 SAME_CLAIM = 0.88  # sentence-to-sentence cosine above which two sources report the same thing
 MAX_SOURCES = 3
 MAX_DIGEST = 5  # articles in a digest
@@ -291,18 +292,22 @@ class ExtractiveAnswerer:
         groups = select(found, question)
         read_as = f"{context} {question}" if context else question  # a follow-up says little alone
         best = groups[0][0]
-        signals = self.signals(read_as, language_of(question), best, found)
+        others = [c for c in found if normalize_arabic(c.text) != normalize_arabic(best.text)]
+        runner_up = max(others, key=lambda c: c.score, default=None)
+        read = self.reader.scores(read_as, [best.text] + ([runner_up.text] if runner_up else []))
+        if runner_up and best.score - runner_up.score < CORROBORATION_MARGIN and read[1] - read[0] > READER_OVERRULES:
+            # A near tie the reader settles: the runner-up is the one that answers.
+            runner_up.score = best.score + 1e-6
+            groups, best, runner_up, read = select(found, question), runner_up, best, read[::-1]
+        signals = self.signals(language_of(question), best, runner_up, read)
         # A follow-up ("and how many attacks?") is judged with its context.
         signals["relevance"] = max(best.own_score, best.score) if context else best.own_score
         return groups, signals
 
-    def signals(self, question: str, language: str, best: Candidate, found: list[Candidate]) -> dict[str, float]:
+    @staticmethod
+    def signals(language: str, best: Candidate, runner_up: Candidate | None, read: np.ndarray) -> dict[str, float]:
         """What the confidence model reads: how well the chosen sentence fits, how far it
         leads the next best sentence, and the reader's view of both."""
-        others = [c for c in found if normalize_arabic(c.text) != normalize_arabic(best.text)]
-        runner_up = max(others, key=lambda c: c.score, default=None)
-        pair = [best.text] + ([runner_up.text] if runner_up else [])
-        read = self.reader.scores(question, pair)
         return {
             "similarity": best.similarity,
             "margin": best.score - runner_up.score if runner_up else 1.0,

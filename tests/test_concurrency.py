@@ -24,10 +24,13 @@ from qa.store import forget_in_memory_state, open_catalog, open_store
 
 ARTICLES = 300
 ROUNDS = 2500  # more than the reader gets through while the ingest runs (it is stopped after)
-QUESTIONS = [q for q in load_questions() if q["qid"] in ("q01", "q02", "q03", "q04")]
+# Answered with a clear margin over the confidence threshold: what is tested is the
+# store under concurrency; a question near the threshold may flip as the corpus grows,
+# which is the confidence's business (q03, "Who is Victoria Taylor?", sits 0.01 above it).
+QUESTIONS = [q for q in load_questions() if q["qid"] in ("q01", "q02", "q04", "q07")]
 # About an article the ingest adds. English, so only the dense ranking can find it: a
 # reader on an embedded store that is not reopened after the ingest never does.
-NEW_QUESTION = {"qid": "new", "question": "Which law about Tigris and Euphrates water did the Iraqi parliament pass?"}
+NEW_QUESTION = {"qid": "new", "question": "Which law did the Iraqi parliament vote on?"}
 NEW_ARTICLE = (
     "البرلمان العراقي يصوت على قانون المياه\n\nصوّت مجلس النواب العراقي اليوم على قانون جديد لتنظيم توزيع مياه "
     "نهري دجلة والفرات بين المحافظات، بعد أشهر من الجدل حول حصص الزراعة في الجنوب.\n"
