@@ -310,13 +310,13 @@ def _print_risk_coverage(engine, question_sets: dict[str, list[dict]]) -> None:
     from qa.confidence import risk_coverage
     from qa.evaluate import confidence_rows
 
-    threshold = engine.refresh().extractive.confidence.threshold
-    print(f"  risk–coverage (confidence threshold now {threshold:.3f}): coverage → accuracy of the answered")
+    model = engine.confidence
+    print(f"  risk–coverage (confidence threshold now {model.threshold:.3f}): coverage → accuracy of the answered")
     for name, questions in question_sets.items():
         rows = confidence_rows(engine, questions)
         if not rows:
             continue
-        probabilities = [engine.refresh().extractive.confidence.probability(s) for s, _ in rows]
+        probabilities = [model.probability(s) for s, _ in rows]
         curve = risk_coverage(probabilities, [ok for _, ok in rows])
         print(f"    {name:<10}" + "  ".join(f"{c:.1f}→{a:.2f}" for c, a in curve))
 
