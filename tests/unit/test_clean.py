@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ingest.clean import fragment_text
@@ -133,3 +135,20 @@ def test_fragment_text_keeps_lines_and_drops_what_a_reader_never_sees():
 )
 def test_a_whole_page_is_never_read_as_a_fragment(page):
     assert fragment_text(page) == ""
+
+
+@pytest.mark.parametrize(
+    "given,iso",
+    [
+        ("2018-02-18T21:35:43+04:00", "2018-02-18"),  # the news archive's form: the day as the outlet wrote it
+        ("2018-02-18", "2018-02-18"),
+        ("13 كانون الأول 2023", "2023-12-13"),
+        ("soon", None),
+    ],
+)
+def test_a_supplied_date_is_kept_as_its_day(tmp_path, given, iso):
+    path = tmp_path / "feed.jsonl"
+    record = {"id": "a", "title": "عنوان الخبر", "text": "قالت الوزارة إن الهجمات مستمرة منذ أسابيع.", "date": given}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    (raw,), _ = read_source(SourceFile(path, tmp_path), 10**6)
+    assert clean_article(raw).date == iso
