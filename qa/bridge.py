@@ -141,6 +141,15 @@ class Bridge:
             memo[word] = _entry_terms(table, word)
         return memo[word]
 
+    def entries(self, word: str) -> tuple[str, ...]:
+        """The Arabic the glossary and dictionary give for an English word, as written."""
+        table = self._dictionary()
+        for source in (GLOSSARY, table):
+            for lemma in _lemmas(word):
+                if lemma in source:
+                    return tuple(source[lemma])
+        return ()
+
     def terms_for(self, word: str) -> frozenset[str]:
         """Arabic index terms for an English word: glossary and dictionary, and for a
         Name its transliterations."""

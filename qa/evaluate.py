@@ -93,14 +93,14 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
     rows = []
     for q in questions:
         hits = parts.retriever.search(q["question"], n=DEFAULT_PASSAGES)
-        groups, signals = parts.extractive.best_groups(q["question"], hits, None)
-        if signals is None:
+        choice = parts.extractive.best_groups(q["question"], hits, None)
+        if choice.signals is None:
             continue
-        text, citations, _ = compose(q["question"], groups)
+        text, citations, _ = compose(q["question"], choice.groups)
         right = (
             q["answerable"]
             and contains_answer(text, q["answers"] + q.get("answers_en", []))
             and citations[0].doc_id in q.get("sources", [q.get("doc_id")])
         )
-        rows.append((signals, bool(right)))
+        rows.append((choice.signals, bool(right)))
     return rows

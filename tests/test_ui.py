@@ -67,6 +67,16 @@ def test_unanswerable_is_shown_as_such_not_as_an_error(app):
     assert not app.error
 
 
+def test_what_the_articles_give_instead_is_shown_cited_under_the_no(app):
+    ask(app, "How many US troops are in Syria?")
+    assert [i.value for i in app.info] == [
+        "The articles do not give this for Syria; the nearest they give is for Iraq:"
+    ]
+    page = html_of(app)
+    assert "2500" in page and '<sup class="cite">[1]</sup>' in page and "Levant News" in page
+    assert not any(c.value.startswith("Confidence") for c in app.caption)  # it is not an answer
+
+
 def test_a_store_error_while_answering_is_shown_not_raised(articles, tmp_path, monkeypatch):
     monkeypatch.setenv("QA_DICTIONARY", str(tmp_path / "no-such-dictionary"))
     app = AppTest.from_file(APP, default_timeout=300).run()

@@ -7,6 +7,7 @@ environment variables as the `qa` command.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import streamlit as st
 
@@ -152,8 +153,12 @@ def settings_panel(engine: Engine) -> tuple[str, int]:
 
 def render_answer(answer: Answer) -> None:
     if not answer.answerable:
-        st.info(answer.answer, icon="🔎")
-        return
+        # No answer; when the articles give something close instead, that follows, cited.
+        lead, _, instead = answer.answer.partition("\n")
+        st.info(lead, icon="🔎")
+        if not answer.citations:
+            return
+        answer = replace(answer, answer=instead)
     st.markdown(answer_block(answer), unsafe_allow_html=True)
     confidence = confidence_line(answer)
     if confidence:

@@ -93,19 +93,23 @@ def encoder() -> FakeEncoder:
 @pytest.fixture
 def parts(encoder):
     """(retriever, extractive answerer) over the passages given, with an optional dictionary;
-    the answer's confidence reads the embedding similarity of its sentence unless told otherwise."""
+    the answer's confidence reads the embedding similarity of its sentence, and the fake
+    reader reads, unless told otherwise."""
 
     def build(
         passages: list[Passage],
         dictionary: dict[str, tuple[str, ...]] | None = None,
         dense_limit: int | None = None,
         confidence: ConfidenceModel | None = None,
+        reader: FakeReader | None = None,
     ):
         lexical = build_index(((p.id, p.text) for p in passages), [0, 0])
         bridge = Bridge(lexical.stats.doc_freq, lambda: dictionary or {})
         retriever = Retriever(MemoryStore(passages, encoder, dense_limit), encoder, lexical, bridge)
         confidence = confidence or confidence_on("similarity")
-        answerer = ExtractiveAnswerer(SentenceVectors(encoder), lexical.stats, bridge, FakeReader(), confidence)
+        answerer = ExtractiveAnswerer(
+            SentenceVectors(encoder), lexical.stats, bridge, reader or FakeReader(), confidence
+        )
         return retriever, answerer
 
     return build

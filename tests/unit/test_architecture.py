@@ -12,10 +12,19 @@ PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
     {"qa.errors", "qa.config"},
-    {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge"},
+    {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge", "qa.places"},
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},
-    {"qa.retrieve", "qa.answer_types", "qa.direct", "qa.digest", "qa.extractive", "qa.llm", "qa.display"},
+    {
+        "qa.retrieve",
+        "qa.answer_types",
+        "qa.direct",
+        "qa.constraints",
+        "qa.digest",
+        "qa.extractive",
+        "qa.llm",
+        "qa.display",
+    },
     {"qa.engine", "qa.chain", "qa.evaluate"},
     {
         "ingest.load",

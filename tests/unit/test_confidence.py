@@ -64,7 +64,7 @@ def test_the_answer_carries_its_confidence_and_abstains_below_the_threshold(part
     retriever, answerer = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=0.0))
     hits = retriever.search(QUESTION, n=2)
     answer = answerer.answer(QUESTION, hits)
-    _, read = answerer.best_groups(QUESTION, hits, None)
+    read = answerer.best_groups(QUESTION, hits, None).signals
     assert read is not None and answer.confidence == round(answerer.confidence.probability(read), 3)
     assert answer.answerable and answer.confidence > 0.5
     # The reader is asked about the chosen sentence and the runner-up, with the question.

@@ -3,10 +3,12 @@ groups figures, when it abstains."""
 
 from __future__ import annotations
 
-from qa.extractive import NO_ANSWER, candidates, compose, select
+import numpy as np
+
+from qa.extractive import GIVEN_FOR, NO_ANSWER, NOT_FOUND_ABOUT, candidates, compose, select
 from qa.retrieve import Hit
 
-from .conftest import passage
+from .conftest import FakeReader, passage
 
 SHARED = "جندي أميركي في العراق يقدمون مهمات استشارية وتدريبية لنظرائهم العراقيين في قواعد عسكرية عدة"
 NEWER = passage(
@@ -87,8 +89,9 @@ def test_a_follow_up_is_judged_with_its_context(parts):
     retriever, answerer = parts([NEWER, WHEAT])
     follow_up = "ومن أعلن ذلك؟"  # "and who announced that?" says nothing on its own
     hits = retriever.search(answerer.query_for(follow_up, [QUESTION]), n=2)
-    _, alone = answerer.best_groups(follow_up, hits, None)
-    groups, followed = answerer.best_groups(follow_up, hits, [QUESTION])
+    alone = answerer.best_groups(follow_up, hits, None).signals
+    choice = answerer.best_groups(follow_up, hits, [QUESTION])
+    groups, followed = choice.groups, choice.signals
     assert followed is not None and alone is not None
     assert followed["similarity"] > alone["similarity"] + 0.2
     assert "2500" in groups[0][0].text
@@ -140,3 +143,52 @@ def test_a_sentence_without_the_figure_is_not_cited_as_support_for_it(parts):
     answerer.score(QUESTION, None, found)
     groups = select(found, QUESTION)
     assert [c.hit.passage.doc_id for g in groups for c in g] == ["kurdistan"]
+
+
+TROOPS = "جندي أميركي يقدمون مهمات استشارية وتدريبية في قواعد عسكرية عدة"
+
+
+def test_an_article_that_does_not_name_the_country_asked_about_does_not_answer(parts):
+    iraq = passage("i1", f"وينتشر حوالى 2500 {TROOPS} في العراق.", "iraq")
+    question = f"كم {TROOPS} في سوريا؟"
+    retriever, answerer = parts([iraq, WHEAT])
+    answer = answerer.answer(question, retriever.search(question, n=2))
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer == NOT_FOUND_ABOUT["ar"].format("سوريا")
+    syria = passage("s1", f"وينتشر نحو 900 {TROOPS} في الأراضي السورية.", "syria")
+    retriever, answerer = parts([iraq, syria, WHEAT])
+    answer = answerer.answer(question, retriever.search(question, n=3))
+    assert answer.answerable and answer.answer_text == "900" and answer.citations[0].doc_id == "syria"
+
+
+def test_a_count_does_not_answer_a_question_about_money(parts):
+    question = f"كم تبلغ قيمة المساعدات العسكرية لمهمات {TROOPS}؟"
+    troops = passage("t1", f"وقدمت الوزارة المساعدات العسكرية عبر 2500 {TROOPS}.", "troops")
+    retriever, answerer = parts([troops, WHEAT])
+    assert not answerer.answer(question, retriever.search(question, n=2)).answerable
+    money = passage("m1", f"وبلغت قيمة المساعدات العسكرية 1.5 مليار دولار لمهمات {TROOPS}.", "money")
+    retriever, answerer = parts([troops, money, WHEAT])
+    answer = answerer.answer(question, retriever.search(question, n=3))
+    assert answer.answerable and answer.answer_text == "1.5" and answer.citations[0].doc_id == "money"
+
+
+class ReadsAsAboutIraq(FakeReader):
+    """A stand-in reader that takes a sentence to answer the question asked of Iraq
+    (as the real one does for the troop sentence: tests/test_answers.py asks it)."""
+
+    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
+        return super().scores(question, sentences) + (3.0 if "العراق" in question else 0.0)
+
+
+def test_a_sentence_the_reader_takes_to_be_about_another_country_is_given_as_such(parts):
+    both = passage("b1", f"وينتشر 2500 {TROOPS} في العراق وسوريا.", "both")
+    question = f"كم {TROOPS} في سوريا؟"
+    retriever, answerer = parts([both, WHEAT], reader=ReadsAsAboutIraq())
+    answer = answerer.answer(question, retriever.search(question, n=2))
+    assert not answer.answerable
+    assert answer.answer.startswith(GIVEN_FOR["ar"].format(asked="سوريا", given="العراق"))
+    assert "2500" in answer.answer and answer.citations[0].doc_id == "both"  # what they do give, cited
+    asked_of_iraq = [q for q, _ in answerer.reader.calls if "العراق" in q]
+    assert asked_of_iraq == [question.replace("سوريا", "العراق")]
+    retriever, answerer = parts([both, WHEAT])  # a reader that sees no difference: answered
+    assert answerer.answer(question, retriever.search(question, n=2)).answerable

@@ -1,0 +1,93 @@
+"""What a question pins down (years, countries, the kind of quantity), and whether a
+text carries it; and the countries Arabic and English text name."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.bridge import Bridge
+from qa.constraints import measure_asked, question_constraints, swapped, unsupported, wrong_measure
+from qa.places import arabic_words, countries_named
+
+BRIDGE = Bridge([], lambda: {"chinese": ("صيني",), "moon": ("قمر",), "troop": ("جندي",)})
+
+
+def named(text: str) -> list[str]:
+    return [c.english for c in countries_named(arabic_words(text))]
+
+
+@pytest.mark.parametrize(
+    "text,countries",
+    [
+        ("وينتشر الجنود في سوريا", ["Syria"]),
+        ("القوات السورية والعراقية", ["Iraq", "Syria"]),  # adjectives name their country
+        ("وبسوريا", ["Syria"]),  # after proclitics
+        ("السلطات الألمانية", ["Germany"]),
+        ("رفعت السعودية الحظر", ["Saudi Arabia"]),  # the state-form words of its name are not needed
+        ("كوريا الجنوبية", ["South Korea"]),
+        ("كوريا", []),  # which Korea: not said
+        ("غرق قارب في البحر", []),  # not Bahrain, whatever a stemmer makes of both
+        ("ظهر القمر بدرا", []),  # not the Comoros (جزر القمر)
+        ("سجل ساديو ماني هدفا", []),
+    ],
+)
+def test_countries_are_found_by_every_word_of_their_name(text, countries):
+    assert named(text) == countries
+
+
+def test_a_question_pins_down_its_years_and_countries():
+    english = question_constraints("How many US troops were in Syria in 2014?", BRIDGE)
+    assert [c.text for c in english] == ["2014", "Syria"]
+    arabic = question_constraints("كم جنديا أمريكيا في سوريا عام ٢٠١٤؟", BRIDGE)
+    assert [(c.text, c.country.english if c.country else None) for c in arabic] == [("2014", None), ("سوريا", "Syria")]
+    # An adjective through the dictionary; not a word that is only part of a country's name.
+    assert [c.country.code for c in question_constraints("How many Chinese firms?", BRIDGE) if c.country] == ["CN"]
+    assert question_constraints("When did the Moon landing happen?", BRIDGE) == []
+
+
+def test_a_text_carries_a_constraint_by_name_adjective_or_date():
+    (year, syria) = question_constraints("How many troops were in Syria in 2014?", BRIDGE)
+    assert unsupported([year, syria], "وينتشر 900 جندي في الأراضي السورية منذ 2014", None) == []
+    assert unsupported([year, syria], "وينتشر 2500 جندي في العراق", "2014-03-02") == [syria]  # the year by date
+    assert unsupported([year, syria], "وينتشر 2500 جندي في العراق", "2023-12-13") == [year, syria]
+
+
+def test_the_question_asked_of_another_country():
+    question = "How many US troops are in Syria?"
+    (syria,) = question_constraints(question, BRIDGE)
+    other = countries_named(arabic_words("العراق"))[0]
+    assert swapped(question, syria, other) == "How many US troops are in Iraq?"
+    (arabic,) = question_constraints("كم جنديا في سوريا؟", BRIDGE)
+    assert swapped("كم جنديا في سوريا؟", arabic, other) == "كم جنديا في العراق؟"
+
+
+@pytest.mark.parametrize(
+    "question,measure",
+    [
+        ("How much military aid did the US give Iraq?", "money"),
+        ("كم تبلغ تكلفة إنشاء المدينة الصناعية؟", "money"),
+        ("ما قيمة الصفقة؟", "money"),
+        ("What percentage of the vote did Ince win?", "percent"),
+        ("ما نسبة المشاركة في الانتخابات؟", "percent"),
+        ("How old is Fethullah Gulen?", "age"),
+        ("كم عمر الرئيس؟", "age"),
+        ("How far is Basra from Baghdad?", "distance"),
+        ("How many US troops are in Iraq?", None),  # a count: no unit to check
+        ("بكم سنة حكم على المهندس؟", None),  # years of a sentence, not an age
+        ("In which year was the book about the dollar published?", None),
+    ],
+)
+def test_the_kind_of_quantity_asked_for(question, measure):
+    found = measure_asked(question)
+    assert (found.name if found else None) == measure
+
+
+def test_a_figure_of_another_kind_does_not_answer():
+    aid = "How much military aid did the US give Iraq?"
+    assert wrong_measure(aid, "وينتشر حوالى 2500 جندي أميركي في العراق") is not None
+    assert wrong_measure(aid, "قدمت واشنطن مساعدات بقيمة 1.2 مليار دولار للعراق") is None
+    assert wrong_measure(aid, "قدمت واشنطن مساعدات للعراق") is None  # no figure: judged elsewhere
+    share = "ما نسبة الدولار من الاحتياطي العالمي؟"
+    assert wrong_measure(share, "يشكل الدولار 60% من الاحتياطي منذ 2016 في 3 تقارير") is None
+    assert wrong_measure(share, "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير") is None  # a share in words
+    assert wrong_measure(share, "صدر التقرير في 3 أجزاء") is not None
