@@ -70,6 +70,23 @@ class Reader:
         return self.model.scores(question, sentences)
 
 
+def tuned_state(base: dict[str, torch.Tensor], shipped: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The fine-tuned top layers from what ships: each weight matrix as the bundled
+    model's plus its low-rank change (``top.NAME.up @ top.NAME.down``), other tensors
+    as they are."""
+    out = {}
+    for key, value in shipped.items():
+        name = key.removeprefix("top.")
+        if not key.startswith("top.") or name.endswith(".down"):
+            continue
+        if name.endswith(".up"):
+            weight = name.removesuffix(".up")
+            out[weight] = base[weight] + value @ shipped[f"top.{weight}.down"]
+        else:
+            out[name] = value
+    return out
+
+
 class _ReaderModel:
     def __init__(self, tokenizer, bert, frozen: int, head: torch.nn.Linear) -> None:
         self.tokenizer = tokenizer
@@ -95,8 +112,8 @@ class _ReaderModel:
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
         frozen = int(meta["frozen_layers"])
-        top = {k.removeprefix("top."): v for k, v in state.items() if k.startswith("top.")}
-        bert.encoder.layer[frozen:].load_state_dict(top)
+        top = bert.encoder.layer[frozen:]
+        top.load_state_dict(tuned_state(top.state_dict(), state))
         head = torch.nn.Linear(bert.config.hidden_size, 1)
         head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
         return cls(tokenizer, bert, frozen, head.eval())
