@@ -25,103 +25,12 @@ from dataclasses import dataclass
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
-from qa.direct import NUMBER_QUESTION as QUANTITY_QUESTION
-from qa.direct import number_spans
+from qa.direct import Measure, figures_of, measure_asked, number_spans
 from qa.places import Country, arabic_words, countries
 
 _ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A kind of quantity: how a question asks for it, and how a sentence gives it."""
-
-    name: str
-    asked: re.Pattern[str]  # in a question that asks for a quantity (normalised text)
-    unit: re.Pattern[str]  # right after the figure (or a currency sign right before it)
-    in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
-
-
-def _arabic_words(*stems: str) -> str:
-    """Arabic words starting with one of ``stems`` (normalised), after a conjunction,
-    preposition or article."""
-    return rf"(?<!\w)[وفبلك]?(?:ال)?(?:{'|'.join(stems)})"
-
-
-# The kinds of quantity whose unit tells them apart (the answer types of question
-# classification); a plain count ("how many soldiers") has no unit to check.
-_MONEY_WORDS = (
-    r"\b(money|cost|costs|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
-    r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?)\b|"
-    + _arabic_words(
-        "تكلف", "كلف", "قيمه", "مبلغ", "ثمن", "سعر", "اسعار", "ميزاني", "موازن", "تمويل", "استثمار", "مساعدات",
-        "قرض", "قروض", "ديون", "رواتب", "راتب", "غرام", "تعويض", "ايراد", "ارباح",
-    )
-)  # fmt: skip
-MEASURES = (
-    Measure(
-        "money",
-        re.compile(
-            rf"(?=.*(?:{QUANTITY_QUESTION.pattern}))(?=.*(?:{_MONEY_WORDS}))|"
-            r"\bwhat (?:is|was|are|were) the (?:value|price|cost|amount)\b|(?:^|\s)(?:ما|كم)\s+(?:هي\s+)?(?:قيمه|تكلفه|كلفه|سعر|ثمن|مبلغ)",
-            re.I | re.S,
-        ),
-        re.compile(
-            r"^\W{0,3}(?:(?:الف|الاف|مليون|ملايين|مليار|مليارات|ترليون|تريليون|thousand|million|billion|trillion)\W{0,3})?"
-            r"(?:دولار|يورو|جنيه|ريال|درهم|دينار|ليره|روبل|ين(?!\w)|يوان|استرليني|فرنك|روبي|شيكل|شيقل|"
-            r"dollars?|euros?|pounds?|\$|€|£)",
-            re.I,
-        ),
-    ),
-    Measure(
-        "percent",
-        re.compile(
-            r"\b(what|which) (percentage|per ?cent|share|proportion)\b|\bhow much of\b|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?نسب",
-            re.I,
-        ),
-        re.compile(r"^\s?(?:%|٪|(?:في|بال)\s?(?:الميه|المايه|ميه|مايه)|percent|per cent)", re.I),
-        re.compile(r"(?<!\w)(?:ال)?(?:نصف|ثلث|ثلثا|ثلثي|ربع|ثلاثه ارباع|half|third|quarter)(?!\w)", re.I),
-    ),
-    Measure(
-        "age",
-        re.compile(r"\bhow old\b|\bwhat age\b|كم\s+(?:\S+\s+){0,2}(?:عمر|سن)(?!\w)", re.I),
-        re.compile(r"^\W{0,3}(?:عام|عاما|سنه|سنوات|سنين|years?)", re.I),
-    ),
-    Measure(
-        "distance",
-        re.compile(
-            r"\bhow far\b|\bhow many (?:kilomet\w*|miles?|met(?:re|er)s?)\b|\b(?:distance|range)\b.*\b(?:kilomet|miles?)|"
-            r"كم\s+(?:كيلومتر|كيلو|كلم|ميل|مترا)|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?مسافه",
-            re.I,
-        ),
-        re.compile(
-            r"^\W{0,3}(?:كيلومتر|كيلو متر|كلم|كم|ميل|اميال|متر|امتار|km|kilomet\w*|miles?|met(?:re|er)s?)", re.I
-        ),
-    ),
-)
-
-
-def measure_asked(question: str) -> Measure | None:
-    """The kind of quantity a question asks for, when it has a unit to check."""
-    folded = normalize_arabic(question)
-    return next((m for m in MEASURES if m.asked.search(folded)), None)
-
-
-def figures_of(measure: Measure | None, sentence: str) -> list[tuple[str, int, int]]:
-    """The sentence's counting numbers (qa.direct.number_spans) that give ``measure``:
-    followed by its unit, or, for money, after a currency sign. All of them when no
-    measure is asked for."""
-    spans = number_spans(sentence)
-    if measure is None:
-        return spans
-    return [
-        (value, start, end)
-        for value, start, end in spans
-        if measure.unit.search(normalize_arabic(sentence[end : end + 40]))
-        or sentence[max(0, start - 2) : start].strip() in ("$", "€", "£")
-    ]
 
 
 def wrong_measure(question: str, sentence: str) -> Measure | None:

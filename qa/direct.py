@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.arabic import to_western_digits
+from qa.arabic import normalize_arabic, to_western_digits
 from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
 
 NUMBER_QUESTION = re.compile(
@@ -23,7 +23,9 @@ DATE_QUESTION = re.compile(
 )
 # Right before the figure: "حوالى 2500", "about 2,500" (not "نحو القاعدة" elsewhere in the sentence).
 APPROXIMATE = re.compile(r"(?<!\w)(?:حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately)\W{0,3}$", re.I)
-_NUMBER = re.compile(r"(?<![A-Za-z0-9-])\d+(?:[.,]\d+)?")  # not the 16 of F-16
+# 2500, 2,500, 1,500,000, 2.5, and the decimal comma 2,5; not the 16 of F-16.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9-])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:[.,]\d+)?")
+_SEPARATORS = str.maketrans("٫٬", ".,")  # Arabic decimal and thousands separators
 _YEAR_CONTEXT = re.compile(r"(?<!\w)(عام|سنة|منذ|في|بعد|قبل|حتى|year|in|since|after|before|until|by)\s*$", re.I)
 _YEAR = re.compile(r"\d{4}")
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -53,13 +55,19 @@ class DirectAnswer:
     lead: str  # what the answer leads with, in the question's language
 
 
+def _plain_number(written: str) -> str:
+    """A figure as Western digits with a decimal point: "2,500" → "2500", "2,5" → "2.5"."""
+    whole, _, fraction = written.rpartition(",") if re.search(r",\d{1,2}$|,\d{4,}$", written) else (written, "", "")
+    return (whole or written).replace(",", "") + (f".{fraction}" if fraction else "")
+
+
 def number_spans(sentence: str) -> list[tuple[str, int, int]]:
     """Numbers in a sentence that count something, with their spans: years and days of a
     date excluded."""
-    western = to_western_digits(sentence)  # one character for one: spans carry over
+    western = to_western_digits(sentence).translate(_SEPARATORS)  # one character for one: spans carry over
     out = []
     for match in _NUMBER.finditer(western):
-        value = match.group().replace(",", "")
+        value = _plain_number(match.group())
         before = western[max(0, match.start() - 12) : match.start()]
         after = western[match.end() : match.end() + 14]
         is_year = (
@@ -74,6 +82,96 @@ def number_spans(sentence: str) -> list[tuple[str, int, int]]:
 def key_numbers(sentence: str) -> list[str]:
     """The counting numbers of a sentence, in Western digits."""
     return [value for value, _, _ in number_spans(sentence)]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A kind of quantity: how a question asks for it, and how a sentence gives it."""
+
+    name: str
+    asked: re.Pattern[str]  # in a question that asks for a quantity (normalised text)
+    unit: re.Pattern[str]  # right after the figure (or a currency sign right before it)
+    in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
+
+
+def _arabic_words(*stems: str) -> str:
+    """Arabic words starting with one of ``stems`` (normalised), after a conjunction,
+    preposition or article."""
+    return rf"(?<!\w)[وفبلك]?(?:ال)?(?:{'|'.join(stems)})"
+
+
+# The kinds of quantity whose unit tells them apart (the answer types of question
+# classification); a plain count ("how many soldiers") has no unit to check.
+_MONEY_WORDS = (
+    r"\b(money|cost|costs|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
+    r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?)\b|"
+    + _arabic_words(
+        "تكلف", "كلف", "قيمه", "مبلغ", "ثمن", "سعر", "اسعار", "ميزاني", "موازن", "تمويل", "استثمار", "مساعدات",
+        "قرض", "قروض", "ديون", "رواتب", "راتب", "غرام", "تعويض", "ايراد", "ارباح",
+    )
+)  # fmt: skip
+MEASURES = (
+    Measure(
+        "money",
+        re.compile(
+            rf"(?=.*(?:{NUMBER_QUESTION.pattern}))(?=.*(?:{_MONEY_WORDS}))|"
+            r"\bwhat (?:is|was|are|were) the (?:value|price|cost|amount)\b|(?:^|\s)(?:ما|كم)\s+(?:هي\s+)?(?:قيمه|تكلفه|كلفه|سعر|ثمن|مبلغ)",
+            re.I | re.S,
+        ),
+        re.compile(
+            r"^\W{0,3}(?:(?:الف|الاف|مليون|ملايين|مليار|مليارات|ترليون|تريليون|thousand|million|billion|trillion)\W{0,3})?"
+            r"(?:دولار|يورو|جنيه|ريال|درهم|دينار|ليره|روبل|ين(?!\w)|يوان|استرليني|فرنك|روبي|شيكل|شيقل|"
+            r"dollars?|euros?|pounds?|\$|€|£)",
+            re.I,
+        ),
+    ),
+    Measure(
+        "percent",
+        re.compile(
+            r"\b(what|which) (percentage|per ?cent|share|proportion)\b|\bhow much of\b|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?نسب",
+            re.I,
+        ),
+        re.compile(r"^\s?(?:%|٪|(?:في|بال)\s?(?:الميه|المايه|ميه|مايه)|percent|per cent)", re.I),
+        re.compile(r"(?<!\w)(?:ال)?(?:نصف|ثلث|ثلثا|ثلثي|ربع|ثلاثه ارباع|half|third|quarter)(?!\w)", re.I),
+    ),
+    Measure(
+        "age",
+        re.compile(r"\bhow old\b|\bwhat age\b|كم\s+(?:\S+\s+){0,2}(?:عمر|سن)(?!\w)", re.I),
+        re.compile(r"^\W{0,3}(?:عام|عاما|سنه|سنوات|سنين|years?)", re.I),
+    ),
+    Measure(
+        "distance",
+        re.compile(
+            r"\bhow far\b|\bhow many (?:kilomet\w*|miles?|met(?:re|er)s?)\b|\b(?:distance|range)\b.*\b(?:kilomet|miles?)|"
+            r"كم\s+(?:كيلومتر|كيلو|كلم|ميل|مترا)|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?مسافه",
+            re.I,
+        ),
+        re.compile(
+            r"^\W{0,3}(?:كيلومتر|كيلو متر|كلم|كم|ميل|اميال|متر|امتار|km|kilomet\w*|miles?|met(?:re|er)s?)", re.I
+        ),
+    ),
+)
+
+
+def measure_asked(question: str) -> Measure | None:
+    """The kind of quantity a question asks for, when it has a unit to check."""
+    folded = normalize_arabic(question)
+    return next((m for m in MEASURES if m.asked.search(folded)), None)
+
+
+def figures_of(measure: Measure | None, sentence: str) -> list[tuple[str, int, int]]:
+    """The sentence's counting numbers (qa.direct.number_spans) that give ``measure``:
+    followed by its unit, or, for money, after a currency sign. All of them when no
+    measure is asked for."""
+    spans = number_spans(sentence)
+    if measure is None:
+        return spans
+    return [
+        (value, start, end)
+        for value, start, end in spans
+        if measure.unit.search(normalize_arabic(sentence[end : end + 40]))
+        or sentence[max(0, start - 2) : start].strip() in ("$", "€", "£")
+    ]
 
 
 def has_date_word(text: str) -> bool:
@@ -107,16 +205,58 @@ def _english_date(match: re.Match[str]) -> str:
     return " ".join(x for x in (parts.get("d"), month, parts.get("y")) if x)
 
 
+# What may follow a figure: a scale word, then a unit, each in its English form.
+_SCALES = {"الف": "thousand", "الاف": "thousand", "مليون": "million", "ملايين": "million", "مليار": "billion",
+           "مليارات": "billion", "ترليون": "trillion", "تريليون": "trillion"}  # fmt: skip
+_UNITS = {
+    "دولار": "dollars", "يورو": "euros", "جنيه": "pounds", "ريال": "riyals", "درهم": "dirhams", "دينار": "dinars",
+    "ليره": "lira", "روبل": "roubles", "يوان": "yuan", "ين": "yen", "روبيه": "rupees", "شيكل": "shekels",
+    "شيقل": "shekels", "عام": "years", "عاما": "years", "سنه": "years", "سنوات": "years", "كيلومتر": "km",
+    "كيلومترا": "km", "كيلومترات": "km", "كلم": "km", "ميل": "miles", "ميلا": "miles", "اميال": "miles",
+    "متر": "metres", "مترا": "metres", "امتار": "metres", "%": "%", "٪": "%",
+}  # fmt: skip
+_PER_CENT = re.compile(r"^(?:في|بال)\s?(?:ال)?(?:ميه|مايه)$|^بالميه$|^بالمايه$")
+_UNIT_WORD = re.compile(r"\s*([^\s،,.؛:()«»\"]+)")
+
+
+def _unit_after(sentence: str, end: int, english: bool) -> tuple[int, str]:
+    """Where a figure's scale word and unit end ("2.5 مليار دولار", "12 في المئة"), and
+    them in English (" billion dollars", "%"): the figure, not just its digits."""
+    unit = ""
+    for wanted in (_SCALES, _UNITS):
+        match = _UNIT_WORD.match(sentence, end)
+        if not match:
+            break
+        word = normalize_arabic(match.group(1))
+        if wanted is _UNITS and word in ("في", "بال"):  # في المئة: two words
+            second = _UNIT_WORD.match(sentence, match.end())
+            if second and _PER_CENT.match(f"{word} {normalize_arabic(second.group(1))}"):
+                return second.end(), "%"
+        if wanted is _UNITS and _PER_CENT.match(word):
+            return match.end(), "%"
+        if word.startswith("ال") and word[2:] in wanted:
+            word = word[2:]
+        if word not in wanted:
+            continue
+        english_word = wanted[word]
+        unit += english_word if english_word == "%" else f" {english_word}"
+        end = match.end()
+    return end, unit if english else ""
+
+
 def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
     """The figure or date ``question`` asks for, as ``sentence`` gives it; ``english``: lead
     in English (Western digits, English month and day names)."""
-    if NUMBER_QUESTION.search(question):
-        numbers = number_spans(sentence)
+    measure = measure_asked(question)
+    if NUMBER_QUESTION.search(question) or measure:
+        numbers = figures_of(measure, sentence) or number_spans(sentence)
         if not numbers:
             return None
         value, start, end = numbers[0]
+        end, unit = _unit_after(sentence, end, english)
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
-        return DirectAnswer(sentence[start:end], start, end, f"{about}{value}")
+        lead = f"{about}{value}{unit}" if english else f"{about}{value}{sentence[numbers[0][2] : end]}"
+        return DirectAnswer(sentence[start:end], start, end, lead)
     if DATE_QUESTION.search(question):
         western = to_western_digits(sentence)
         for pattern in _DATES:

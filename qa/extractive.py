@@ -81,7 +81,9 @@ class Choice:
     groups: list[list[Candidate]]  # sentences worth quoting, best first (qa.extractive.select)
     signals: dict[str, float] | None  # what the confidence reads, and "relevance"; None: nothing to quote
     missing: list[Constraint]  # what the question pins down that no candidate's article carries
-    given_for: tuple[Constraint, Country] | None = None  # the best sentence is about another country
+    given_for: tuple[Constraint, Country] | None = (
+        None  # the reader takes the best sentence to be about another country
+    )
 
 
 @dataclass
@@ -117,9 +119,9 @@ def is_relevant(signals: dict[str, float]) -> bool:
 
 
 class SentenceReader(Protocol):
-    """qa.reader.Reader: a logit per sentence, higher when it answers the question."""
+    """qa.reader.Reader: a logit per (question, sentence) pair, higher when the sentence answers."""
 
-    def scores(self, question: str, sentences: list[str]) -> np.ndarray: ...
+    def read(self, pairs: list[tuple[str, str]]) -> np.ndarray: ...
 
 
 class DocumentEncoder(Protocol):
@@ -216,6 +218,17 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
     if len(groups) > 1:
         groups.sort(key=lambda g: max((c.hit.passage.date or "") for c in g), reverse=True)
     return groups
+
+
+def other_countries(
+    question: str, constraints: list[Constraint], sentence: str
+) -> list[tuple[Constraint, Country, str]]:
+    """For a sentence that names another country than the question's: each (country
+    constraint of the question, other country, the question asked of that country)."""
+    asked = [c for c in constraints if c.country]
+    codes = {c.country.code for c in asked if c.country}
+    others = [country for country in countries_named(arabic_words(sentence)) if country.code not in codes]
+    return [(c, other, swapped(question, c, other)) for c in asked for other in others][:MAX_CONTRASTS]
 
 
 def meeting(
@@ -339,31 +352,24 @@ class ExtractiveAnswerer:
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
         runner_up = max(others, key=lambda c: c.score, default=None)
-        read = self.reader.scores(read_as, [best.text] + ([runner_up.text] if runner_up else []))
+        contrasts = other_countries(question, constraints, best.text)
+        pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for _, _, q in contrasts]
+        scores = self.reader.read(pairs)  # one pass: the reader's cost is mostly per pass
+        read, contrasted = scores[: len(pairs) - len(contrasts)], scores[len(pairs) - len(contrasts) :]
         if runner_up and best.score - runner_up.score < CORROBORATION_MARGIN and read[1] - read[0] > READER_OVERRULES:
             # A near tie the reader settles: the runner-up is the one that answers.
             runner_up.score = best.score + 1e-6
             groups, best, runner_up, read = select(kept, question), runner_up, best, read[::-1]
+            contrasts = other_countries(question, constraints, best.text)
+            contrasted = self.reader.read([(q, best.text) for _, _, q in contrasts])
         signals = self.signals(language_of(question), best, runner_up, read)
         # A follow-up ("and how many attacks?") is judged with its context.
         signals["relevance"] = max(best.own_score, best.score) if context else best.own_score
-        return Choice(groups, signals, missing, self.given_for(question, constraints, best.text, float(read[0])))
-
-    def given_for(
-        self, question: str, constraints: list[Constraint], sentence: str, read: float
-    ) -> tuple[Constraint, Country] | None:
-        """When the sentence names the question's country and another, and the reader
-        takes it to answer the question asked of the other (troops in Iraq, for "in
-        Syria?"): that country, and the constraint it stands in for."""
-        asked = [c for c in constraints if c.country]
-        codes = {c.country.code for c in asked if c.country}
-        others = [country for country in countries_named(arabic_words(sentence)) if country.code not in codes]
-        pairs = [(c, other) for c in asked for other in others][:MAX_CONTRASTS]
-        if not pairs:
-            return None
-        contrasts = [float(self.reader.scores(swapped(question, c, other), [sentence])[0]) - read for c, other in pairs]
-        best = int(np.argmax(contrasts))
-        return pairs[best] if contrasts[best] > READER_CONTRAST else None
+        given_for = None
+        if contrasts and float(np.max(contrasted)) - float(read[0]) > READER_CONTRAST:
+            asked, country, _ = contrasts[int(np.argmax(contrasted))]
+            given_for = (asked, country)
+        return Choice(groups, signals, missing, given_for)
 
     @staticmethod
     def signals(language: str, best: Candidate, runner_up: Candidate | None, read: np.ndarray) -> dict[str, float]:

@@ -64,10 +64,11 @@ class Reader:
                 self._model = _ReaderModel.load(self._base(), self._weights)
             return self._model
 
-    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
-        if not sentences:
+    def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """A logit per (question, sentence) pair, all in one pass."""
+        if not pairs:
             return np.zeros(0, dtype=np.float32)
-        return self.model.scores(question, sentences)
+        return self.model.read(pairs)
 
 
 def tuned_state(base: dict[str, torch.Tensor], shipped: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -118,12 +119,12 @@ class _ReaderModel:
         head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
         return cls(tokenizer, bert, frozen, head.eval())
 
-    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
+    def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         import torch
 
         encoded = self.tokenizer(
-            [query_text(question)] * len(sentences),
-            [passage_text(s) for s in sentences],
+            [query_text(question) for question, _ in pairs],
+            [passage_text(sentence) for _, sentence in pairs],
             truncation="only_second",
             max_length=MAX_TOKENS,
             padding=True,

@@ -49,13 +49,15 @@ class FakeReader:
     (so a sentence about another place reads lower), as a logit around 0."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, list[str]]] = []
+        self.calls: list[list[tuple[str, str]]] = []  # the pairs of each pass
 
-    def scores(self, question: str, sentences: list[str]) -> np.ndarray:
-        self.calls.append((question, sentences))
+    def score(self, question: str, sentence: str) -> float:
         wanted = set(lexical_terms(question))
-        shares = [len(wanted & set(lexical_terms(s))) / max(len(wanted), 1) for s in sentences]
-        return np.array([10 * share - 5 for share in shares], dtype=np.float32)
+        return 10 * len(wanted & set(lexical_terms(sentence))) / max(len(wanted), 1) - 5
+
+    def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        self.calls.append(pairs)
+        return np.array([self.score(q, s) for q, s in pairs], dtype=np.float32)
 
 
 def confidence_on(feature: str, weight: float = 10.0, threshold: float = 0.5, at: float = 0.5) -> ConfidenceModel:

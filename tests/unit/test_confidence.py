@@ -68,8 +68,8 @@ def test_the_answer_carries_its_confidence_and_abstains_below_the_threshold(part
     assert read is not None and answer.confidence == round(answerer.confidence.probability(read), 3)
     assert answer.answerable and answer.confidence > 0.5
     # The reader is asked about the chosen sentence and the runner-up, with the question.
-    question, sentences = answerer.reader.calls[-1]
-    assert question == QUESTION and sentences[0] == answer.citations[0].quote and len(sentences) == 2
+    pairs = answerer.reader.calls[-1]
+    assert [q for q, _ in pairs] == [QUESTION, QUESTION] and pairs[0][1] == answer.citations[0].quote
     strict = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=0.0, threshold=0.99))[1]
     refused = strict.answer(QUESTION, hits)
     assert not refused.answerable and refused.citations == [] and refused.confidence == answer.confidence

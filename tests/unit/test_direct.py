@@ -18,6 +18,37 @@ def test_a_count_is_led_with_and_marked_in_the_quote():
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "text", "english", "arabic"),
+    [
+        (
+            "How much aid?",
+            "قدمت 2500 جندي ومساعدات بقيمة 1.5 مليار دولار.",
+            "1.5 مليار دولار",
+            "1.5 billion dollars",
+            None,
+        ),
+        (
+            "How many refugees?",
+            "ويعيش نحو ٢٫٥ مليون لاجئ في المخيمات.",
+            "٢٫٥ مليون",
+            "about 2.5 million",
+            "حوالي 2.5 مليون",
+        ),
+        ("What percentage of the vote?", "ونال 30,6 في المئة من الأصوات.", "30,6 في المئة", "30.6%", None),
+        ("How old is he?", "وقال غولن (77 عاما) إنه بريء.", "77 عاما", "77 years", None),
+        ("How many people?", "وشارك ١٬٥٠٠ شخص في المسيرة.", "١٬٥٠٠", "1500", None),
+        ("How many people?", "وبلغ عدد السكان 1,500,000 نسمة.", "1,500,000", "1500000", None),
+    ],
+)
+def test_a_figure_is_led_with_its_scale_and_unit(question, sentence, text, english, arabic):
+    direct = direct_answer(question, sentence, english=True)
+    assert (direct.text, direct.lead) == (text, english)  # the figure of the kind asked for, with its unit
+    assert sentence[direct.start : direct.end] == text
+    if arabic:
+        assert direct_answer("كم عدد اللاجئين؟", sentence, english=False).lead == arabic
+
+
+@pytest.mark.parametrize(
     ("sentence", "english", "text"),
     [
         (AGREED, "21 March 2018", "21 آذار/مارس 2018"),
