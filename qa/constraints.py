@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
 from qa.direct import Measure, figures_of, measure_asked, number_spans
-from qa.places import Country, arabic_words, countries
+from qa.places import Place, arabic_words, countries
 
 _ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
@@ -50,7 +50,7 @@ class Constraint:
     """A year or a country the question pins down."""
 
     text: str  # as the question writes it
-    country: Country | None = None  # None: a year
+    country: Place | None = None  # None: a year
 
     def held_by(self, words: set[str], western: str, date: str | None) -> bool:
         """Does a text (its ``arabic_words`` and its Western-digit form) carry it? A year
@@ -85,7 +85,7 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
     return found + list(named.values())
 
 
-def swapped(question: str, constraint: Constraint, country: Country) -> str:
+def swapped(question: str, constraint: Constraint, country: Place) -> str:
     """The question asked of another country instead (for the reader to compare)."""
     name = country.arabic if is_arabic(question) else country.english
     return question.replace(constraint.text, name)

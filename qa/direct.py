@@ -14,9 +14,15 @@ from dataclasses import dataclass
 
 from qa.arabic import normalize_arabic, to_western_digits
 from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
+from qa.places import places_in
 
 NUMBER_QUESTION = re.compile(
     r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I
+)
+PLACE_QUESTION = re.compile(
+    r"\bwhere\b|\b(?:which|what) (?:country|city|capital|town|countries|cities)\b|(?:^|\s)(?:اين|الى اين)(?:\s|$)|"
+    r"(?:في|الى|من|لاي|باي)\s+(?:اي|ايه)\s+(?:بلد|دوله|مدينه|عاصمه)|(?:ما|ماهي)\s+(?:هي\s+)?(?:البلد|الدوله|المدينه|العاصمه)",
+    re.I,
 )
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
@@ -244,6 +250,16 @@ def _unit_after(sentence: str, end: int, english: bool) -> tuple[int, str]:
     return end, unit if english else ""
 
 
+def _place_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
+    """The first country or city the sentence names that the question does not ("Where
+    did Putin and Trump meet?" → Helsinki), by its English name for an English reader."""
+    asked = {place.code for place, _, _ in places_in(question)}
+    for place, start, end in places_in(sentence):
+        if place.code not in asked and not re.search(rf"(?<!\w){re.escape(place.english)}(?!\w)", question, re.I):
+            return DirectAnswer(sentence[start:end], start, end, place.english if english else place.arabic)
+    return None
+
+
 def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
     """The figure or date ``question`` asks for, as ``sentence`` gives it; ``english``: lead
     in English (Western digits, English month and day names)."""
@@ -257,6 +273,8 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
         lead = f"{about}{value}{unit}" if english else f"{about}{value}{sentence[numbers[0][2] : end]}"
         return DirectAnswer(sentence[start:end], start, end, lead)
+    if PLACE_QUESTION.search(normalize_arabic(question)):
+        return _place_answer(question, sentence, english)
     if DATE_QUESTION.search(question):
         western = to_western_digits(sentence)
         for pattern in _DATES:

@@ -29,7 +29,7 @@ from qa.confidence import ConfidenceModel
 from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
 from qa.digest import compose_digest, digest_topic
 from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers, periods
-from qa.places import Country, arabic_words, countries_named
+from qa.places import Place, arabic_words, countries_named
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.terms import TermStats, lexical_terms
@@ -81,9 +81,7 @@ class Choice:
     groups: list[list[Candidate]]  # sentences worth quoting, best first (qa.extractive.select)
     signals: dict[str, float] | None  # what the confidence reads, and "relevance"; None: nothing to quote
     missing: list[Constraint]  # what the question pins down that no candidate's article carries
-    given_for: tuple[Constraint, Country] | None = (
-        None  # the reader takes the best sentence to be about another country
-    )
+    given_for: tuple[Constraint, Place] | None = None  # the reader takes the best sentence to be about another country
 
 
 @dataclass
@@ -220,9 +218,7 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
     return groups
 
 
-def other_countries(
-    question: str, constraints: list[Constraint], sentence: str
-) -> list[tuple[Constraint, Country, str]]:
+def other_countries(question: str, constraints: list[Constraint], sentence: str) -> list[tuple[Constraint, Place, str]]:
     """For a sentence that names another country than the question's: each (country
     constraint of the question, other country, the question asked of that country)."""
     asked = [c for c in constraints if c.country]

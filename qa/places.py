@@ -1,4 +1,5 @@
-"""Countries, as Arabic and English news name them: the places a question can pin down.
+"""Countries and cities, as Arabic and English news name them: the places a question
+can pin down or ask for.
 
 The names are CLDR's (Unicode's locale data, read through Babel): every country
 and territory in English and Arabic. A country is found in Arabic text when
@@ -9,6 +10,11 @@ out, as news leave them out (السعودية, الإمارات). So كوريا 
 words, and جزر القمر is not found in a sentence about the moon (القمر). Whole
 words are compared, not index terms: the index's light stemmer makes البحرين
 "بحر" (sea).
+
+Cities are CLDR's too: the exemplar cities of its time zones (about 400, the
+capitals and large cities), in Arabic, and in English as the zone names them
+(Europe/Brussels → Brussels). A city is found by its name as written, without
+adjective forms (صوفيا would make صوفي, Sufi).
 """
 
 from __future__ import annotations
@@ -31,11 +37,13 @@ STATE_FORM = frozenset(
 _NISBA = ("ي", "يه", "يون", "يين", "يان", "يات")
 _PROCLITICS = re.compile(r"^(?:و|ف)?(?:ب|ل|ك)?")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+_ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")  # a word as written, marks included
+MAX_NAME_CHARS = 40  # the words of a place's name found further apart are not its name
 
 
 @dataclass(frozen=True)
-class Country:
-    code: str  # ISO 3166
+class Place:
+    code: str  # ISO 3166 for a country, the time zone for a city
     english: str
     arabic: str
     names: frozenset[str]  # the words of its name that must be present (normalised, no article)
@@ -84,7 +92,7 @@ def arabic_words(text: str) -> set[str]:
 
 
 @cache
-def countries() -> tuple[Country, ...]:
+def countries() -> tuple[Place, ...]:
     """Every country CLDR names in both languages."""
     english, arabic = Locale("en").territories, Locale("ar").territories
     currencies = get_global("territory_currencies")
@@ -100,11 +108,43 @@ def countries() -> tuple[Country, ...]:
             words = _name_words(arabic[code])
             if words:
                 forms = tuple(_forms(w) for w in words)
-                out.append(Country(code, english[code], arabic[code], frozenset(words), forms))
+                out.append(Place(code, english[code], arabic[code], frozenset(words), forms))
     return tuple(out)
 
 
-def countries_named(words: Iterable[str]) -> list[Country]:
+@cache
+def cities() -> tuple[Place, ...]:
+    """The exemplar cities of CLDR's time zones, in Arabic and English."""
+    out = []
+    for zone, names in Locale("ar").time_zones.items():
+        arabic = names.get("city")
+        if isinstance(zone, str) and "/" in zone and arabic:
+            words = _name_words(arabic)
+            english = zone.rsplit("/", 1)[1].replace("_", " ")
+            out.append(Place(zone, english, arabic, frozenset(words), tuple(frozenset({w}) for w in words)))
+    return tuple(out)
+
+
+def places_in(text: str) -> list[tuple[Place, int, int]]:
+    """The countries and cities an Arabic text names, each with its span (from its
+    first word to its last), in order of appearance."""
+    tokens = [(m.start(), m.end(), arabic_words(m.group())) for m in _ARABIC_TOKEN.finditer(text)]
+    found = []
+    for place in countries() + cities():
+        spans = []
+        for forms in place.required:
+            at = next(((start, end) for start, end, words in tokens if not forms.isdisjoint(words)), None)
+            if at is None:
+                break
+            spans.append(at)
+        else:
+            start, end = min(s for s, _ in spans), max(e for _, e in spans)
+            if end - start <= MAX_NAME_CHARS:
+                found.append((place, start, end))
+    return sorted(found, key=lambda f: (f[1], -f[2]))
+
+
+def countries_named(words: Iterable[str]) -> list[Place]:
     """The countries a text with these ``arabic_words`` names."""
     present = set(words)
     return [country for country in countries() if country.named_in(present)]

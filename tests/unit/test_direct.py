@@ -121,3 +121,34 @@ def test_the_answer_carries_the_span_of_its_figure_in_the_first_quote(parts):
 )
 def test_the_periods_a_sentence_names(sentence, expected):
     assert periods(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "text", "lead"),
+    [
+        (
+            "In which city did Putin and Trump meet?",
+            "والتقى بوتين وترامب في هلسنكي عاصمة فنلندا.",
+            "هلسنكي",
+            "Helsinki",
+        ),
+        ("في أي مدينة التقى بوتين وترامب؟", "والتقى بوتين وترامب في هلسنكي عاصمة فنلندا.", "هلسنكي", "هلسنكي"),
+        # The place the question names is not its answer.
+        (
+            "From which country did the migrants sail to Italy?",
+            "أبحر المهاجرون إلى إيطاليا من ليبيا.",
+            "ليبيا",
+            "Libya",
+        ),
+        ("من أي بلد أبحر المهاجرون إلى إيطاليا؟", "أبحر المهاجرون إلى إيطاليا من ليبيا.", "ليبيا", "ليبيا"),
+        ("Where did the talks end?", "واختتمت المشاورات مع كوريا الشمالية أمس.", "كوريا الشمالية", "North Korea"),
+    ],
+)
+def test_a_place_is_led_with_by_its_name_in_the_reader_s_language(question, sentence, text, lead):
+    direct = direct_answer(question, sentence, english=question.isascii())
+    assert (direct.text, direct.lead) == (text, lead)
+    assert sentence[direct.start : direct.end] == text
+
+
+def test_no_place_answer_from_a_sentence_that_names_only_the_places_asked_about():
+    assert direct_answer("Where in Iraq did it happen?", "وقع الهجوم في العراق أمس.", english=True) is None
