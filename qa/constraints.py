@@ -31,6 +31,12 @@ from qa.places import Place, arabic_words, countries
 _ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A year said relative to the article's date (normalised text).
+_RELATIVE_YEARS = (
+    (-1, re.compile(r"(?:العام|السنه|عام) (?:الماضي|المنصرم|السابق)|\blast year\b")),
+    (0, re.compile(r"(?:هذا العام|العام الحالي|العام الجاري|هذه السنه|السنه الحاليه)|\bthis year\b")),
+    (1, re.compile(r"(?:العام|السنه) (?:المقبل|القادم|المقبله|القادمه)|\bnext year\b")),
+)
 
 
 def wrong_measure(question: str, sentence: str) -> Measure | None:
@@ -54,10 +60,17 @@ class Constraint:
 
     def held_by(self, words: set[str], western: str, date: str | None) -> bool:
         """Does a text (its ``arabic_words`` and its Western-digit form) carry it? A year
-        is also carried by the article's ``date``."""
+        is also carried by the article's ``date``, and by "last year" / "العام الماضي"
+        in an article dated the year after."""
         if self.country:
             return self.country.named_in(words)
-        return self.text in western or (date or "").startswith(self.text)
+        if self.text in western or (date or "").startswith(self.text):
+            return True
+        dated = int(date[:4]) if date and date[:4].isdigit() else None
+        folded = normalize_arabic(western)
+        return dated is not None and any(
+            dated + offset == int(self.text) and pattern.search(folded) for offset, pattern in _RELATIVE_YEARS
+        )
 
 
 def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:

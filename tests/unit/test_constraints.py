@@ -50,6 +50,10 @@ def test_a_text_carries_a_constraint_by_name_adjective_or_date():
     assert unsupported([year, syria], "وينتشر 900 جندي في الأراضي السورية منذ 2014", None) == []
     assert unsupported([year, syria], "وينتشر 2500 جندي في العراق", "2014-03-02") == [syria]  # the year by date
     assert unsupported([year, syria], "وينتشر 2500 جندي في العراق", "2023-12-13") == [year, syria]
+    # A year said relative to the article's date.
+    assert unsupported([year], "وانتشر 900 جندي في سوريا العام الماضي", "2015-01-10") == []
+    assert unsupported([year], "وينتشر 900 جندي في سوريا هذا العام", "2014-06-01") == []
+    assert unsupported([year], "وانتشر 900 جندي في سوريا العام الماضي", "2016-06-01") == [year]
 
 
 def test_the_question_asked_of_another_country():
