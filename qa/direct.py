@@ -24,6 +24,13 @@ PLACE_QUESTION = re.compile(
     r"(?:في|الى|من|لاي|باي)\s+(?:اي|ايه)\s+(?:بلد|دوله|مدينه|عاصمه)|(?:ما|ماهي)\s+(?:هي\s+)?(?:البلد|الدوله|المدينه|العاصمه)",
     re.I,
 )
+# "Who said / announced that?", "ومن قال ذلك؟" (normalised): who speaks in the sentence.
+SPEAKER_QUESTION = re.compile(
+    r"\bwho (?:said|says|announced|stated|declared|confirmed|told|reported|claimed|warned|added|revealed)\b|"
+    r"\baccording to whom\b|(?:^|\s)و?من\s+(?:الذي\s+|التي\s+)?"
+    r"(?:قال|قالت|يقول|اعلن|اعلنت|صرح|صرحت|اكد|اكدت|ذكر|ذكرت|اوضح|كشف|افاد|حذر)(?!\w)",
+    re.I,
+)
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
 )
@@ -250,6 +257,40 @@ def _unit_after(sentence: str, end: int, english: bool) -> tuple[int, str]:
     return end, unit if english else ""
 
 
+_SAYS = (
+    r"(?:قال|قالت|[أا]علن|[أا]علنت|[أا]كد|[أا]كدت|ذكر|ذكرت|صرح|صرحت|[أا]وضح|[أا]وضحت|[أا]ضاف|[أا]ضافت|"
+    r"كشف|كشفت|[أا]فاد|[أا]فادت|حذر|حذرت|[أا]شار|[أا]شارت)"
+)
+_WHEN = r"(?:(?:يوم\s+)?(?:[أا]مس|اليوم|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)\s+)*"
+_SPEAKER_END = r"(?=\s*(?:[،,:«\"(]|\s[إأا]ن(?:ه|ها)?(?!\w)|\s(?:في|خلال|عبر)\s|$))"
+# Who speaks, in the order tried: "قال X إن", "كانت X أعلنت", "بحسب X", "X أعلن" at the start.
+_SPEAKERS = [
+    re.compile(rf"(?<!\w)و?{_SAYS}\s+{_WHEN}(?P<who>[^،,:«\"()\s][^،,:«\"()]{{1,80}}?){_SPEAKER_END}"),
+    re.compile(rf"(?<!\w)و?(?:كان|كانت)\s+(?P<who>[^:«()]{{2,80}}?)[،,]?\s+{_SAYS}(?!\w)"),
+    re.compile(
+        r"(?<!\w)(?:بحسب|حسب|وفق(?:ا|اً)?\s+ل|نقلا\s+عن|نقلاً\s+عن)\s*(?P<who>[^،,.:«\"()]{2,80}?)(?=\s*(?:[،,.:«\"(]|$))"
+    ),
+    re.compile(rf"^\s*(?P<who>[^،,:«\"()\s]+(?:\s[^،,:«\"()\s]+)?)\s+{_SAYS}(?!\w)"),
+]
+MAX_SPEAKER_WORDS = 10
+# A speaker does not start with these (normalised): what follows "أعلن" may be a time or a place.
+_NOT_A_SPEAKER = frozenset(
+    normalize_arabic(w)
+    for w in "أمس اليوم الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت يوم خلال في عبر على عن من إلى أن إن أنه مساء صباح".split()
+)
+
+
+def _speaker_answer(sentence: str) -> DirectAnswer | None:
+    """Who the sentence quotes or reports ("الممثلة الرسمية لوزارة الدفاع"), as it writes it."""
+    for pattern in _SPEAKERS:
+        for match in pattern.finditer(sentence):
+            words = match.group("who").split()
+            if len(words) <= MAX_SPEAKER_WORDS and normalize_arabic(words[0]) not in _NOT_A_SPEAKER:
+                start, end = match.span("who")
+                return DirectAnswer(sentence[start:end], start, end, sentence[start:end])
+    return None
+
+
 def _place_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
     """The first country or city the sentence names that the question does not ("Where
     did Putin and Trump meet?" → Helsinki), by its English name for an English reader."""
@@ -273,7 +314,10 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
         lead = f"{about}{value}{unit}" if english else f"{about}{value}{sentence[numbers[0][2] : end]}"
         return DirectAnswer(sentence[start:end], start, end, lead)
-    if PLACE_QUESTION.search(normalize_arabic(question)):
+    folded = normalize_arabic(question)
+    if SPEAKER_QUESTION.search(folded):
+        return _speaker_answer(sentence)
+    if PLACE_QUESTION.search(folded):
         return _place_answer(question, sentence, english)
     if DATE_QUESTION.search(question):
         western = to_western_digits(sentence)

@@ -95,6 +95,13 @@ def test_abstention_speaks_the_question_language_and_says_what_is_missing(engine
     assert engine.ask("ما هي عاصمة فرنسا؟").answer == "لا تذكر المقالات ذلك: لا يذكر أي مقطع وُجد عن ذلك «فرنسا»."
 
 
+def test_who_announced_it_is_answered_with_the_speaker(engine):
+    answer = engine.ask("Who announced that?", history=["كم هجوما تعرضت له القوات الأميركية في العراق وسوريا؟"])
+    assert answer.answerable and "وزارة الدفاع" in (answer.answer_text or "")
+    assert answer.answer.startswith(answer.answer_text)  # the speaker leads, then the quote that names them
+    assert answer.answer_text in answer.citations[0].quote
+
+
 def test_follow_up_uses_the_conversation(engine):
     assert is_follow_up("and how many attacks?") and is_follow_up("ومتى حدث ذلك؟")
     assert not is_follow_up("How many US troops are in Iraq?")

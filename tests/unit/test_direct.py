@@ -152,3 +152,29 @@ def test_a_place_is_led_with_by_its_name_in_the_reader_s_language(question, sent
 
 def test_no_place_answer_from_a_sentence_that_names_only_the_places_asked_about():
     assert direct_answer("Where in Iraq did it happen?", "وقع الهجوم في العراق أمس.", english=True) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "وقال المتحدث باسم الخارجية الأميركية نيد برايس إن الصواريخ سقطت.",
+            "المتحدث باسم الخارجية الأميركية نيد برايس",
+        ),
+        # The speaker before the verb, with an apposition; the time after the verb is not the speaker.
+        (
+            "كانت الممثلة الرسمية لوزارة الدفاع، سابرينا سينغ، أعلنت أمس الثلاثاء، أنه تعرضت القواعد لـ40 هجمة.",
+            "الممثلة الرسمية لوزارة الدفاع، سابرينا سينغ",
+        ),
+        ('ميلر أعلن خلال منشور على موقع "إكس" إن بلينكن تحدث مع السوداني.', "ميلر"),
+        ("وينتشر 2500 جندي بحسب وزارة الدفاع الأميركية.", "وزارة الدفاع الأميركية"),
+    ],
+)
+def test_who_said_it_is_led_by_the_speaker(sentence, speaker):
+    for question in ("Who said that?", "ومن أعلن ذلك؟"):
+        direct = direct_answer(question, sentence, english=question.isascii())
+        assert direct.lead == direct.text == sentence[direct.start : direct.end] == speaker
+
+
+def test_a_sentence_that_quotes_no_one_has_no_speaker():
+    assert direct_answer("Who said that?", "وينتشر حوالي 2500 عسكري أميركي في العراق.", english=True) is None
