@@ -19,12 +19,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from qa.answer_types import Answer, Answerer
 from qa.bridge import Bridge
 from qa.bundled_model import ensure_bundled_model
 from qa.confidence import ConfidenceModel
-from qa.config import Settings
+from qa.config import BUNDLED_MODEL_NAME, Settings
 from qa.dictionary import Dictionary
 from qa.embeddings import SentenceTransformerEmbeddings
 from qa.errors import QuestionError
@@ -84,12 +85,19 @@ class Engine:
         self.encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
         self.dictionary = dictionary or Dictionary(settings.dictionary)
         self.vectors = SentenceVectors(self.encoder)
-        self.reader = reader or Reader(lambda: ensure_bundled_model(settings.model_cache))
+        self.reader = reader or Reader(lambda: ensure_bundled_model(settings.model_cache), shared=self._bundled_model)
         self.confidence = confidence or ConfidenceModel.load()
         self._parts: Parts | None = None
         self._llms: dict[str, LLMAnswerer] = {}
         self._lock = threading.Lock()
         self._llm_lock = threading.Lock()
+
+    def _bundled_model(self) -> Any:
+        """The bundled model as the encoder has it loaded, for the reader to share; None
+        when the encoder is another model."""
+        if isinstance(self.encoder, SentenceTransformerEmbeddings) and self.encoder.model_name == BUNDLED_MODEL_NAME:
+            return self.encoder.model[0].auto_model
+        return None
 
     def refresh(self) -> Parts:
         """The current parts: the store reopened when another process changed it (an

@@ -17,7 +17,7 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,12 +48,20 @@ class Reader:
     """Scores (question, sentence) pairs: a logit, higher when the sentence answers.
 
     ``base`` returns the bundled model's folder (built on first use); nothing is
-    loaded until the first pair is scored.
+    loaded until the first pair is scored. ``shared`` returns the bundled model as
+    the encoder has it loaded (or None when the encoder is another model): the
+    reader then uses its embeddings and lower layers instead of a copy of its own.
+    A copy costs less at first than its 470 MB (its weights are memory-mapped, and
+    a question reads few rows of the 250,000-word embedding table), but a
+    long-running chat reads ever more of them.
     """
 
-    def __init__(self, base: Callable[[], Path], weights: Path = READER_WEIGHTS) -> None:
+    def __init__(
+        self, base: Callable[[], Path], weights: Path = READER_WEIGHTS, shared: Callable[[], Any] = lambda: None
+    ) -> None:
         self._base = base
         self._weights = weights
+        self._shared = shared
         self._model: _ReaderModel | None = None
         self._lock = threading.Lock()
 
@@ -61,7 +69,7 @@ class Reader:
     def model(self) -> _ReaderModel:
         with self._lock:
             if self._model is None:
-                self._model = _ReaderModel.load(self._base(), self._weights)
+                self._model = _ReaderModel.load(self._base(), self._weights, self._shared())
             return self._model
 
     def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -88,6 +96,23 @@ def tuned_state(base: dict[str, torch.Tensor], shipped: dict[str, torch.Tensor])
     return out
 
 
+def sharing(bert: Any, frozen: int) -> Any:
+    """A model of ``bert``'s shape that uses its embeddings and its lower ``frozen``
+    layers (the same modules, no copy) and a copy of its top layers, to be fine-tuned."""
+    import copy
+
+    import torch
+    from transformers import AutoModel
+
+    with torch.device("meta"):  # the shell only: every part is replaced below
+        reader = AutoModel.from_config(bert.config, add_pooling_layer=False)
+    reader.embeddings = bert.embeddings
+    reader.encoder.layer = torch.nn.ModuleList(
+        [*bert.encoder.layer[:frozen], *(copy.deepcopy(layer) for layer in bert.encoder.layer[frozen:])]
+    )
+    return reader
+
+
 class _ReaderModel:
     def __init__(self, tokenizer, bert, frozen: int, head: torch.nn.Linear) -> None:
         self.tokenizer = tokenizer
@@ -96,7 +121,7 @@ class _ReaderModel:
         self.head = head
 
     @classmethod
-    def load(cls, base: Path, weights: Path) -> _ReaderModel:
+    def load(cls, base: Path, weights: Path, shared: Any = None) -> _ReaderModel:
         import torch
         from safetensors import safe_open
         from transformers import AutoModel, AutoTokenizer
@@ -108,11 +133,11 @@ class _ReaderModel:
             with safe_open(str(weights), framework="pt") as f:
                 meta = json.loads((f.metadata() or {})["sanad_reader"])
                 state = {k: f.get_tensor(k).float() for k in f.keys()}  # noqa: SIM118 (safe_open has no iterator)
+            frozen = int(meta["frozen_layers"])
             tokenizer = AutoTokenizer.from_pretrained(str(base))
-            bert = AutoModel.from_pretrained(str(base)).eval()
+            bert = (sharing(shared, frozen) if shared is not None else AutoModel.from_pretrained(str(base))).eval()
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
-        frozen = int(meta["frozen_layers"])
         top = bert.encoder.layer[frozen:]
         top.load_state_dict(tuned_state(top.state_dict(), state))
         head = torch.nn.Linear(bert.config.hidden_size, 1)

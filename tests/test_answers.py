@@ -102,6 +102,19 @@ def test_who_announced_it_is_answered_with_the_speaker(engine):
     assert answer.answer_text in answer.citations[0].quote
 
 
+def test_the_reader_shares_the_encoder_s_model_and_reads_as_its_own_copy_would(engine):
+    from qa.bundled_model import ensure_bundled_model
+    from qa.reader import Reader
+
+    pairs = [("How many US troops are in Iraq?", "وينتشر في العراق حوالى 2500 جندي أميركي.")]
+    shared = engine.reader.read(pairs)
+    encoder, reader = engine.encoder.model[0].auto_model, engine.reader.model.bert
+    assert reader.embeddings is encoder.embeddings and reader.encoder.layer[0] is encoder.encoder.layer[0]
+    assert reader.encoder.layer[-1] is not encoder.encoder.layer[-1]  # the fine-tuned layers are the reader's
+    own = Reader(lambda: ensure_bundled_model(engine.settings.model_cache)).read(pairs)
+    assert abs(float(shared[0]) - float(own[0])) < 1e-4
+
+
 def test_follow_up_uses_the_conversation(engine):
     assert is_follow_up("and how many attacks?") and is_follow_up("ومتى حدث ذلك؟")
     assert not is_follow_up("How many US troops are in Iraq?")
