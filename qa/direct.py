@@ -20,7 +20,7 @@ NUMBER_QUESTION = re.compile(
     r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I
 )
 PLACE_QUESTION = re.compile(
-    r"\bwhere\b|\b(?:which|what) (?:country|city|capital|town|countries|cities)\b|(?:^|\s)(?:اين|الى اين)(?:\s|$)|"
+    r"\bwhere\b|\b(?:which|what) (?:country|city|capital|town|countries|cities)\b|(?<!\w)[وف]?(?:اين|الى اين)(?!\w)|"
     r"(?:في|الى|من|لاي|باي)\s+(?:اي|ايه)\s+(?:بلد|دوله|مدينه|عاصمه)|(?:ما|ماهي)\s+(?:هي\s+)?(?:البلد|الدوله|المدينه|العاصمه)",
     re.I,
 )
@@ -107,29 +107,38 @@ class Measure:
     in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
 
 
-def _arabic_words(*stems: str) -> str:
-    """Arabic words starting with one of ``stems`` (normalised), after a conjunction,
-    preposition or article."""
-    return rf"(?<!\w)[وفبلك]?(?:ال)?(?:{'|'.join(stems)})"
-
-
 # The kinds of quantity whose unit tells them apart (the answer types of question
 # classification); a plain count ("how many soldiers") has no unit to check.
 _MONEY_WORDS = (
-    r"\b(money|cost|costs|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
-    r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?)\b|"
-    + _arabic_words(
-        "تكلف", "كلف", "قيمه", "مبلغ", "ثمن", "سعر", "اسعار", "ميزاني", "موازن", "تمويل", "استثمار", "مساعدات",
-        "قرض", "قروض", "ديون", "رواتب", "راتب", "غرام", "تعويض", "ايراد", "ارباح",
-    )
+    r"money|costs?|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
+    r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?|dollars|euros"
+)
+_ARABIC_MONEY = (
+    "تكلف", "كلف", "قيمه", "مبلغ", "ثمن", "سعر", "اسعار", "ميزاني", "موازن", "تمويل", "استثمار", "مساعدات",
+    "قرض", "قروض", "ديون", "رواتب", "راتب", "غرامه", "غرامات", "تعويض", "ايراد", "ارباح",
 )  # fmt: skip
+_COPULA = r"(?:(?:تبلغ|بلغت|يبلغ|بلغ|كانت|كان|هي|هو)\s+)?"
+# Percentages first: "how much of the budget" asks for a share, not a sum.
 MEASURES = (
     Measure(
-        "money",
+        "percent",
         re.compile(
-            rf"(?=.*(?:{NUMBER_QUESTION.pattern}))(?=.*(?:{_MONEY_WORDS}))|"
-            r"\bwhat (?:is|was|are|were) the (?:value|price|cost|amount)\b|(?:^|\s)(?:ما|كم)\s+(?:هي\s+)?(?:قيمه|تكلفه|كلفه|سعر|ثمن|مبلغ)",
-            re.I | re.S,
+            rf"\b(what|which) (percentage|per ?cent|share|proportion)\b|\bhow much of\b|(?:ما|كم)\s+{_COPULA}(?:ال)?نسب",
+            re.I,
+        ),
+        re.compile(r"^\s?(?:%|٪|(?:في|بال)\s?(?:الميه|المايه|ميه|مايه)|percent|per cent)", re.I),
+        re.compile(r"(?<!\w)(?:ال)?(?:نصف|ثلث|ثلثا|ثلثي|ربع|ثلاثه ارباع|half|third|quarter)(?!\w)", re.I),
+    ),
+    Measure(
+        "money",  # the sum is what is asked for: "how much aid", "كم تبلغ المساعدات", not "how many aid workers"
+        re.compile(
+            rf"\bhow much\b(?:\W+\w+){{0,4}}?\W+(?:{_MONEY_WORDS})\b|\bhow many (?:dollars|euros)\b|"
+            r"\bwhat (?:is|was|are|were) the (?:value|price|cost|amount)\b|"
+            # كم with the sum a few words on ("كم أصبح سعر", "كم تبلغ المساعدات"), but not
+            # a counted noun the money word qualifies ("كم شاحنة مساعدات": trucks).
+            rf"(?<!\w)كم\s+(?!\S+[اه]\s+(?:ال)?(?:{'|'.join(_ARABIC_MONEY)}))(?:\S+\s+){{0,4}}?[وفبلك]?(?:ال)?(?:{'|'.join(_ARABIC_MONEY)})|"
+            r"(?:^|\s)(?:ما|ماهي)\s+(?:هي\s+)?(?:قيمه|تكلفه|كلفه|سعر|ثمن|مبلغ)",
+            re.I,
         ),
         re.compile(
             r"^\W{0,3}(?:(?:الف|الاف|مليون|ملايين|مليار|مليارات|ترليون|تريليون|thousand|million|billion|trillion)\W{0,3})?"
@@ -139,17 +148,8 @@ MEASURES = (
         ),
     ),
     Measure(
-        "percent",
-        re.compile(
-            r"\b(what|which) (percentage|per ?cent|share|proportion)\b|\bhow much of\b|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?نسب",
-            re.I,
-        ),
-        re.compile(r"^\s?(?:%|٪|(?:في|بال)\s?(?:الميه|المايه|ميه|مايه)|percent|per cent)", re.I),
-        re.compile(r"(?<!\w)(?:ال)?(?:نصف|ثلث|ثلثا|ثلثي|ربع|ثلاثه ارباع|half|third|quarter)(?!\w)", re.I),
-    ),
-    Measure(
         "age",
-        re.compile(r"\bhow old\b|\bwhat age\b|كم\s+(?:\S+\s+){0,2}(?:عمر|سن)(?!\w)", re.I),
+        re.compile(rf"\bhow old\b|\bwhat age\b|(?<!\w)كم\s+{_COPULA}(?:عمر|سن)(?!\w)", re.I),
         re.compile(r"^\W{0,3}(?:عام|عاما|سنه|سنوات|سنين|years?)", re.I),
     ),
     Measure(
@@ -220,28 +220,35 @@ def _english_date(match: re.Match[str]) -> str:
 
 # What may follow a figure: a scale word, then a unit, each in its English form.
 _SCALES = {"الف": "thousand", "الاف": "thousand", "مليون": "million", "ملايين": "million", "مليار": "billion",
-           "مليارات": "billion", "ترليون": "trillion", "تريليون": "trillion"}  # fmt: skip
+           "مليارات": "billion", "ترليون": "trillion", "تريليون": "trillion", "thousand": "thousand",
+           "million": "million", "billion": "billion", "trillion": "trillion"}  # fmt: skip
 _UNITS = {
     "دولار": "dollars", "يورو": "euros", "جنيه": "pounds", "ريال": "riyals", "درهم": "dirhams", "دينار": "dinars",
     "ليره": "lira", "روبل": "roubles", "يوان": "yuan", "ين": "yen", "روبيه": "rupees", "شيكل": "shekels",
     "شيقل": "shekels", "عام": "years", "عاما": "years", "سنه": "years", "سنوات": "years", "كيلومتر": "km",
     "كيلومترا": "km", "كيلومترات": "km", "كلم": "km", "ميل": "miles", "ميلا": "miles", "اميال": "miles",
-    "متر": "metres", "مترا": "metres", "امتار": "metres", "%": "%", "٪": "%",
+    "متر": "metres", "مترا": "metres", "امتار": "metres", "كم": "km", "استرليني": "sterling", "فرنك": "francs",
+    "روبي": "rupees", "%": "%", "٪": "%",
 }  # fmt: skip
-_PER_CENT = re.compile(r"^(?:في|بال)\s?(?:ال)?(?:ميه|مايه)$|^بالميه$|^بالمايه$")
+_CURRENCY_SIGNS = {"$": "dollars", "€": "euros", "£": "pounds"}
+_PER_CENT = re.compile(r"^(?:في\s?)?(?:ال|بال)(?:ميه|مايه)$")
 _UNIT_WORD = re.compile(r"\s*([^\s،,.؛:()«»\"]+)")
 
 
-def _unit_after(sentence: str, end: int, english: bool) -> tuple[int, str]:
+def _unit_after(sentence: str, start: int, end: int, english: bool) -> tuple[int, str]:
     """Where a figure's scale word and unit end ("2.5 مليار دولار", "12 في المئة"), and
-    them in English (" billion dollars", "%"): the figure, not just its digits."""
+    them in English (" billion dollars", "%"; a currency sign before the figure, "$2.5
+    billion", is said after it): the figure, not just its digits."""
     unit = ""
+    sign = _CURRENCY_SIGNS.get(sentence[max(0, start - 1) : start])
     for wanted in (_SCALES, _UNITS):
+        if wanted is _UNITS and sign:
+            return end, f"{unit} {sign}" if english else ""
         match = _UNIT_WORD.match(sentence, end)
         if not match:
             break
         word = normalize_arabic(match.group(1))
-        if wanted is _UNITS and word in ("في", "بال"):  # في المئة: two words
+        if wanted is _UNITS and word == "في":  # في المئة: two words
             second = _UNIT_WORD.match(sentence, match.end())
             if second and _PER_CENT.match(f"{word} {normalize_arabic(second.group(1))}"):
                 return second.end(), "%"
@@ -262,13 +269,13 @@ _SAYS = (
     r"كشف|كشفت|[أا]فاد|[أا]فادت|حذر|حذرت|[أا]شار|[أا]شارت)"
 )
 _WHEN = r"(?:(?:يوم\s+)?(?:[أا]مس|اليوم|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)\s+)*"
-_SPEAKER_END = r"(?=\s*(?:[،,:«\"(]|\s[إأا]ن(?:ه|ها)?(?!\w)|\s(?:في|خلال|عبر)\s|$))"
+_SPEAKER_END = r"(?=\s*(?:[،,.:«\"(]|\s[إأا]ن(?:ه|ها)?(?!\w)|\s(?:في|خلال|عبر)\s|$))"
 # Who speaks, in the order tried: "قال X إن", "كانت X أعلنت", "بحسب X", "X أعلن" at the start.
 _SPEAKERS = [
     re.compile(rf"(?<!\w)و?{_SAYS}\s+{_WHEN}(?P<who>[^،,:«\"()\s][^،,:«\"()]{{1,80}}?){_SPEAKER_END}"),
     re.compile(rf"(?<!\w)و?(?:كان|كانت)\s+(?P<who>[^:«()]{{2,80}}?)[،,]?\s+{_SAYS}(?!\w)"),
     re.compile(
-        r"(?<!\w)(?:بحسب|حسب|وفق(?:ا|اً)?\s+ل|نقلا\s+عن|نقلاً\s+عن)\s*(?P<who>[^،,.:«\"()]{2,80}?)(?=\s*(?:[،,.:«\"(]|$))"
+        r"(?<!\w)(?:بحسب|حسب|وفق(?:ا|اً)?\s*ل|نقلا\s+عن|نقلاً\s+عن)\s*(?P<who>[^،,.:«\"()]{2,80}?)(?=\s*(?:[،,.:«\"(]|$))"
     ),
     re.compile(rf"^\s*(?P<who>[^،,:«\"()\s]+(?:\s[^،,:«\"()\s]+)?)\s+{_SAYS}(?!\w)"),
 ]
@@ -276,7 +283,7 @@ MAX_SPEAKER_WORDS = 10
 # A speaker does not start with these (normalised): what follows "أعلن" may be a time or a place.
 _NOT_A_SPEAKER = frozenset(
     normalize_arabic(w)
-    for w in "أمس اليوم الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت يوم خلال في عبر على عن من إلى أن إن أنه مساء صباح".split()
+    for w in "أمس اليوم الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت يوم خلال في عبر على عن من إلى أن إن أنه مساء صباح كما وقد قد ثم".split()
 )
 
 
@@ -284,10 +291,11 @@ def _speaker_answer(sentence: str) -> DirectAnswer | None:
     """Who the sentence quotes or reports ("الممثلة الرسمية لوزارة الدفاع"), as it writes it."""
     for pattern in _SPEAKERS:
         for match in pattern.finditer(sentence):
-            words = match.group("who").split()
-            if len(words) <= MAX_SPEAKER_WORDS and normalize_arabic(words[0]) not in _NOT_A_SPEAKER:
-                start, end = match.span("who")
-                return DirectAnswer(sentence[start:end], start, end, sentence[start:end])
+            start, end = match.span("who")
+            who = re.sub(r"\s+قد$", "", sentence[start:end])  # "وكانت القوات قد أعلنت"
+            words = who.split()
+            if words and len(words) <= MAX_SPEAKER_WORDS and normalize_arabic(words[0]) not in _NOT_A_SPEAKER:
+                return DirectAnswer(who, start, start + len(who), who)
     return None
 
 
@@ -296,7 +304,7 @@ def _place_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     did Putin and Trump meet?" → Helsinki), by its English name for an English reader."""
     asked = {place.code for place, _, _ in places_in(question)}
     for place, start, end in places_in(sentence):
-        if place.code not in asked and not re.search(rf"(?<!\w){re.escape(place.english)}(?!\w)", question, re.I):
+        if place.code not in asked and not place.english_in(question):
             return DirectAnswer(sentence[start:end], start, end, place.english if english else place.arabic)
     return None
 
@@ -306,11 +314,11 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     in English (Western digits, English month and day names)."""
     measure = measure_asked(question)
     if NUMBER_QUESTION.search(question) or measure:
-        numbers = figures_of(measure, sentence) or number_spans(sentence)
+        numbers = figures_of(measure, sentence)  # of the kind asked for (all, when no kind is)
         if not numbers:
             return None
         value, start, end = numbers[0]
-        end, unit = _unit_after(sentence, end, english)
+        end, unit = _unit_after(sentence, start, end, english)
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
         lead = f"{about}{value}{unit}" if english else f"{about}{value}{sentence[numbers[0][2] : end]}"
         return DirectAnswer(sentence[start:end], start, end, lead)

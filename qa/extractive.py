@@ -29,7 +29,7 @@ from qa.confidence import ConfidenceModel
 from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
 from qa.digest import compose_digest, digest_topic
 from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers, periods
-from qa.places import Place, arabic_words, countries_named
+from qa.places import Place, countries_named
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.terms import TermStats, lexical_terms
@@ -219,11 +219,11 @@ def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
 
 
 def other_countries(question: str, constraints: list[Constraint], sentence: str) -> list[tuple[Constraint, Place, str]]:
-    """For a sentence that names another country than the question's: each (country
-    constraint of the question, other country, the question asked of that country)."""
-    asked = [c for c in constraints if c.country]
-    codes = {c.country.code for c in asked if c.country}
-    others = [country for country in countries_named(arabic_words(sentence)) if country.code not in codes]
+    """For a sentence that names another country than the question's: each (country the
+    question names, other country, the question asked of that country)."""
+    codes = {c.country.code for c in constraints if c.country}
+    asked = [c for c in constraints if c.country and c.by_name]  # "in Syria", not "Syrian"
+    others = [country for country in countries_named(sentence) if country.code not in codes]
     return [(c, other, swapped(question, c, other)) for c in asked for other in others][:MAX_CONTRASTS]
 
 
@@ -349,7 +349,8 @@ class ExtractiveAnswerer:
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
         runner_up = max(others, key=lambda c: c.score, default=None)
         contrasts = other_countries(question, constraints, best.text)
-        pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for _, _, q in contrasts]
+        asked_of = [f"{context} {q}" if context else q for _, _, q in contrasts]  # read as the question is
+        pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for q in asked_of]
         scores = self.reader.read(pairs)  # one pass: the reader's cost is mostly per pass
         read, contrasted = scores[: len(pairs) - len(contrasts)], scores[len(pairs) - len(contrasts) :]
         if runner_up and best.score - runner_up.score < CORROBORATION_MARGIN and read[1] - read[0] > READER_OVERRULES:
@@ -357,7 +358,8 @@ class ExtractiveAnswerer:
             runner_up.score = best.score + 1e-6
             groups, best, runner_up, read = select(kept, question), runner_up, best, read[::-1]
             contrasts = other_countries(question, constraints, best.text)
-            contrasted = self.reader.read([(q, best.text) for _, _, q in contrasts])
+            asked_of = [f"{context} {q}" if context else q for _, _, q in contrasts]
+            contrasted = self.reader.read([(q, best.text) for q in asked_of])
         signals = self.signals(language_of(question), best, runner_up, read)
         # A follow-up ("and how many attacks?") is judged with its context.
         signals["relevance"] = max(best.own_score, best.score) if context else best.own_score

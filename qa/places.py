@@ -2,19 +2,23 @@
 can pin down or ask for.
 
 The names are CLDR's (Unicode's locale data, read through Babel): every country
-and territory in English and Arabic. A country is found in Arabic text when
-every word of its Arabic name is there, each also as an adjective or plural
-(سوريا: السوري, السورية, السوريين) and after a proclitic (وبسوريا); the words
-that only say what kind of state it is (المملكة, العربية, المتحدة) are left
-out, as news leave them out (السعودية, الإمارات). So كوريا الجنوبية needs both
-words, and جزر القمر is not found in a sentence about the moon (القمر). Whole
-words are compared, not index terms: the index's light stemmer makes البحرين
-"بحر" (sea).
+and territory in English and Arabic, with the few common names CLDR does not
+give as its main one (America, Britain, Palestine, Turkey …: ``ALIASES``). A
+country is found in Arabic text when every word of one of its names is there,
+each also as an adjective or plural (سوريا: السوري, السورية, السوريين) and
+after a proclitic (وبسوريا, للعراق); the words that only say what kind of state
+it is (المملكة, العربية, المتحدة) are left out where another word remains, as
+news leave them out (السعودية, الإمارات). So كوريا الجنوبية needs both words,
+and جزر القمر is not found in a sentence about the moon (القمر). Whole words
+are compared, not index terms: the index's light stemmer makes البحرين "بحر"
+(sea). Where a place is the answer (``places_in``), only its name counts, as
+written, article included: العراقي is no answer to "where?", and المالي
+(financial) is not Mali.
 
 Cities are CLDR's too: the exemplar cities of its time zones (about 400, the
 capitals and large cities), in Arabic, and in English as the zone names them
-(Europe/Brussels → Brussels). A city is found by its name as written, without
-adjective forms (صوفيا would make صوفي, Sufi).
+(Europe/Brussels → Brussels). A city is found by its name, without adjective
+forms (صوفيا would make صوفي, Sufi).
 """
 
 from __future__ import annotations
@@ -34,30 +38,77 @@ NOT_COUNTRIES = {"EU", "ZZ"}  # CLDR regions with a currency that are no country
 STATE_FORM = frozenset(
     normalize_arabic(w) for w in "المملكة مملكة جمهورية الجمهورية العربية المتحدة الاتحادية الديمقراطية الشعبية".split()
 )
-_NISBA = ("ي", "يه", "يون", "يين", "يان", "يات")
-_PROCLITICS = re.compile(r"^(?:و|ف)?(?:ب|ل|ك)?")
+# Names news use that are not CLDR's main ones: (English, Arabic) per country.
+ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "US": (("US", "U.S.", "USA", "America"), ("أمريكا", "أميركا")),
+    "GB": (("UK", "Britain"), ("بريطانيا",)),
+    "PS": (("Palestine",), ("فلسطين",)),
+    "TR": (("Turkey",), ()),
+    "CZ": (("Czech Republic",), ()),
+    "CI": (("Ivory Coast",), ()),
+    "MK": (("Macedonia",), ()),
+    "SZ": (("Swaziland",), ()),
+}
+_NISBA = ("ي", "يا", "يه", "يون", "يين", "يان", "يات")  # "يا": the accusative (أمريكياً)
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
-_ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")  # a word as written, marks included
-MAX_NAME_CHARS = 40  # the words of a place's name found further apart are not its name
+ARABIC_TOKEN = re.compile(r"[\u0621-\u064a\u064b-\u065f\u0640]+")  # a word as written, marks included
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a place's Arabic name, normalised: without its article, and whether
+    it has one (العراق: عراق, True; ألمانيا: المانيا, False)."""
+
+    bare: str
+    article: bool
+
+    @property
+    def written(self) -> str:
+        return f"ال{self.bare}" if self.article else self.bare
 
 
 @dataclass(frozen=True)
 class Place:
     code: str  # ISO 3166 for a country, the time zone for a city
-    english: str
+    english: str  # CLDR's name
     arabic: str
-    names: frozenset[str]  # the words of its name that must be present (normalised, no article)
-    required: tuple[frozenset[str], ...]  # per such word: the forms that stand for it
+    english_names: tuple[str, ...]  # every English name it goes by, CLDR's first
+    spellings: tuple[tuple[Word, ...], ...]  # per Arabic name: its words
+    adjectives: bool  # its words' adjective and plural forms name it too (countries)
+
+    @property
+    def is_country(self) -> bool:
+        return len(self.code) == 2
+
+    def forms(self, word: Word) -> frozenset[str]:
+        """The words that stand for one word of its name: the word, without its
+        article, and for a country its adjective and plural forms."""
+        return _forms(word.bare) if self.adjectives else frozenset({word.bare})
 
     def named_in(self, words: set[str]) -> bool:
-        """Does a text with these ``arabic_words`` name the country?"""
-        return all(not forms.isdisjoint(words) for forms in self.required)
+        """Does a text with these ``arabic_words`` name the place (in any form)?"""
+        return any(all(not self.forms(w).isdisjoint(words) for w in name) for name in self.spellings)
 
     def adjective_in(self, words: set[str]) -> bool:
         """Does a text with these ``arabic_words`` hold the adjective of a one-word
         country (صيني)? What a dictionary gives for "Chinese"; for "Moon" it gives
         قمر, which names no country."""
-        return len(self.required) == 1 and not (self.required[0] - self.names).isdisjoint(words)
+        return any(
+            len(name) == 1 and not (self.forms(name[0]) - {name[0].bare}).isdisjoint(words) for name in self.spellings
+        )
+
+    def english_in(self, text: str) -> re.Match[str] | None:
+        """Where an English text calls it by one of its English names (capitalised as
+        written: "US" is not "us")."""
+        for name in self.english_names:
+            match = re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text)
+            if match:
+                return match
+        return None
+
+
+def _without_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
 
 
 def _forms(word: str) -> frozenset[str]:
@@ -71,24 +122,48 @@ def _forms(word: str) -> frozenset[str]:
     return frozenset({word} | {base + ending for ending in _NISBA})
 
 
-def _name_words(arabic_name: str) -> list[str]:
-    """The words of an Arabic name that must be present, without their article,
-    normalised (ألمانيا stays المانيا)."""
-    plain = re.sub(r"\(.*?\)|[-–]", " ", arabic_name)
-    words = [w for w in plain.split() if normalize_arabic(w) not in STATE_FORM]
-    return [normalize_arabic(w[2:] if w.startswith("ال") and len(w) > 4 else w) for w in words]
+def _spelling(arabic_name: str) -> tuple[Word, ...]:
+    """The words of an Arabic name that must be present (ألمانيا's alef is no article);
+    state-form words only where nothing else is left."""
+    words = re.sub(r"\(.*?\)|[-–]", " ", arabic_name).split()
+    kept = [w for w in words if normalize_arabic(w) not in STATE_FORM] or words
+    return tuple(
+        Word(normalize_arabic(w[2:]), True) if w.startswith("ال") and len(w) > 4 else Word(normalize_arabic(w), False)
+        for w in kept
+    )
+
+
+def _english_names(name: str) -> tuple[str, ...]:
+    """CLDR's English name and the ones inside it: "Myanmar (Burma)", "Congo - Kinshasa"."""
+    inside = re.findall(r"\((.*?)\)", name)
+    plain = re.sub(r"\s*\(.*?\)", "", name)
+    return tuple(dict.fromkeys([plain, *inside, plain.split(" - ")[0]]))
+
+
+def _token_forms(token: str) -> set[str]:
+    """A written word, and without its proclitics if it has any, article kept
+    (والسويد: السويد; وبريطانيا: بريطانيا; للعراق: العراق)."""
+    word = normalize_arabic(token)
+    out = {word}
+    if len(word) > 4:
+        conjunction = word[1:] if word[0] in "وف" else word
+        out.add(conjunction)
+        if conjunction[:1] in ("ب", "ل", "ك"):
+            out.add(conjunction[1:])
+        if conjunction.startswith("لل"):
+            out.add("ال" + conjunction[2:])
+    return out
 
 
 def arabic_words(text: str) -> set[str]:
     """A text's Arabic words, normalised, each also without its proclitics and article."""
     out = set()
-    for word in _ARABIC_WORD.findall(normalize_arabic(text)):
-        out.add(word)
-        bare = _PROCLITICS.sub("", word) if len(word) > 4 else word
-        for form in (bare, bare[2:] if bare.startswith("ال") else bare):
-            if len(form) >= 3:
-                out.add(form)
-    return out
+    for word in _ARABIC_WORD.findall(text):
+        for form in _token_forms(word):
+            out.add(form)
+            if form.startswith("ال") and len(form) > 4:
+                out.add(form[2:])
+    return {w for w in out if len(w) >= 3}
 
 
 @cache
@@ -98,17 +173,13 @@ def countries() -> tuple[Place, ...]:
     currencies = get_global("territory_currencies")
     out = []
     for code in arabic:
-        if (
-            isinstance(code, str)
-            and code.isalpha()
-            and code in english
-            and code in currencies
-            and code not in NOT_COUNTRIES
-        ):
-            words = _name_words(arabic[code])
-            if words:
-                forms = tuple(_forms(w) for w in words)
-                out.append(Place(code, english[code], arabic[code], frozenset(words), forms))
+        if isinstance(code, str) and code.isalpha() and code in english and code in currencies:
+            if code in NOT_COUNTRIES:
+                continue
+            more_english, more_arabic = ALIASES.get(code, ((), ()))
+            spellings = tuple(dict.fromkeys(_spelling(name) for name in (arabic[code], *more_arabic)))
+            names = _english_names(english[code]) + more_english
+            out.append(Place(code, english[code], arabic[code], names, spellings, adjectives=True))
     return tuple(out)
 
 
@@ -119,32 +190,35 @@ def cities() -> tuple[Place, ...]:
     for zone, names in Locale("ar").time_zones.items():
         arabic = names.get("city")
         if isinstance(zone, str) and "/" in zone and arabic:
-            words = _name_words(arabic)
             english = zone.rsplit("/", 1)[1].replace("_", " ")
-            out.append(Place(zone, english, arabic, frozenset(words), tuple(frozenset({w}) for w in words)))
+            out.append(Place(zone, english, arabic, (english,), (_spelling(arabic),), adjectives=False))
     return tuple(out)
 
 
-def places_in(text: str) -> list[tuple[Place, int, int]]:
-    """The countries and cities an Arabic text names, each with its span (from its
-    first word to its last), in order of appearance."""
-    tokens = [(m.start(), m.end(), arabic_words(m.group())) for m in _ARABIC_TOKEN.finditer(text)]
+def places_in(text: str, as_names: bool = True, among: Iterable[Place] | None = None) -> list[tuple[Place, int, int]]:
+    """The places an Arabic text names, each with the span of its name's words (one
+    after another), in order of appearance. ``as_names``: by their names only, as
+    written (what answers "where?"); else adjectives count too (what a question pins
+    down: "السلطات الألمانية")."""
+    tokens = [(m.start(), m.end(), _token_forms(m.group())) for m in ARABIC_TOKEN.finditer(text)]
     found = []
-    for place in countries() + cities():
-        spans = []
-        for forms in place.required:
-            at = next(((start, end) for start, end, words in tokens if not forms.isdisjoint(words)), None)
-            if at is None:
-                break
-            spans.append(at)
-        else:
-            start, end = min(s for s, _ in spans), max(e for _, e in spans)
-            if end - start <= MAX_NAME_CHARS:
-                found.append((place, start, end))
+    for place in countries() + cities() if among is None else among:
+        for name in place.spellings:
+            wanted = [{w.written} if as_names else place.forms(w) for w in name]
+            for i in range(len(tokens) - len(name) + 1):
+                window = tokens[i : i + len(name)]
+                if all(_matches(forms, want, as_names) for (_, _, forms), want in zip(window, wanted)):
+                    found.append((place, window[0][0], window[-1][1]))
+                    break
     return sorted(found, key=lambda f: (f[1], -f[2]))
 
 
-def countries_named(words: Iterable[str]) -> list[Place]:
-    """The countries a text with these ``arabic_words`` names."""
-    present = set(words)
-    return [country for country in countries() if country.named_in(present)]
+def _matches(token_forms: set[str], wanted: set[str] | frozenset[str], as_names: bool) -> bool:
+    if as_names:
+        return not token_forms.isdisjoint(wanted)
+    return not {_without_article(f) for f in token_forms}.isdisjoint(wanted)
+
+
+def countries_named(text: str) -> list[Place]:
+    """The countries an Arabic text names (adjectives too), in order of appearance."""
+    return list(dict.fromkeys(place for place, _, _ in places_in(text, as_names=False, among=countries())))

@@ -38,6 +38,8 @@ def test_a_count_is_led_with_and_marked_in_the_quote():
         ("How old is he?", "وقال غولن (77 عاما) إنه بريء.", "77 عاما", "77 years", None),
         ("How many people?", "وشارك ١٬٥٠٠ شخص في المسيرة.", "١٬٥٠٠", "1500", None),
         ("How many people?", "وبلغ عدد السكان 1,500,000 نسمة.", "1,500,000", "1500000", None),
+        ("How much aid?", "وتعهدت بتقديم $2.5 billion في 3 دفعات.", "2.5 billion", "2.5 billion dollars", None),
+        ("How far is it?", "وتبعد المدينة 40 كم عن بغداد.", "40 كم", "40 km", None),
     ],
 )
 def test_a_figure_is_led_with_its_scale_and_unit(question, sentence, text, english, arabic):
@@ -142,6 +144,15 @@ def test_the_periods_a_sentence_names(sentence, expected):
         ),
         ("من أي بلد أبحر المهاجرون إلى إيطاليا؟", "أبحر المهاجرون إلى إيطاليا من ليبيا.", "ليبيا", "ليبيا"),
         ("Where did the talks end?", "واختتمت المشاورات مع كوريا الشمالية أمس.", "كوريا الشمالية", "North Korea"),
+        # A country's adjective is no place: the answer is the city; المالي (financial) is not Mali.
+        (
+            "Where did the Iraqi premier meet Biden?",
+            "والتقى رئيس الوزراء العراقي بايدن في القاهرة.",
+            "القاهرة",
+            "Cairo",
+        ),
+        ("وأين قُدّم الدعم المالي؟", "وقُدّم الدعم المالي للمهاجرين في الأردن.", "الأردن", "الأردن"),
+        ("From which country did the migrants sail to Turkey?", "أبحر المهاجرون إلى تركيا من سوريا.", "سوريا", "Syria"),
     ],
 )
 def test_a_place_is_led_with_by_its_name_in_the_reader_s_language(question, sentence, text, lead):
@@ -168,6 +179,9 @@ def test_no_place_answer_from_a_sentence_that_names_only_the_places_asked_about(
         ),
         ('ميلر أعلن خلال منشور على موقع "إكس" إن بلينكن تحدث مع السوداني.', "ميلر"),
         ("وينتشر 2500 جندي بحسب وزارة الدفاع الأميركية.", "وزارة الدفاع الأميركية"),
+        ("وينتشر الجنود وفقاً لوزارة الدفاع، في العراق.", "وزارة الدفاع"),
+        ("وكانت القوات الأميركية قد أعلنت أن الهجوم فشل.", "القوات الأميركية"),
+        ("وجاء ذلك، كما أعلنت وزارة الدفاع.", "وزارة الدفاع"),
     ],
 )
 def test_who_said_it_is_led_by_the_speaker(sentence, speaker):
@@ -176,5 +190,13 @@ def test_who_said_it_is_led_by_the_speaker(sentence, speaker):
         assert direct.lead == direct.text == sentence[direct.start : direct.end] == speaker
 
 
-def test_a_sentence_that_quotes_no_one_has_no_speaker():
-    assert direct_answer("Who said that?", "وينتشر حوالي 2500 عسكري أميركي في العراق.", english=True) is None
+@pytest.mark.parametrize(
+    "sentence", ["وينتشر حوالي 2500 عسكري أميركي في العراق.", "كما أكد أن الهجوم فشل.", "وقد أعلن أمس أن الهجوم فشل."]
+)
+def test_a_sentence_that_names_no_speaker_has_none(sentence):
+    assert direct_answer("Who said that?", sentence, english=True) is None
+
+
+def test_no_figure_of_another_kind_is_given_for_the_one_asked():
+    # A share in words: no figure to lead with, and not the count of reports.
+    assert direct_answer("ما نسبة الدولار من الاحتياطي؟", "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير.", False) is None
