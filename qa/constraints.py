@@ -78,8 +78,8 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
     found = [Constraint(year) for year in dict.fromkeys(_YEAR.findall(western))]
     named: dict[str, Constraint] = {}
     if is_arabic(question):
-        names = {place.code for place, _, _ in places_in(question, among=countries())}
-        for country, start, end in places_in(question, as_names=False, among=countries()):
+        names = {place.code for place, _, _ in places_in(question, countries_only=True)}
+        for country, start, end in places_in(question, as_names=False, countries_only=True):
             named.setdefault(country.code, Constraint(question[start:end], country, country.code in names))
         return found + list(named.values())
     for country in countries():

@@ -29,7 +29,7 @@ from qa.confidence import ConfidenceModel
 from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
 from qa.digest import compose_digest, digest_topic
 from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers, periods
-from qa.places import Place, countries_named
+from qa.places import Place, places_in
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 from qa.terms import TermStats, lexical_terms
@@ -223,7 +223,8 @@ def other_countries(question: str, constraints: list[Constraint], sentence: str)
     question names, other country, the question asked of that country)."""
     codes = {c.country.code for c in constraints if c.country}
     asked = [c for c in constraints if c.country and c.by_name]  # "in Syria", not "Syrian"
-    others = [country for country in countries_named(sentence) if country.code not in codes]
+    named = [place for place, _, _ in places_in(sentence, countries_only=True)]  # by name: "in Iraq", not "American"
+    others = [country for country in named if country.code not in codes]
     return [(c, other, swapped(question, c, other)) for c in asked for other in others][:MAX_CONTRASTS]
 
 

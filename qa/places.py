@@ -24,7 +24,6 @@ forms (صوفيا would make صوفي, Sufi).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -195,30 +194,37 @@ def cities() -> tuple[Place, ...]:
     return tuple(out)
 
 
-def places_in(text: str, as_names: bool = True, among: Iterable[Place] | None = None) -> list[tuple[Place, int, int]]:
-    """The places an Arabic text names, each with the span of its name's words (one
-    after another), in order of appearance. ``as_names``: by their names only, as
-    written (what answers "where?"); else adjectives count too (what a question pins
-    down: "السلطات الألمانية")."""
-    tokens = [(m.start(), m.end(), _token_forms(m.group())) for m in ARABIC_TOKEN.finditer(text)]
-    found = []
-    for place in countries() + cities() if among is None else among:
+Spelling = tuple[frozenset[str], ...]  # per word of a name: the forms that stand for it
+
+
+@cache
+def _by_first_word(as_names: bool, countries_only: bool) -> dict[str, list[tuple[Place, Spelling]]]:
+    """Every place's names, indexed by the forms of their first word: a text is then
+    read once, not once per place."""
+    index: dict[str, list[tuple[Place, Spelling]]] = {}
+    for place in countries() if countries_only else countries() + cities():
         for name in place.spellings:
-            wanted = [{w.written} if as_names else place.forms(w) for w in name]
-            for i in range(len(tokens) - len(name) + 1):
-                window = tokens[i : i + len(name)]
-                if all(_matches(forms, want, as_names) for (_, _, forms), want in zip(window, wanted)):
-                    found.append((place, window[0][0], window[-1][1]))
-                    break
-    return sorted(found, key=lambda f: (f[1], -f[2]))
+            spelling = tuple(frozenset({w.written}) if as_names else place.forms(w) for w in name)
+            for form in spelling[0]:
+                index.setdefault(form, []).append((place, spelling))
+    return index
 
 
-def _matches(token_forms: set[str], wanted: set[str] | frozenset[str], as_names: bool) -> bool:
-    if as_names:
-        return not token_forms.isdisjoint(wanted)
-    return not {_without_article(f) for f in token_forms}.isdisjoint(wanted)
-
-
-def countries_named(text: str) -> list[Place]:
-    """The countries an Arabic text names (adjectives too), in order of appearance."""
-    return list(dict.fromkeys(place for place, _, _ in places_in(text, as_names=False, among=countries())))
+def places_in(text: str, as_names: bool = True, countries_only: bool = False) -> list[tuple[Place, int, int]]:
+    """The places an Arabic text names, each with the span of its name's words (one
+    after another), in order of appearance, each once. ``as_names``: by their names
+    only, as written (what answers "where?"); else adjectives count too (what a
+    question pins down: "السلطات الألمانية")."""
+    tokens = []
+    for match in ARABIC_TOKEN.finditer(text):
+        forms = _token_forms(match.group())
+        tokens.append((match.start(), match.end(), forms if as_names else {_without_article(f) for f in forms}))
+    index = _by_first_word(as_names, countries_only)
+    found: dict[str, tuple[Place, int, int]] = {}
+    for i, (start, _, forms) in enumerate(tokens):
+        for place, spelling in (entry for form in forms for entry in index.get(form, ())):
+            window = tokens[i : i + len(spelling)]
+            complete = len(window) == len(spelling) and place.code not in found
+            if complete and all(not wanted.isdisjoint(token[2]) for token, wanted in zip(window, spelling)):
+                found[place.code] = (place, start, window[-1][1])
+    return sorted(found.values(), key=lambda f: (f[1], -f[2]))

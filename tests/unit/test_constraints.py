@@ -7,13 +7,13 @@ import pytest
 
 from qa.bridge import Bridge
 from qa.constraints import measure_asked, question_constraints, swapped, unsupported, wrong_measure
-from qa.places import countries_named
+from qa.places import places_in
 
 BRIDGE = Bridge([], lambda: {"chinese": ("صيني",), "moon": ("قمر",), "troop": ("جندي",)})
 
 
 def named(text: str) -> list[str]:
-    return [c.english for c in countries_named(text)]
+    return [place.english for place, _, _ in places_in(text, as_names=False, countries_only=True)]
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_a_text_carries_a_constraint_by_name_adjective_or_date():
 def test_the_question_asked_of_another_country():
     question = "How many troops are in Syria?"
     (syria,) = question_constraints(question, BRIDGE)
-    other = countries_named("العراق")[0]
+    ((other, _, _),) = places_in("العراق")
     assert swapped(question, syria, other) == "How many troops are in Iraq?"
     (arabic,) = question_constraints("كم جنديا في سوريا؟", BRIDGE)
     assert swapped("كم جنديا في سوريا؟", arabic, other) == "كم جنديا في العراق؟"
