@@ -75,10 +75,6 @@ class Place:
     spellings: tuple[tuple[Word, ...], ...]  # per Arabic name: its words
     adjectives: bool  # its words' adjective and plural forms name it too (countries)
 
-    @property
-    def is_country(self) -> bool:
-        return len(self.code) == 2
-
     def forms(self, word: Word) -> frozenset[str]:
         """The words that stand for one word of its name: the word, without its
         article, and for a country its adjective and plural forms."""
