@@ -101,9 +101,8 @@ def key_numbers(sentence: str) -> list[str]:
 class Measure:
     """A kind of quantity: how a question asks for it, and how a sentence gives it."""
 
-    name: str
+    name: str  # its units are UNITS[name]
     asked: re.Pattern[str]  # in a question that asks for a quantity (normalised text)
-    unit: re.Pattern[str]  # right after the figure (or a currency sign right before it)
     in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
 
 
@@ -126,7 +125,6 @@ MEASURES = (
             rf"\b(what|which) (percentage|per ?cent|share|proportion)\b|\bhow much of\b|(?:ما|كم)\s+{_COPULA}(?:ال)?نسب",
             re.I,
         ),
-        re.compile(r"^\s?(?:%|٪|(?:في|بال)\s?(?:الميه|المايه|ميه|مايه)|percent|per cent)", re.I),
         re.compile(r"(?<!\w)(?:ال)?(?:نصف|ثلث|ثلثا|ثلثي|ربع|ثلاثه ارباع|half|third|quarter)(?!\w)", re.I),
     ),
     Measure(
@@ -140,17 +138,10 @@ MEASURES = (
             r"(?:^|\s)(?:ما|ماهي)\s+(?:هي\s+)?(?:قيمه|تكلفه|كلفه|سعر|ثمن|مبلغ)",
             re.I,
         ),
-        re.compile(
-            r"^\W{0,3}(?:(?:الف|الاف|مليون|ملايين|مليار|مليارات|ترليون|تريليون|thousand|million|billion|trillion)\W{0,3})?"
-            r"(?:دولار|يورو|جنيه|ريال|درهم|دينار|ليره|روبل|ين(?!\w)|يوان|استرليني|فرنك|روبي|شيكل|شيقل|"
-            r"dollars?|euros?|pounds?|\$|€|£)",
-            re.I,
-        ),
     ),
     Measure(
         "age",
         re.compile(rf"\bhow old\b|\bwhat age\b|(?<!\w)كم\s+{_COPULA}(?:عمر|سن)(?!\w)", re.I),
-        re.compile(r"^\W{0,3}(?:عام|عاما|سنه|سنوات|سنين|years?)", re.I),
     ),
     Measure(
         "distance",
@@ -158,9 +149,6 @@ MEASURES = (
             r"\bhow far\b|\bhow many (?:kilomet\w*|miles?|met(?:re|er)s?)\b|\b(?:distance|range)\b.*\b(?:kilomet|miles?)|"
             r"كم\s+(?:كيلومتر|كيلو|كلم|ميل|مترا)|(?:ما|كم)\s+(?:هي\s+)?(?:ال)?مسافه",
             re.I,
-        ),
-        re.compile(
-            r"^\W{0,3}(?:كيلومتر|كيلو متر|كلم|كم|ميل|اميال|متر|امتار|km|kilomet\w*|miles?|met(?:re|er)s?)", re.I
         ),
     ),
 )
@@ -174,17 +162,12 @@ def measure_asked(question: str) -> Measure | None:
 
 def figures_of(measure: Measure | None, sentence: str) -> list[tuple[str, int, int]]:
     """The sentence's counting numbers (qa.direct.number_spans) that give ``measure``:
-    followed by its unit, or, for money, after a currency sign. All of them when no
-    measure is asked for."""
+    followed by one of its units, or, for money, after a currency sign. All of them
+    when no measure is asked for."""
     spans = number_spans(sentence)
     if measure is None:
         return spans
-    return [
-        (value, start, end)
-        for value, start, end in spans
-        if measure.unit.search(normalize_arabic(sentence[end : end + 40]))
-        or sentence[max(0, start - 2) : start].strip() in ("$", "€", "£")
-    ]
+    return [(value, start, end) for value, start, end in spans if read_unit(sentence, start, end).kind == measure.name]
 
 
 def has_date_word(text: str) -> bool:
@@ -218,50 +201,74 @@ def _english_date(match: re.Match[str]) -> str:
     return " ".join(x for x in (parts.get("d"), month, parts.get("y")) if x)
 
 
-# What may follow a figure: a scale word, then a unit, each in its English form.
+# What may follow a figure: a scale word, then a unit of one kind of quantity, each
+# with its English form (normalised Arabic; an Arabic unit word may carry a case or
+# plural ending: دولارا, دولارات).
 _SCALES = {"الف": "thousand", "الاف": "thousand", "مليون": "million", "ملايين": "million", "مليار": "billion",
            "مليارات": "billion", "ترليون": "trillion", "تريليون": "trillion", "thousand": "thousand",
            "million": "million", "billion": "billion", "trillion": "trillion"}  # fmt: skip
-_UNITS = {
-    "دولار": "dollars", "يورو": "euros", "جنيه": "pounds", "ريال": "riyals", "درهم": "dirhams", "دينار": "dinars",
-    "ليره": "lira", "روبل": "roubles", "يوان": "yuan", "ين": "yen", "روبيه": "rupees", "شيكل": "shekels",
-    "شيقل": "shekels", "عام": "years", "عاما": "years", "سنه": "years", "سنوات": "years", "كيلومتر": "km",
-    "كيلومترا": "km", "كيلومترات": "km", "كلم": "km", "ميل": "miles", "ميلا": "miles", "اميال": "miles",
-    "متر": "metres", "مترا": "metres", "امتار": "metres", "كم": "km", "استرليني": "sterling", "فرنك": "francs",
-    "روبي": "rupees", "%": "%", "٪": "%",
+UNITS = {
+    "money": {
+        "دولار": "dollars", "يورو": "euros", "جنيه": "pounds", "ريال": "riyals", "درهم": "dirhams",
+        "دينار": "dinars", "ليره": "lira", "روبل": "roubles", "يوان": "yuan", "ين": "yen", "روبيه": "rupees",
+        "روبي": "rupees", "شيكل": "shekels", "شيقل": "shekels", "استرليني": "sterling", "فرنك": "francs",
+        "dollars": "dollars", "dollar": "dollars", "euros": "euros", "euro": "euros", "pounds": "pounds",
+    },
+    "percent": {"%": "%", "٪": "%", "بالميه": "%", "بالمايه": "%", "percent": "%"},
+    "age": {"عام": "years", "عاما": "years", "سنه": "years", "سنوات": "years", "سنين": "years", "years": "years"},
+    "distance": {
+        "كيلومتر": "km", "كلم": "km", "كم": "km", "ميل": "miles", "اميال": "miles", "متر": "metres",
+        "امتار": "metres", "km": "km", "kilometres": "km", "kilometers": "km", "miles": "miles", "metres": "metres",
+    },
 }  # fmt: skip
 _CURRENCY_SIGNS = {"$": "dollars", "€": "euros", "£": "pounds"}
-_PER_CENT = re.compile(r"^(?:في\s?)?(?:ال|بال)(?:ميه|مايه)$")
-_UNIT_WORD = re.compile(r"\s*([^\s،,.؛:()«»\"]+)")
+_UNIT_ENDINGS = ("", "ا", "ات", "ين")  # دولارا, دولارات, كيلومترين
+_UNIT_WORD = re.compile(r"\s*([^\s،,.؛:()«»\"%٪]+|[%٪])")
 
 
-def _unit_after(sentence: str, start: int, end: int, english: bool) -> tuple[int, str]:
-    """Where a figure's scale word and unit end ("2.5 مليار دولار", "12 في المئة"), and
-    them in English (" billion dollars", "%"; a currency sign before the figure, "$2.5
-    billion", is said after it): the figure, not just its digits."""
-    unit = ""
+@dataclass(frozen=True)
+class Unit:
+    end: int  # where the figure's scale word and unit end in the sentence
+    english: str  # them in English: " billion dollars", "%", "" for none
+    kind: str | None  # the kind of quantity the unit gives (a key of UNITS)
+
+
+def _unit_word(word: str) -> tuple[str, str] | None:
+    """(kind, English) of a normalised unit word, with its article or ending."""
+    for bare in dict.fromkeys((word, word[2:] if word.startswith("ال") else word)):
+        for kind, table in UNITS.items():
+            for ending in _UNIT_ENDINGS:
+                if ending and not bare.endswith(ending):
+                    continue
+                stem = bare[: len(bare) - len(ending)]
+                if stem in table:
+                    return kind, table[stem]
+    return None
+
+
+def read_unit(sentence: str, start: int, end: int) -> Unit:
+    """A figure's scale word and unit ("2.5 مليار دولار", "12 في المئة", "$2.5 billion",
+    "40 كم"), read after its digits (``start``, ``end``)."""
     sign = _CURRENCY_SIGNS.get(sentence[max(0, start - 1) : start])
-    for wanted in (_SCALES, _UNITS):
-        if wanted is _UNITS and sign:
-            return end, f"{unit} {sign}" if english else ""
+    scale = ""
+    match = _UNIT_WORD.match(sentence, end)
+    if match and normalize_arabic(match.group(1)) in _SCALES:
+        scale, end = f" {_SCALES[normalize_arabic(match.group(1))]}", match.end()
         match = _UNIT_WORD.match(sentence, end)
-        if not match:
-            break
-        word = normalize_arabic(match.group(1))
-        if wanted is _UNITS and word == "في":  # في المئة: two words
-            second = _UNIT_WORD.match(sentence, match.end())
-            if second and _PER_CENT.match(f"{word} {normalize_arabic(second.group(1))}"):
-                return second.end(), "%"
-        if wanted is _UNITS and _PER_CENT.match(word):
-            return match.end(), "%"
-        if word.startswith("ال") and word[2:] in wanted:
-            word = word[2:]
-        if word not in wanted:
-            continue
-        english_word = wanted[word]
-        unit += english_word if english_word == "%" else f" {english_word}"
-        end = match.end()
-    return end, unit if english else ""
+    if sign:
+        return Unit(end, f"{scale} {sign}", "money")
+    if not match:
+        return Unit(end, scale, None)
+    word = normalize_arabic(match.group(1))
+    if word == "في":  # في المئة: two words
+        second = _UNIT_WORD.match(sentence, match.end())
+        if second and normalize_arabic(second.group(1)) in ("الميه", "المايه"):
+            return Unit(second.end(), "%", "percent")
+    found = _unit_word(word)
+    if not found:
+        return Unit(end, scale, None)
+    kind, english = found
+    return Unit(match.end(), english if english == "%" else f"{scale} {english}", kind)
 
 
 _SAYS = (
@@ -317,11 +324,11 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         numbers = figures_of(measure, sentence)  # of the kind asked for (all, when no kind is)
         if not numbers:
             return None
-        value, start, end = numbers[0]
-        end, unit = _unit_after(sentence, start, end, english)
+        value, start, digits_end = numbers[0]
+        unit = read_unit(sentence, start, digits_end)
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
-        lead = f"{about}{value}{unit}" if english else f"{about}{value}{sentence[numbers[0][2] : end]}"
-        return DirectAnswer(sentence[start:end], start, end, lead)
+        said = unit.english if english else sentence[digits_end : unit.end]
+        return DirectAnswer(sentence[start : unit.end], start, unit.end, f"{about}{value}{said}")
     folded = normalize_arabic(question)
     if SPEAKER_QUESTION.search(folded):
         return _speaker_answer(sentence)

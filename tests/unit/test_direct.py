@@ -40,6 +40,8 @@ def test_a_count_is_led_with_and_marked_in_the_quote():
         ("How many people?", "وبلغ عدد السكان 1,500,000 نسمة.", "1,500,000", "1500000", None),
         ("How much aid?", "وتعهدت بتقديم $2.5 billion في 3 دفعات.", "2.5 billion", "2.5 billion dollars", None),
         ("How far is it?", "وتبعد المدينة 40 كم عن بغداد.", "40 كم", "40 km", None),
+        ("How much aid?", "وتلقت مساعدات بقيمة 500 مليون دولاراً.", "500 مليون دولاراً", "500 million dollars", None),
+        ("What percentage of the vote?", "ونال 30% من الأصوات.", "30%", "30%", None),
     ],
 )
 def test_a_figure_is_led_with_its_scale_and_unit(question, sentence, text, english, arabic):
