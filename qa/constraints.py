@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
-from qa.direct import Measure, figures_of, measure_asked, number_spans
+from qa.direct import Measure, figures_of, number_spans
 from qa.places import Place, arabic_words, countries, places_in
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
@@ -35,16 +35,13 @@ _RELATIVE_YEARS = (
 )
 
 
-def wrong_measure(question: str, sentence: str) -> Measure | None:
-    """The kind of quantity the question asks for, when the sentence's figures are all of
-    another kind (a count of soldiers for "how much aid?"); None when they may give it,
-    or when the sentence has no figure (which qa.extractive judges on its own)."""
-    measure = measure_asked(question)
+def wrong_measure(measure: Measure | None, sentence: str) -> bool:
+    """Are the sentence's figures all of another kind than the one asked for (``measure``,
+    qa.direct.measure_asked: a count of soldiers for "how much aid?")? Not when it has
+    no figure, which qa.extractive judges on its own."""
     if measure is None or not number_spans(sentence) or figures_of(measure, sentence):
-        return None
-    if measure.in_words and measure.in_words.search(normalize_arabic(sentence)):
-        return None
-    return measure
+        return False
+    return not (measure.in_words and measure.in_words.search(normalize_arabic(sentence)))
 
 
 @dataclass(frozen=True)
@@ -55,12 +52,13 @@ class Constraint:
     country: Place | None = None  # None: a year
     by_name: bool = True  # the country is named ("Syria"), not only its adjective ("Syrian")
 
-    def held_by(self, words: set[str], western: str, date: str | None) -> bool:
-        """Does a text (its ``arabic_words`` and its Western-digit form) carry it? A year
+    def held_by(self, named: set[str], western: str, date: str | None) -> bool:
+        """Does a text (the codes of the countries it names, and its Western-digit form)
+        carry it? A year
         is also carried by the article's ``date``, and by "last year" / "العام الماضي"
         in an article dated the year after ("next year" the year before)."""
         if self.country:
-            return self.country.named_in(words)
+            return self.country.code in named
         if re.search(rf"(?<!\d){self.text}(?!\d)", western) or (date or "").startswith(self.text):
             return True
         dated = int(date[:4]) if date and date[:4].isdigit() else None
@@ -99,12 +97,13 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
 
 def swapped(question: str, constraint: Constraint, country: Place) -> str:
     """The question asked of another country instead (for the reader to compare)."""
-    name = country.arabic if is_arabic(question) else country.english
+    name = country.arabic if is_arabic(constraint.text) else country.english
     return question.replace(constraint.text, name)
 
 
 def unsupported(constraints: list[Constraint], text: str, date: str | None) -> list[Constraint]:
     """The constraints ``text`` (what the article says around the answer, with its title)
     does not carry."""
-    words, western = arabic_words(text), to_western_digits(text)
-    return [c for c in constraints if not c.held_by(words, western, date)]
+    named = {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
+    western = to_western_digits(text)
+    return [c for c in constraints if not c.held_by(named, western, date)]

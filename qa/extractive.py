@@ -28,7 +28,16 @@ from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
 from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
 from qa.digest import compose_digest, digest_topic
-from qa.direct import DATE_QUESTION, NUMBER_QUESTION, DirectAnswer, direct_answer, has_date_word, key_numbers, periods
+from qa.direct import (
+    DATE_QUESTION,
+    NUMBER_QUESTION,
+    DirectAnswer,
+    direct_answer,
+    has_date_word,
+    key_numbers,
+    measure_asked,
+    periods,
+)
 from qa.places import Place, places_in
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
@@ -238,14 +247,12 @@ def meeting(
     for hit in hits:
         key = hit.passage.doc_key
         around[key] = around.get(key, hit.passage.title or "") + "\n" + hit.passage.text
-    kept, missing = [], None
-    for candidate in found:
-        passage = candidate.hit.passage
-        lacking = unsupported(constraints, around[passage.doc_key], passage.date)
-        if not lacking and not wrong_measure(question, candidate.text):
-            kept.append(candidate)
-        missing = lacking if missing is None else [c for c in missing if c in lacking]
-    return kept, missing or []
+    dates = {hit.passage.doc_key: hit.passage.date for hit in hits}
+    lacking = {key: unsupported(constraints, text, dates[key]) for key, text in around.items()}  # once per article
+    measure = measure_asked(question)
+    kept = [c for c in found if not lacking[c.hit.passage.doc_key] and not wrong_measure(measure, c.text)]
+    missing = [c for c in constraints if all(c in lacks for lacks in lacking.values())] if lacking else []
+    return kept, missing
 
 
 def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Citation], DirectAnswer | None]:
@@ -349,18 +356,16 @@ class ExtractiveAnswerer:
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
         runner_up = max(others, key=lambda c: c.score, default=None)
-        contrasts = other_countries(question, constraints, best.text)
-        asked_of = [f"{context} {q}" if context else q for _, _, q in contrasts]  # read as the question is
-        pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for q in asked_of]
+        contrasts = other_countries(read_as, constraints, best.text)
+        pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for _, _, q in contrasts]
         scores = self.reader.read(pairs)  # one pass: the reader's cost is mostly per pass
         read, contrasted = scores[: len(pairs) - len(contrasts)], scores[len(pairs) - len(contrasts) :]
         if runner_up and best.score - runner_up.score < CORROBORATION_MARGIN and read[1] - read[0] > READER_OVERRULES:
             # A near tie the reader settles: the runner-up is the one that answers.
             runner_up.score = best.score + 1e-6
             groups, best, runner_up, read = select(kept, question), runner_up, best, read[::-1]
-            contrasts = other_countries(question, constraints, best.text)
-            asked_of = [f"{context} {q}" if context else q for _, _, q in contrasts]
-            contrasted = self.reader.read([(q, best.text) for q in asked_of])
+            contrasts = other_countries(read_as, constraints, best.text)
+            contrasted = self.reader.read([(q, best.text) for _, _, q in contrasts])
         signals = self.signals(language_of(question), best, runner_up, read)
         # A follow-up ("and how many attacks?") is judged with its context.
         signals["relevance"] = max(best.own_score, best.score) if context else best.own_score

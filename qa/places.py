@@ -80,10 +80,6 @@ class Place:
         article, and for a country its adjective and plural forms."""
         return _forms(word.bare) if self.adjectives else frozenset({word.bare})
 
-    def named_in(self, words: set[str]) -> bool:
-        """Does a text with these ``arabic_words`` name the place (in any form)?"""
-        return any(all(not self.forms(w).isdisjoint(words) for w in name) for name in self.spellings)
-
     def adjective_in(self, words: set[str]) -> bool:
         """Does a text with these ``arabic_words`` hold the adjective of a one-word
         country (صيني)? What a dictionary gives for "Chinese"; for "Moon" it gives

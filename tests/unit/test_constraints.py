@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from qa.bridge import Bridge
-from qa.constraints import measure_asked, question_constraints, swapped, unsupported, wrong_measure
+from qa.constraints import question_constraints, swapped, unsupported, wrong_measure
+from qa.direct import measure_asked
 from qa.places import places_in
 
 BRIDGE = Bridge([], lambda: {"chinese": ("صيني",), "moon": ("قمر",), "troop": ("جندي",)})
@@ -102,11 +103,12 @@ def test_the_kind_of_quantity_asked_for(question, measure):
 
 
 def test_a_figure_of_another_kind_does_not_answer():
-    aid = "How much military aid did the US give Iraq?"
-    assert wrong_measure(aid, "وينتشر حوالى 2500 جندي أميركي في العراق") is not None
-    assert wrong_measure(aid, "قدمت واشنطن مساعدات بقيمة 1.2 مليار دولار للعراق") is None
-    assert wrong_measure(aid, "قدمت واشنطن مساعدات للعراق") is None  # no figure: judged elsewhere
-    share = "ما نسبة الدولار من الاحتياطي العالمي؟"
-    assert wrong_measure(share, "يشكل الدولار 60% من الاحتياطي منذ 2016 في 3 تقارير") is None
-    assert wrong_measure(share, "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير") is None  # a share in words
-    assert wrong_measure(share, "صدر التقرير في 3 أجزاء") is not None
+    aid = measure_asked("How much military aid did the US give Iraq?")
+    assert wrong_measure(aid, "وينتشر حوالى 2500 جندي أميركي في العراق")
+    assert not wrong_measure(aid, "قدمت واشنطن مساعدات بقيمة 1.2 مليار دولار للعراق")
+    assert not wrong_measure(aid, "قدمت واشنطن مساعدات للعراق")  # no figure: judged elsewhere
+    share = measure_asked("ما نسبة الدولار من الاحتياطي العالمي؟")
+    assert not wrong_measure(share, "يشكل الدولار 60% من الاحتياطي منذ 2016 في 3 تقارير")
+    assert not wrong_measure(share, "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير")  # a share in words
+    assert wrong_measure(share, "صدر التقرير في 3 أجزاء")
+    assert not wrong_measure(None, "صدر التقرير في 3 أجزاء")  # no kind asked for
