@@ -49,6 +49,17 @@ _SENTENCE_END = re.compile(r"[.!?؟…][\"”»’')]*\s*$")  # headlines never 
 _BODY_MIN_CHARS = 120  # a line this long, or a shorter line that reads as a sentence, starts the body
 
 
+# Control characters (but tab and line breaks) and the bidi embeddings, overrides and
+# isolates: in scraped text they only hide or reorder what is shown ("5200" shown as
+# "0025"). The marks (LRM, RLM, ALM) do not reorder and stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """The text without control characters or bidi overrides (the raw file keeps them)."""
+    return _CONTROLS.sub("", text)
+
+
 @dataclass
 class CleanText:
     body: str

@@ -8,15 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.clean import clean_lines, extract_html, strip_markdown
-from ingest.load import RawDocument
+from ingest.clean import clean_lines, extract_html, strip_controls, strip_markdown
+from ingest.load import RawDocument, web_address
 from ingest.metadata import find_dates, outlet_name, publication_date, title_of
 from ingest.split import MAX_TOKENS, TARGET_TOKENS, split_passages
 from qa.errors import IngestError
 from qa.passage import Passage
 
 # Bump when cleaning or splitting changes, so every article is processed again.
-PIPELINE_VERSION = "2"  # 2: ISO 8601 times in a supplied date are read (the day kept)
+# 2: ISO 8601 times in a supplied date are read (the day kept); 3: controls and bidi overrides stripped
+PIPELINE_VERSION = "3"
 MAX_ARTICLE_CHARS = 2_000_000
 
 
@@ -42,8 +43,8 @@ def content_hash(raw: RawDocument) -> str:
 def clean_article(raw: RawDocument) -> Article:
     if len(raw.text) > MAX_ARTICLE_CHARS:
         raise IngestError(f"article is {len(raw.text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit")
-    given = dict(raw.metadata)
-    text = raw.text
+    given = {name: strip_controls(value) for name, value in raw.metadata.items()}
+    text = strip_controls(raw.text)
     if raw.kind == "html":
         text, found = extract_html(text)
         given = {**found, **given}
@@ -62,7 +63,7 @@ def clean_article(raw: RawDocument) -> Article:
         title=title,
         outlet=given.get("outlet") or outlet_name(cleaned.header, cleaned.body, cleaned.trailer),
         date=_iso_date(given.get("date")) or publication_date(cleaned.header, cleaned.body),
-        url=given.get("url"),
+        url=web_address(given.get("url") or ""),
     )
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from charset_normalizer import from_bytes
 
@@ -55,21 +57,33 @@ class Discovery:
     failed: list[tuple[str, str]]  # (path, reason)
 
 
+_LINK_LOOP = "symbolic link loops or leaves the ingested folder; skipped"
+
+
+def _resolved(path: Path) -> Path | None:
+    """The path with its links followed, or None when they loop (Python 3.11 raises RuntimeError)."""
+    try:
+        return path.resolve(strict=False)
+    except (RuntimeError, OSError):
+        return None
+
+
 def discover(paths: list[Path]) -> Discovery:
     """Expand files and folders (recursively) into supported files, never leaving a given folder."""
     files: list[SourceFile] = []
     roots: list[Path] = []
     failed: list[tuple[str, str]] = []
     for given in paths:
-        if not given.exists() and not given.is_symlink():
+        resolved = _resolved(given)
+        if resolved is None:
+            failed.append((str(given), _LINK_LOOP))
+        elif not given.exists() and not given.is_symlink():
             failed.append((str(given), "no such file or folder"))
         elif given.is_dir():
-            root = given.resolve()
-            roots.append(root)
-            files.extend(_walk(root, failed))
+            roots.append(resolved)
+            files.extend(_walk(resolved, failed))
         elif given.suffix.lower() in SUPPORTED_SUFFIXES:
-            path = given.resolve()
-            files.append(SourceFile(path, path.parent))
+            files.append(SourceFile(resolved, resolved.parent))
         else:
             failed.append((str(given), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
     unique = list({f.path.resolve(): f for f in reversed(files)}.values())[::-1]  # first mention wins
@@ -82,9 +96,9 @@ def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
         root, followlinks=True, onerror=lambda e: failed.append((e.filename, f"cannot read folder: {e.strerror}"))
     ):
         here = Path(dirpath)
-        real = here.resolve()
-        if real in seen_dirs or not real.is_relative_to(root):
-            failed.append((str(here), "symbolic link loops or leaves the ingested folder; skipped"))
+        real = _resolved(here)
+        if real is None or real in seen_dirs or not real.is_relative_to(root):
+            failed.append((str(here), _LINK_LOOP))
             dirnames[:] = []
             continue
         seen_dirs.add(real)
@@ -93,20 +107,32 @@ def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
             if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
             path = here / name
-            resolved = path.resolve()
-            if not resolved.is_relative_to(root):
-                failed.append((str(path), "symbolic link leaves the ingested folder; skipped"))
+            resolved = _resolved(path)
+            if resolved is None or not resolved.is_relative_to(root):
+                failed.append((str(path), _LINK_LOOP))
                 continue
             yield SourceFile(root / path.relative_to(root), root)
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode article bytes: BOMs first, then strict UTF-8, then charset detection."""
+# A file that is UTF-8 but for a few bad bytes (a truncated copy, one stray Latin-1
+# byte) keeps its text with those bytes replaced; more than this share of replaced
+# characters means another encoding, found by detection instead.
+MAX_REPLACED_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    replaced: int = 0  # undecodable bytes replaced by U+FFFD
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode article bytes: BOMs first, then UTF-8 (a few bad bytes replaced), then charset detection."""
     if not data.strip():
         raise IngestError("empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            return Decoded(data.decode(encoding, errors="replace"))
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM is mostly NUL every other byte; binary files have NULs too.
         for encoding in ("utf-16-le", "utf-16-be"):
@@ -115,19 +141,21 @@ def decode_bytes(data: bytes) -> str:
             except UnicodeDecodeError:
                 continue
             if _looks_like_text(text):
-                return text
+                return Decoded(text)
         raise IngestError("binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    lossy = data.decode("utf-8", errors="replace")
+    replaced = lossy.count("\ufffd") - data.count("\ufffd".encode())
+    if replaced == 0:
+        return Decoded(lossy)
+    if replaced <= MAX_REPLACED_SHARE * len(lossy) and _looks_like_text(lossy):
+        return Decoded(lossy, replaced)
     best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
     if best is None:
         raise IngestError("cannot detect the text encoding")
     text = str(best)
     if not _looks_like_text(text):
         raise IngestError(f"undecodable bytes (best guess {best.encoding} gives no readable text)")
-    return text
+    return Decoded(text)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -137,34 +165,91 @@ def _looks_like_text(text: str) -> bool:
     return printable / len(text) > 0.95
 
 
+MAX_URL_CHARS = 2000
+
+
+def web_address(value: str) -> str | None:
+    """An http(s) address with a host and nothing else in it (no spaces, no controls), or None.
+
+    The address becomes a link the app builds: anything else (markdown, a
+    ``javascript:`` URL) is dropped here, so it never reaches a page.
+    """
+    value = value.strip()
+    if len(value) > MAX_URL_CHARS or any(ch.isspace() or not ch.isprintable() for ch in value):
+        return None
+    try:
+        parts = urlparse(value)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return value
+
+
 _KINDS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html"}
 
 
-def read_source(source: SourceFile, max_bytes: int) -> tuple[list[RawDocument], list[tuple[str, str]]]:
-    """Documents in one file, and per-line failures (JSONL); raises IngestError for the whole file."""
+@dataclass
+class FileRead:
+    docs: list[RawDocument]
+    failed: list[tuple[str, str]]  # (where, reason) of JSONL lines that could not be read
+    replaced: int = 0  # undecodable bytes replaced by U+FFFD
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, never more than ``max_bytes`` whatever its size said.
+
+    Opened without blocking and checked after opening, so a FIFO, a device or a
+    file swapped in after discovery fails with a reason instead of hanging the
+    ingest (which holds the writer lock) or reading without end.
+    """
     try:
-        size = source.path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (QA_MAX_FILE_BYTES)")
-        data = source.path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except PermissionError:
         raise IngestError("permission denied") from None
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from None
-    text = decode_bytes(data)
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(f"not a regular file ({_file_kind(info.st_mode)}); only regular files are read")
+        if info.st_size > max_bytes:
+            raise IngestError(_too_big(f"{info.st_size:,} bytes", max_bytes))
+        try:
+            data = file.read(max_bytes + 1)
+        except OSError as exc:
+            raise IngestError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # it grew after it was measured
+        raise IngestError(_too_big("growing", max_bytes))
+    return data
+
+
+def _too_big(size: str, max_bytes: int) -> str:
+    return f"file is {size}, over the {max_bytes:,}-byte limit (QA_MAX_FILE_BYTES)"
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device"}
+    return next((name for test, name in kinds.items() if test(mode)), "a socket or other special file")
+
+
+def read_source(source: SourceFile, max_bytes: int) -> FileRead:
+    """Documents in one file and per-line failures (JSONL); raises IngestError for the whole file."""
+    decoded = decode_bytes(read_bytes(source.path, max_bytes))
     suffix = source.path.suffix.lower()
     if suffix == ".jsonl":
-        return _read_jsonl(source, text)
+        docs, failed = _read_jsonl(source, decoded.text)
+        return FileRead(docs, failed, decoded.replaced)
     doc = RawDocument(
         key=str(source.path),
         doc_id=source.doc_id,
         source=str(source.path),
         file=str(source.path),
         root=str(source.root),
-        text=text,
+        text=decoded.text,
         kind=_KINDS[suffix],
     )
-    return [doc], []
+    return FileRead([doc], [], decoded.replaced)
 
 
 def _read_jsonl(source: SourceFile, text: str) -> tuple[list[RawDocument], list[tuple[str, str]]]:
@@ -195,7 +280,10 @@ def _read_jsonl(source: SourceFile, text: str) -> tuple[list[RawDocument], list[
             failed.append((f"{where}:{number}", f"line {number}: duplicate id {doc_id!r}"))
             continue
         seen.add(doc_id)
-        metadata = {k: str(record[k]) for k in ("title", "url", "date", "outlet") if record.get(k)}
+        metadata = {k: str(record[k]) for k in ("title", "date", "outlet") if record.get(k)}
+        url = web_address(str(record.get("url") or ""))
+        if url:
+            metadata["url"] = url
         docs.append(
             RawDocument(
                 key=f"{where}#{doc_id}",

@@ -36,6 +36,7 @@ class IngestReport:
     documents: int = 0
     passages: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # ingested, with something to know
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,6 +45,7 @@ class IngestReport:
         return (
             f"{self.documents} documents, {self.passages} passages: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.failed)} failed"
+            + (f", {len(self.warnings)} with warnings" if self.warnings else "")
         )
 
 
@@ -111,15 +113,19 @@ def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[l
     incomplete: set[str] = set()
     for source in found.files:
         try:
-            file_docs, line_failures = read_source(source, max_bytes)
+            read = read_source(source, max_bytes)
         except IngestError as exc:
             incomplete.add(str(source.path))
             report.failed.append({"path": str(source.path), "error": str(exc)})
             continue
-        docs.extend(file_docs)
-        if line_failures:
+        docs.extend(read.docs)
+        if read.failed:
             incomplete.add(str(source.path))
-            report.failed.extend({"path": p, "error": e} for p, e in line_failures)
+            report.failed.extend({"path": p, "error": e} for p, e in read.failed)
+        if read.replaced:
+            report.warnings.append(
+                {"path": str(source.path), "warning": f"{read.replaced} bytes that are not UTF-8 were replaced by �"}
+            )
     return docs, incomplete
 
 

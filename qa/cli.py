@@ -11,6 +11,7 @@ from pathlib import Path
 from qa.config import Settings
 from qa.engine import DEFAULT_PASSAGES
 from qa.errors import QuestionError, SanadError
+from qa.terminal import for_terminal, name_for_terminal
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3  # usage errors exit 2, through argparse
 
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
     except SanadError as exc:
-        print(f"qa: {exc}", file=sys.stderr)
+        print(f"qa: {for_terminal(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
@@ -131,7 +132,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(report.summary())
         for failure in report.failed:
-            print(f"  failed: {failure['path']}: {failure['error']}", file=sys.stderr)
+            print(f"  failed: {name_for_terminal(failure['path'])}: {for_terminal(failure['error'])}", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"  warning: {name_for_terminal(warning['path'])}: {warning['warning']}", file=sys.stderr)
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
@@ -191,19 +194,20 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"query": query, "results": found}, ensure_ascii=False))
     else:
         for rank, r in enumerate(found, start=1):
-            print(f"{rank}. [{r['score']:.3f}] {r['doc_id']}\n   {r['text'][:200]}")
+            print(f"{rank}. [{r['score']:.3f}] {name_for_terminal(r['doc_id'])}\n   {for_terminal(r['text'][:200])}")
     return EXIT_OK
 
 
 def _print_answer(answer) -> None:
     from qa.display import confidence_line
 
-    print(answer.answer)
+    print(for_terminal(answer.answer))
     confidence = confidence_line(answer)
     if confidence:
         print(confidence)
     for c in answer.citations:
-        print(f"\n[{c.n}] {c.label} — {c.title or c.doc_id}\n    {c.source}\n    «{c.quote}»")
+        heading = for_terminal(f"[{c.n}] {c.label} — {c.title or c.doc_id}")
+        print(f"\n{heading}\n    {name_for_terminal(c.source)}\n    «{for_terminal(c.quote)}»")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -257,7 +261,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  abstention precision   {result.abstention_precision:.3f}")
     print(f"  abstention recall      {result.abstention_recall:.3f}")
     for failure in result.failures:
-        print(f"    miss: {failure}")
+        print(f"    miss: {for_terminal(failure)}")
     if not args.llm:
         _print_risk_coverage(engine, {"all": questions})
     headwords = len(engine.dictionary.current())
@@ -354,7 +358,7 @@ def _print_news(engine, split: str, llm: str | None) -> int:
         )
     for g in graded:  # the test split's misses stay unread: it is for reporting, not tuning
         if g.miss and g.question["split"] == "dev":
-            print(f"    miss: {g.miss}")
+            print(f"    miss: {for_terminal(g.miss)}")
     return EXIT_OK
 
 

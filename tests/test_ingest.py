@@ -52,7 +52,7 @@ def test_edit_updates_exactly_one_and_delete_removes_exactly_one(run_json, corpu
     ids = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
     assert "004_852b1c75c63950c3.txt" not in ids and len(ids) == 4
     # The edited article's passages are exactly those of its new text: none of the old ones kept.
-    (raw,), _ = read_source(SourceFile(edited.resolve(), corpus.resolve()), 10**7)
+    (raw,) = read_source(SourceFile(edited.resolve(), corpus.resolve()), 10**7).docs
     encoder = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
     expected = article_passages(clean_article(raw), encoder.count_tokens)
     stored = open_store(settings).collection.get(where={"doc_id": "003_0414c9933e66a5e2.txt"}, include=["documents"])

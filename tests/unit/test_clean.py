@@ -15,7 +15,7 @@ from qa.config import BUNDLED_CORPUS
 
 def article(name: str):
     path = (BUNDLED_CORPUS / name).resolve()
-    (raw,), _ = read_source(SourceFile(path, path.parent), 10**7)
+    (raw,) = read_source(SourceFile(path, path.parent), 10**7).docs
     return clean_article(raw)
 
 
@@ -150,5 +150,17 @@ def test_a_supplied_date_is_kept_as_its_day(tmp_path, given, iso):
     path = tmp_path / "feed.jsonl"
     record = {"id": "a", "title": "عنوان الخبر", "text": "قالت الوزارة إن الهجمات مستمرة منذ أسابيع.", "date": given}
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    (raw,), _ = read_source(SourceFile(path, tmp_path), 10**6)
+    (raw,) = read_source(SourceFile(path, tmp_path), 10**6).docs
     assert clean_article(raw).date == iso
+
+
+def test_bidi_overrides_and_controls_are_stripped_from_text_and_metadata(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    body = "قالت الوزارة إن عدد الجنود \u202e2500\u202c جندي\x1b[8m في العراق، وإن المهمة مستمرة منذ أسابيع."
+    record = {"id": "a", "title": "عنوان\u2066 الخبر\u2069", "outlet": "Rudaw\x07", "text": body}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    (raw,) = read_source(SourceFile(path, tmp_path), 10**6).docs
+    article = clean_article(raw)
+    assert "2500 جندي[8m في العراق" in article.text  # the figure is shown in its own order
+    assert not any(ch in article.text + article.title + article.outlet for ch in "\u202e\u202c\u2066\u2069\x1b\x07")
+    assert (article.title, article.outlet) == ("عنوان الخبر", "Rudaw")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
-from ingest.load import IngestError, SourceFile, decode_bytes, discover, read_source
+from ingest.load import Decoded, IngestError, SourceFile, decode_bytes, discover, read_bytes, read_source
 
 ARABIC = "وينتشر في العراق حوالى 2500 جندي أميركي، يقدّمون مهمات استشارية لنظرائهم العراقيين."
 
@@ -23,7 +25,7 @@ ARABIC = "وينتشر في العراق حوالى 2500 جندي أميركي،
     ids=["utf8", "utf8-bom", "utf16-bom", "utf16le-nobom", "windows-1256"],
 )
 def test_common_arabic_encodings_decode(encoded):
-    assert decode_bytes(encoded).strip() == ARABIC
+    assert decode_bytes(encoded).text.strip() == ARABIC
 
 
 @pytest.mark.parametrize(
@@ -51,7 +53,8 @@ def test_jsonl_bad_lines_reported_by_number_valid_lines_kept(tmp_path):
         '{"id": "c", "text": "نص ثالث", "url": "https://example.org/c"}\n',
         encoding="utf-8",
     )
-    docs, failed = read_source(SourceFile(path, tmp_path), 10**6)
+    read = read_source(SourceFile(path, tmp_path), 10**6)
+    docs, failed = read.docs, read.failed
     assert [d.doc_id for d in docs] == ["a", "c"]
     assert docs[0].metadata == {"title": "عنوان", "outlet": "Rudaw", "date": "2023-11-08"}
     assert docs[1].source == "https://example.org/c"
@@ -87,3 +90,59 @@ def test_missing_path_and_unsupported_file(tmp_path):
     found = discover([tmp_path / "nope", tmp_path / "notes.pdf"])
     assert found.files == []
     assert [reason.split(" ")[0] for _, reason in found.failed] == ["no", "unsupported"]
+
+
+@pytest.mark.timeout(60)
+def test_a_named_pipe_fails_at_once_instead_of_hanging(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")  # opened for reading, a FIFO blocks until a writer comes
+    (tmp_path / "ok.txt").write_text(ARABIC, encoding="utf-8")
+    (pipe,) = [f for f in discover([tmp_path]).files if f.doc_id == "pipe.txt"]
+    with pytest.raises(IngestError, match="not a regular file \\(a named pipe\\)"):
+        read_source(pipe, 10**6)
+
+
+def test_a_device_is_refused_and_no_read_goes_past_the_cap(tmp_path):
+    with pytest.raises(IngestError, match="a character device"):
+        read_bytes(Path("/dev/zero"), 10**6)  # endless: read whole, it is a MemoryError
+    # /proc files say they are empty and are not: the cap holds whatever the size said.
+    with pytest.raises(IngestError, match="over the 100-byte limit"):
+        read_bytes(Path("/proc/self/maps"), 100)
+
+
+def test_a_symlink_loop_is_one_failure_and_the_rest_is_read(tmp_path):
+    (tmp_path / "ok.txt").write_text(ARABIC, encoding="utf-8")
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    found = discover([tmp_path, tmp_path / "loop.txt"])
+    assert [f.doc_id for f in found.files] == ["ok.txt"]
+    assert [path.rsplit("/", 1)[-1] for path, _ in found.failed] == ["loop.txt", "loop.txt"]
+    assert all("loops" in reason for _, reason in found.failed)
+
+
+def test_a_few_bad_bytes_in_utf8_are_replaced_and_counted_not_the_article_lost():
+    data = ARABIC.encode("utf-8") * 3 + b"\xff" + ARABIC.encode("utf-8") * 3
+    decoded = decode_bytes(data)
+    assert decoded.replaced == 1
+    assert decoded.text.replace("\ufffd", "") == ARABIC * 6
+
+
+def test_another_encoding_is_not_mistaken_for_damaged_utf8():
+    assert decode_bytes(ARABIC.encode("cp1256")) == Decoded(ARABIC)
+
+
+@pytest.mark.parametrize(
+    "url,kept",
+    [
+        ("https://www.bbc.com/arabic/a-1", True),
+        ("http://example.org/x?y=1#z", True),
+        ("https://x ![p](http://127.0.0.1:9999/pixel) [official source](https://evil.example/phish)", False),
+        ("javascript:alert(1)", False),
+        ("https:///no-host", False),
+        ("https://example.org/\x1b[8m", False),
+    ],
+)
+def test_only_plain_web_addresses_are_kept_from_jsonl(tmp_path, url, kept):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": ARABIC, "url": url}) + "\n", encoding="utf-8")
+    (doc,) = read_source(SourceFile(path, tmp_path), 10**6).docs
+    assert (doc.metadata.get("url") == url) is kept
+    assert doc.source == (url if kept else str(path))
