@@ -3,6 +3,7 @@ always inside the articles folder."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -33,13 +34,24 @@ def save_upload(articles_dir: Path, name: str, data: bytes, max_bytes: int = MAX
     folder = (articles_dir / UPLOAD_FOLDER).resolve()
     clean = safe_name(name)
     stem, suffix = clean.rsplit(".", 1)
-    target = folder / clean
-    number = 1
-    while target.exists() and target.read_bytes() != data:  # never overwrite another article
-        number += 1
-        target = folder / f"{stem}-{number}.{suffix}"
-    if not target.resolve().is_relative_to(folder):  # cannot happen after safe_name; checked all the same
-        raise IngestError(f"{name!r} would be stored outside the articles folder")
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return target
+    number = 0
+    while True:
+        number += 1
+        target = folder / (clean if number == 1 else f"{stem}-{number}.{suffix}")
+        if not target.resolve().is_relative_to(folder):  # cannot happen after safe_name; checked all the same
+            raise IngestError(f"{name!r} would be stored outside the articles folder")
+        try:
+            # Created exclusively: two uploads of one name at once never write one file.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            if _holds(target, data):  # the same article uploaded again
+                return target
+            continue  # never overwrite another article
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        return target
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 
 from ingest.uploads import safe_name, save_upload
@@ -46,3 +50,17 @@ def test_the_confidence_line_says_high_or_medium_and_nothing_for_abstentions():
     assert confidence_line(Answer("q", "a", True, "extractive", confidence=0.55)) == "Confidence: medium (0.55)"
     assert confidence_line(Answer("q", "no", False, "extractive", confidence=0.2)) is None
     assert confidence_line(Answer("q", "a", True, "llm")) is None
+
+
+def test_uploads_of_one_name_at_once_each_get_their_own_file(tmp_path):
+    texts = [f"نص المقال رقم {n}".encode() for n in range(16)]
+    barrier = threading.Barrier(len(texts))
+
+    def upload(data: bytes) -> Path:
+        barrier.wait()  # every save starts together
+        return save_upload(tmp_path, "same.txt", data)
+
+    with ThreadPoolExecutor(len(texts)) as pool:
+        paths = list(pool.map(upload, texts))
+    assert len(set(paths)) == len(texts)
+    assert [p.read_bytes() for p in paths] == texts
