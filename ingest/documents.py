@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ingest.clean import clean_lines, extract_html, strip_controls, strip_markdown
-from ingest.load import RawDocument, web_address
+from ingest.load import RawDocument
 from ingest.metadata import find_dates, outlet_name, publication_date, title_of
 from ingest.split import MAX_TOKENS, TARGET_TOKENS, split_passages
 from qa.errors import IngestError
 from qa.passage import Passage
+from qa.urls import web_address
 
 # Bump when cleaning or splitting changes, so every article is processed again.
 # 2: ISO 8601 times in a supplied date are read (the day kept); 3: controls and bidi overrides stripped

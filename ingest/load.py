@@ -12,11 +12,11 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 from charset_normalizer import from_bytes
 
 from qa.errors import IngestError
+from qa.urls import web_address
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 _BOMS = (
@@ -163,27 +163,6 @@ def _looks_like_text(text: str) -> bool:
         return False
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
     return printable / len(text) > 0.95
-
-
-MAX_URL_CHARS = 2000
-
-
-def web_address(value: str) -> str | None:
-    """An http(s) address with a host and nothing else in it (no spaces, no controls), or None.
-
-    The address becomes a link the app builds: anything else (markdown, a
-    ``javascript:`` URL) is dropped here, so it never reaches a page.
-    """
-    value = value.strip()
-    if len(value) > MAX_URL_CHARS or any(ch.isspace() or not ch.isprintable() for ch in value):
-        return None
-    try:
-        parts = urlparse(value)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return value
 
 
 _KINDS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html"}

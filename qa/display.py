@@ -3,22 +3,35 @@
 Article text is untrusted: it is only ever shown through these functions,
 which escape it before adding the few tags of our own (a <mark> around the
 quote, dir="auto" blocks so Arabic runs right-to-left and English
-left-to-right, each paragraph finding its own direction). Every block is a
-single line: a blank line would end the HTML block and hand the rest of the
-article text to the markdown renderer (images, links).
+left-to-right, each paragraph finding its own direction).
+
+Streamlit renders Markdown around and inside inline HTML, with KaTeX
+(``$…$``), colour directives (``:red[…]``), shortcodes and bare-URL links on
+top. HTML escaping is not enough: ``markdown_safe`` writes every ASCII
+punctuation character as a character reference, which Markdown shows as the
+character and never reads as syntax. Every block is also a single line: a
+blank line would end the HTML block.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
 from qa.answer_types import Answer, Citation
+from qa.urls import web_address
+
+_SYNTAX = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+
+
+def markdown_safe(text: str) -> str:
+    """Text that shows as itself in any Streamlit Markdown (st.markdown, st.error, st.info…):
+    no link, image, HTML, math, colour or shortcode can be made from it."""
+    return _SYNTAX.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 def _inline(text: str) -> str:
     """Escaped text on one line, line breaks kept as <br>."""
-    return html.escape(text).replace("\r", "").replace("\n", "<br>")
+    return markdown_safe(text.replace("\r", "")).replace("\n", "<br>")
 
 
 def text_block(text: str) -> str:
@@ -40,7 +53,8 @@ def highlighted_passage(citation: Citation) -> str:
 
 def answer_block(answer: Answer) -> str:
     """The answer text, escaped, with its [n] markers shown as badges."""
-    return re.sub(r"\[(\d+)\]", r'<sup class="cite">[\1]</sup>', text_block(answer.answer))
+    marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
+    return re.sub(marker, r'<sup class="cite">&#91;\1&#93;</sup>', text_block(answer.answer))
 
 
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
@@ -65,11 +79,12 @@ def card_header(citation: Citation) -> str:
 
 
 def source_line(citation: Citation) -> str:
-    """The file path, or a link for a web address (http and https only)."""
+    """The file path, or a link for a web address (a plain http(s) address, as ingest keeps)."""
     source = _inline(citation.source)
-    if citation.source.startswith(("http://", "https://")):
-        return f'<a href="{source}" target="_blank" rel="noopener noreferrer nofollow">{source}</a>'
-    return f"<code>{source}</code>"
+    if web_address(citation.source):
+        link = f'<a href="{source}" target="_blank" rel="noopener noreferrer nofollow">{source}</a>'
+        return f'<div dir="ltr">{link}</div>'
+    return f'<div dir="ltr"><code>{source}</code></div>'
 
 
 def quote_block(citation: Citation) -> str:

@@ -5,10 +5,13 @@ Screenshots are kept in test-artifacts/ for review.
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -124,3 +127,56 @@ def test_uploaded_article_is_answerable_at_once(page, tmp_path):
     last_answer(page).locator("mark").first.wait_for(timeout=300_000)
     assert "420" in last_answer(page).inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-new-article.png"), full_page=True)
+
+
+@pytest.fixture
+def trap_server():
+    """A local web server that records every request: a hostile article's images and links aim at it."""
+    requests: list[str] = []
+
+    class Trap(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trap)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+
+
+def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_server):
+    trap, requests = trap_server
+    record = {
+        "id": "hostile-1",
+        "outlet": f"Reuters ![o]({trap}/outlet)",
+        "title": f"محصول القمح ![t]({trap}/title) :red[عاجل]",
+        "url": f"https://x ![p]({trap}/pixel) [official source](https://evil.example/phish)",
+        "text": (
+            "أعلنت وزارة الزراعة العراقية أن محصول القمح في محافظة واسط بلغ 730 ألف طن هذا الموسم "
+            f"![q]({trap}/quote) [اضغط هنا](https://evil.example/phish) :red[تحذير] $\\frac{{1}}{{2}}$ "
+            f'<img src="{trap}/html">، وهو أعلى رقم منذ عشر سنوات.'
+        ),
+    }
+    feed = {"name": "hostile.jsonl", "mimeType": "application/json", "buffer": json.dumps(record).encode() + b"\n"}
+    empty = {"name": f"![n]({trap}/name).txt", "mimeType": "text/plain", "buffer": b""}  # a name no disk allows
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([feed, empty])
+    page.get_by_role("button", name="Ingest uploaded files").click()
+    page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
+    assert page.get_by_text(f"![n]({trap}/name).txt", exact=False).count() == 1  # the bad upload's name, as text
+    ask(page, "كم بلغ محصول القمح في محافظة واسط؟")
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 8", timeout=300_000)
+    answer = last_answer(page)
+    answer.locator("mark").first.wait_for(timeout=300_000)
+    page.wait_for_timeout(2000)  # time for any image to be requested
+    page.screenshot(path=str(ARTIFACTS / "chat-hostile-article.png"), full_page=True)
+    text = answer.inner_text()
+    assert "730" in text and "![q](" in text and ":red[" in text  # the markup is shown as written
+    assert requests == []
+    assert page.locator("img[src*='127.0.0.1']").count() == 0
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert page.locator(".katex").count() == 0

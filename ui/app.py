@@ -20,6 +20,7 @@ from qa.display import (
     card_header,
     confidence_line,
     highlighted_passage,
+    markdown_safe,
     quote_block,
     source_line,
     text_block,
@@ -59,10 +60,16 @@ def run_ingest(engine: Engine, paths) -> bool:
         bar.progress(done / total if total else 1.0, text=f"Embedding passages: {done}/{total}")
 
     try:
-        report = ingest(paths, engine.settings, progress=progress, on_wait=st.info, encoder=engine.encoder)
+        report = ingest(
+            paths,
+            engine.settings,
+            progress=progress,
+            on_wait=lambda m: st.info(markdown_safe(m)),
+            encoder=engine.encoder,
+        )
     except SanadError as exc:
         bar.empty()
-        st.error(f"Ingestion failed: {exc}")
+        st.error(markdown_safe(f"Ingestion failed: {exc}"))
         return False
     bar.progress(1.0, text="Done")
     show_report(report)
@@ -122,7 +129,7 @@ def corpus_panel(engine: Engine) -> None:
             try:
                 saved.append(save_upload(engine.settings.articles_dir, upload.name, upload.getvalue()))
             except IngestError as exc:
-                st.error(str(exc))
+                st.error(markdown_safe(str(exc)))
         if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
             run_ingest(engine, [engine.settings.articles_dir])
     if st.button("Re-scan the articles folder"):
@@ -155,7 +162,7 @@ def render_answer(answer: Answer) -> None:
     if not answer.answerable:
         # No answer; when the articles give something close instead, that follows, cited.
         lead, _, instead = answer.answer.partition("\n")
-        st.info(lead, icon="🔎")
+        st.info(markdown_safe(lead), icon="🔎")
         if not answer.citations:
             return
         answer = replace(answer, answer=instead)
@@ -201,10 +208,10 @@ def chat(engine: Engine, spec: str, k: int) -> None:
             try:
                 answer = engine.ask(question, history=history, k=k, llm=spec or None, on_token=on_token)
             except QuestionError as exc:
-                st.warning(f"Cannot ask that: {exc}.")
+                st.warning(markdown_safe(f"Cannot ask that: {exc}."))
                 return
             except SanadError as exc:
-                st.error(str(exc))
+                st.error(markdown_safe(str(exc)))
                 return
         streamed.empty()
         render_answer(answer)
@@ -226,7 +233,7 @@ def main() -> None:
             spec, k = settings_panel(engine)
             corpus_panel(engine)
     except SanadError as exc:  # every error a user can act on, shown in one place
-        st.error(str(exc))
+        st.error(markdown_safe(str(exc)))
         st.stop()
     chat(engine, spec, k)
 

@@ -11,7 +11,7 @@ from qa.config import PROJECT_ROOT
 PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
-    {"qa.errors", "qa.config", "qa.terminal"},
+    {"qa.errors", "qa.config", "qa.terminal", "qa.urls"},
     {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge", "qa.places"},
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},

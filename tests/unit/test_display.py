@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ingest.uploads import safe_name, save_upload
-from qa.answer_types import Citation
-from qa.display import highlighted_passage, source_line, text_block
+from qa.answer_types import Answer, Citation
+from qa.display import answer_block, highlighted_passage, markdown_safe, source_line, text_block
 from qa.errors import IngestError
 
 
 def test_display_helpers_escape_and_mark():
     citation = Citation(1, "d", "javascript:alert(1)", "<b>t</b>", None, None, "<i>q</i>", "a <i>q</i> b", 0.5)
     passage = highlighted_passage(citation)
-    assert "<mark>&lt;i&gt;q&lt;/i&gt;</mark>" in passage and "<i>" not in passage
+    assert "<mark>&#60;i&#62;q&#60;&#47;i&#62;</mark>" in passage and "<i>" not in passage
     assert "<a " not in source_line(citation)  # only http(s) sources become links
     assert text_block("<script>x</script>").count("<script") == 0
+
+
+HOSTILE = [
+    "![p](http://127.0.0.1:9999/pixel) [official source](https://evil.example/phish)",
+    ":red[alert] $\\frac{1}{2}$ :material/warning: <img src=x onerror=alert(1)>",
+    "www.evil.example and https://evil.example/x and `code` **bold** # heading",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_no_markdown_math_or_colour_syntax_survives_escaping(text):
+    safe = markdown_safe(text)
+    assert html.unescape(safe) == text  # shown as written…
+    assert not set(safe) & set("[]()!<>:$`*")  # …with no syntax left to read
+    assert all(part.startswith("#") for part in safe.split("&")[1:])  # only numeric references
+
+
+def test_a_hostile_url_is_shown_as_a_path_not_a_link():
+    url = "https://x ![p](http://127.0.0.1:9999/pixel)"
+    citation = Citation(1, "d", url, "t", None, None, "q", "q", 0.5)
+    line = source_line(citation)
+    assert "<a " not in line and "](" not in line
+    good = replace(citation, source="https://www.bbc.com/arabic/a?b=1")
+    assert 'href="https&#58;&#47;&#47;www&#46;bbc&#46;com&#47;arabic&#47;a&#63;b&#61;1"' in source_line(good)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +90,10 @@ def test_uploads_of_one_name_at_once_each_get_their_own_file(tmp_path):
         paths = list(pool.map(upload, texts))
     assert len(set(paths)) == len(texts)
     assert [p.read_bytes() for p in paths] == texts
+
+
+def test_citation_markers_become_badges_and_nothing_else_does():
+    answer = Answer("q", "حوالي 2500 [1][2] ![x](http://h/i) [a](http://h)", True, "extractive")
+    block = answer_block(answer)
+    assert block.count('<sup class="cite">&#91;') == 2
+    assert "](" not in block and "<a" not in block and "<img" not in block
