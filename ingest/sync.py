@@ -18,7 +18,8 @@ from ingest.load import Discovery, RawDocument, discover, read_source
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
 from qa.embeddings import SentenceTransformerEmbeddings
-from qa.errors import IngestError
+from qa.errors import IngestError, StoreError, storage_hint
+from qa.integrity import check_store
 from qa.lexical import load_or_build
 from qa.passage import Passage
 from qa.store import PassageStore, drop_collection, forget_in_memory_state, open_store
@@ -37,6 +38,7 @@ class IngestReport:
     passages: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # ingested, with something to know
+    repairs: list[str] = field(default_factory=list)  # what was found wrong with the store, and mended
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,11 +66,15 @@ def ingest(
     made, and loaded only if something needs embedding.
     """
     encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
-    with writing(settings, on_wait) as writer:
-        if rebuild:
-            drop_collection(settings)
-        store = open_store(settings, create=True, catalog=writer.catalog)
-        report = _ingest(store, encoder, list(paths or []) or [BUNDLED_CORPUS], progress, writer)
+    try:
+        with writing(settings, on_wait) as writer:
+            if rebuild:
+                drop_collection(settings)
+            store = open_store(settings, create=True, catalog=writer.catalog)
+            report = _ingest(store, encoder, list(paths or []) or [BUNDLED_CORPUS], progress, writer)
+    except OSError as exc:  # the store folder or its lock file (article files fail one by one)
+        reason = storage_hint(exc) or exc.strerror or str(exc)
+        raise StoreError(f"Cannot write to the store at {settings.store_location}: {reason}.") from None
     if report.added or report.updated or report.deleted:
         load_or_build(store)  # now rather than on the first question; saved, as the lock is free
         forget_in_memory_state(settings)  # questions asked next in this process see every new passage
@@ -87,6 +93,7 @@ def _ingest(
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
     raw_docs, incomplete = _read_all(found, store.settings.max_file_bytes, report)
+    _repair(store, writer, report)
     known = store.catalog.hashes()
     hashes = {doc.key: content_hash(doc) for doc in raw_docs}
     changed = [doc for doc in raw_docs if known.get(doc.key) != hashes[doc.key]]
@@ -105,6 +112,21 @@ def _ingest(
     report.documents = len(stored)
     report.passages = sum(current[doc.key] for doc in stored)
     return report
+
+
+def _repair(store: PassageStore, writer: Writer, report: IngestReport) -> None:
+    """Make the catalogue, the records and Chroma agree before anything is compared: a
+    document with lost passages is forgotten (so it is embedded again below when its
+    file is here), passages of documents nobody catalogued are deleted."""
+    check = check_store(store)
+    if check.sound:
+        return
+    report.repairs.extend(check.problems())
+    with writer.changing():
+        damaged = list(check.damaged)
+        store.delete_passages(damaged, [pid for _, ids in check.damaged.values() for pid in ids])
+        store.catalog.remove(damaged)
+        store.delete_passages(list(check.orphans), [pid for ids in check.orphans.values() for pid in ids])
 
 
 def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[list[RawDocument], set[str]]:

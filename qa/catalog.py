@@ -10,6 +10,7 @@ the vector store. It lives in the record manager's database.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from qa.errors import StoreError
+from qa.errors import StoreError, storage_hint
 
 _metadata = MetaData()
 documents = Table(
@@ -52,12 +53,15 @@ documents = Table(
     Column("ingested_at", String(32), nullable=False),
 )
 
-# Bumped by every ingest that changes the collection; derived indexes compare it.
+# Bumped by every ingest that changes the collection; derived indexes compare it. The
+# identity is new whenever the row is made, so a records database that was lost and
+# made again never meets an index saved for the old one at the same count.
 state = Table(
     "sanad_state",
     _metadata,
     Column("collection", String(200), primary_key=True),
     Column("generation", Integer, nullable=False),
+    Column("identity", String(32), nullable=False),
 )
 
 
@@ -92,6 +96,9 @@ def database_errors(db_url: str) -> Iterator[None]:
     try:
         yield
     except (SQLAlchemyError, ImportError) as exc:
+        hint = storage_hint(exc)
+        if hint:
+            raise StoreError(f"Cannot write to the records database {shown(db_url)}: {hint}.") from None
         raise StoreError(
             f"The records database {shown(db_url)} is not usable: {getattr(exc, 'orig', None) or exc}"
         ) from None
@@ -111,15 +118,13 @@ def _reported(method):
 def _engine(db_url: str) -> Engine:
     """An engine on ``db_url`` with the catalogue's tables in place."""
     engine = create_engine(db_url)
-    existing = (
-        {c["name"] for c in inspect(engine).get_columns(documents.name)}
-        if inspect(engine).has_table(documents.name)
-        else None
-    )
-    if existing is not None and existing != {c.name for c in documents.columns}:
-        # Made by another version. The catalogue is bookkeeping: the next ingest
-        # rebuilds it, and LangChain's record manager spares re-embedding.
-        documents.drop(engine)
+    for table in (documents, state):
+        if not inspect(engine).has_table(table.name):
+            continue
+        if {c["name"] for c in inspect(engine).get_columns(table.name)} != {c.name for c in table.columns}:
+            # Made by another version. The catalogue is bookkeeping: the next ingest
+            # rebuilds it, and LangChain's record manager spares re-embedding.
+            table.drop(engine)
     _metadata.create_all(engine)
     return engine
 
@@ -177,10 +182,12 @@ class Catalog:
         self.bump()
 
     @_reported
-    def generation(self) -> int:
-        query = select(state.c.generation).where(state.c.collection == self.collection)
+    def generation(self) -> str:
+        """'identity/count': it changes whenever the collection may have changed."""
+        query = select(state.c.identity, state.c.generation).where(state.c.collection == self.collection)
         with self.engine.connect() as conn:
-            return conn.execute(query).scalar() or 0
+            row = conn.execute(query).first()
+        return f"{row.identity}/{row.generation}" if row else "new/0"
 
     @_reported
     def bump(self) -> None:
@@ -190,7 +197,7 @@ class Catalog:
                 update(state).where(state.c.collection == self.collection).values(generation=state.c.generation + 1)
             )
             if updated.rowcount == 0:
-                conn.execute(state.insert().values(collection=self.collection, generation=1))
+                conn.execute(state.insert().values(collection=self.collection, generation=1, identity=uuid.uuid4().hex))
 
 
 def _record(row) -> DocumentRecord:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.config import Settings
 from qa.engine import DEFAULT_PASSAGES
-from qa.errors import QuestionError, SanadError
+from qa.errors import QuestionError, SanadError, StoreError, storage_hint
 from qa.terminal import for_terminal, name_for_terminal
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3  # usage errors exit 2, through argparse
@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--llm", help="answer with an LLM: ollama:MODEL, openai:MODEL, gguf:PATH … (QA_LLM)")
 
+    p = sub.add_parser("doctor", help="check that the catalogue and Chroma agree (the next ingest mends what is not)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("ui", help="open the chat in the browser")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -95,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     except SanadError as exc:
         print(f"qa: {for_terminal(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:  # a folder or file the command needs (the store, a batch file)
+        where = name_for_terminal(str(exc.filename or ""))
+        print(f"qa: cannot use {where}: {storage_hint(exc) or exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
@@ -133,6 +140,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(report.summary())
         for failure in report.failed:
             print(f"  failed: {name_for_terminal(failure['path'])}: {for_terminal(failure['error'])}", file=sys.stderr)
+        for repair in report.repairs:
+            print(f"  repaired: {repair}", file=sys.stderr)
         for warning in report.warnings:
             print(f"  warning: {name_for_terminal(warning['path'])}: {warning['warning']}", file=sys.stderr)
     return EXIT_PARTIAL if report.failed else EXIT_OK
@@ -193,6 +202,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({"query": query, "results": found}, ensure_ascii=False))
     else:
+        if not found and not engine.has_articles():
+            print(
+                f"qa: there are no articles in {settings.store_location} yet: `qa ingest FOLDER` adds them.",
+                file=sys.stderr,
+            )
         for rank, r in enumerate(found, start=1):
             print(f"{rank}. [{r['score']:.3f}] {name_for_terminal(r['doc_id'])}\n   {for_terminal(r['text'][:200])}")
     return EXIT_OK
@@ -234,6 +248,41 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_answer(answer)
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.errors import MissingCollectionError
+    from qa.integrity import check_store
+    from qa.store import open_catalog, open_store
+
+    try:
+        store = open_store(settings)
+    except MissingCollectionError:
+        catalogued = len(open_catalog(settings).all())
+        if not catalogued:
+            raise
+        raise StoreError(
+            f"The collection '{settings.collection}' is missing from {settings.store_location}, but the "
+            f"catalogue lists {catalogued} documents: `qa ingest` with the article folders embeds them again."
+        ) from None
+    check = check_store(store)
+    records = store.catalog.all()
+    result = {
+        "store": settings.store_location,
+        "documents": len(records),
+        "passages": store.count(),
+        "sound": check.sound,
+        "problems": check.problems(),
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif check.sound:
+        print(f"{settings.store_location}: whole ({len(records)} documents, {result['passages']} passages).")
+    else:
+        print(f"{settings.store_location}: not whole. `qa ingest` with the article folders mends it:")
+        for problem in check.problems():
+            print(f"  {problem}")
+    return EXIT_OK if check.sound else EXIT_ERROR
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -403,7 +452,14 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return subprocess.call(command, env=env)
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "ui": cmd_ui}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "doctor": cmd_doctor,
+    "eval": cmd_eval,
+    "ui": cmd_ui,
+}
 
 
 if __name__ == "__main__":

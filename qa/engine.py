@@ -41,6 +41,12 @@ DEFAULT_PASSAGES = 6
 _HAS_WORD = re.compile(r"[^\W_]")
 
 
+NO_ARTICLES = {
+    "en": "There are no articles in the store yet: add some (`qa ingest FOLDER`, or the chat's uploader), then ask.",
+    "ar": "لا توجد مقالات في المخزن بعد: أضف مقالات (qa ingest أو رفع الملفات في المحادثة) ثم اسأل.",
+}
+
+
 def _llm_key(spec: str) -> str:
     """One LLM per model: a GGUF file however its path is written."""
     provider, _, name = spec.partition(":")
@@ -151,6 +157,10 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         parts = self.refresh()
+        if not parts.lexical.ids:  # nothing ingested yet, or every file failed
+            answer = Answer(question, NO_ARTICLES[language_of(question)], False, "extractive")
+            answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
+            return answer
         answerer = self.answerer(llm, parts)
         hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1))
         retrieved = time.perf_counter()
@@ -162,6 +172,9 @@ class Engine:
             "total": round((done - started) * 1000, 1),
         }
         return answer
+
+    def has_articles(self) -> bool:
+        return bool(self.refresh().lexical.ids)
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """The ``k`` documents best matching ``query``, each by its best passage."""

@@ -7,6 +7,8 @@ else is caught as an expected failure.
 
 from __future__ import annotations
 
+import errno
+
 
 class SanadError(Exception):
     """Something the user can fix or needs to know; the message says which."""
@@ -14,6 +16,10 @@ class SanadError(Exception):
 
 class StoreError(SanadError):
     """The store (Chroma, the records database) cannot be used as asked."""
+
+
+class MissingCollectionError(StoreError):
+    """The store has no collection of the configured name (never ingested, or lost)."""
 
 
 class ModelMismatchError(StoreError):
@@ -38,3 +44,15 @@ class QuestionError(SanadError, ValueError):
 
 class IngestError(SanadError):
     """One input (a file, a JSONL line) cannot be ingested; the rest can."""
+
+
+def storage_hint(exc: BaseException) -> str | None:
+    """What to do when ``exc`` says the disk is full or the store cannot be written to
+    (an OSError, or SQLite's words through Chroma or SQLAlchemy); None otherwise."""
+    code = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code == errno.ENOSPC or "disk is full" in text or "no space left" in text:
+        return "the disk is full: free some space, then run it again"
+    if code == errno.EROFS or "read-only file system" in text or "readonly database" in text:
+        return "it is on a read-only file system: choose a writable store folder (--store or QA_STORE)"
+    return None

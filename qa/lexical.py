@@ -31,7 +31,7 @@ from qa.writer import ingest_running
 @dataclass(frozen=True)
 class LexicalIndex:
     ids: list[str]
-    fingerprint: list[int]
+    fingerprint: list[int | str]
     _bm25: Any  # bm25s.BM25
     stats: TermStats
 
@@ -54,9 +54,9 @@ class LexicalIndex:
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
-def fingerprint(store: PassageStore) -> list[int]:
-    """What the index was built from: the term rules and the collection's generation."""
-    return [TERMS_VERSION, store.catalog.generation()]
+def fingerprint(store: PassageStore) -> list[int | str]:
+    """What the index was built from: the term rules, the collection and its generation."""
+    return [TERMS_VERSION, str(store.collection.id), store.catalog.generation()]
 
 
 def _folder(store: PassageStore) -> Path:
@@ -85,7 +85,7 @@ def load_or_build(store: PassageStore) -> LexicalIndex:
     return index
 
 
-def build_index(passages: Iterable[tuple[str, str]], fingerprint: list[int]) -> LexicalIndex:
+def build_index(passages: Iterable[tuple[str, str]], fingerprint: list[int | str]) -> LexicalIndex:
     """A BM25 index of (passage id, text) pairs."""
     import bm25s
 

@@ -8,6 +8,7 @@ encoder handed in (``qa.embeddings``).
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from urllib.parse import urlparse
 
 from qa.catalog import Catalog, database_errors
 from qa.config import Settings
-from qa.errors import ModelMismatchError, SanadError, StoreError
+from qa.errors import MissingCollectionError, ModelMismatchError, SanadError, StoreError, storage_hint
 from qa.passage import Passage
 
 if TYPE_CHECKING:
@@ -44,10 +45,31 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
     except SanadError:
         raise
     except Exception as exc:
+        hint = storage_hint(exc) or _space_hint(settings)  # Chroma's own errors may not say why
+        if hint:
+            raise StoreError(f"Cannot write to the store at {settings.store_location}: {hint}.") from None
         raise StoreError(
             f"The Chroma store at {settings.store_location} failed: {exc}. If it stays broken, "
             f"`qa ingest --rebuild` builds it again from the articles."
         ) from None
+
+
+LOW_SPACE_BYTES = 16 * 1024 * 1024
+
+
+def _space_hint(settings: Settings) -> str | None:
+    """'The disk is full' when an embedded store's disk has almost no room left."""
+    if settings.chroma_url:
+        return None
+    try:
+        free = shutil.disk_usage(settings.store_dir).free
+    except OSError:
+        return None
+    return (
+        f"the disk is full ({free:,} bytes free): free some space, then run it again"
+        if free < LOW_SPACE_BYTES
+        else None
+    )
 
 
 def chroma_client(settings: Settings) -> ClientAPI:
@@ -73,7 +95,14 @@ def chroma_client(settings: Settings) -> ClientAPI:
         with _embedded_systems:
             return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
     except Exception as exc:
-        raise StoreError(f"{settings.store_dir} is not a usable Chroma store: {exc}") from None
+        folder = settings.store_dir
+        hint = storage_hint(exc)
+        if hint:
+            raise StoreError(f"Cannot use the store at {folder}: {hint}.") from None
+        raise StoreError(
+            f"{folder} is not a usable Chroma store ({exc}). If its files are damaged, move the folder "
+            f"aside (mv {folder} {folder}.broken) and run `qa ingest` to build it again from the articles."
+        ) from None
 
 
 def _make_records_folder(settings: Settings) -> None:
@@ -96,7 +125,7 @@ class PassageStore:
     client: ClientAPI
     collection: Collection
     catalog: Catalog
-    generation: int  # the catalogue's generation when opened
+    generation: str  # the catalogue's generation when opened
 
     def reopen(self) -> PassageStore:
         """The same store read afresh (see ``forget_in_memory_state``)."""
@@ -142,6 +171,26 @@ class PassageStore:
             with chroma_errors(self.settings):
                 got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
             yield from zip(got["ids"], (text or "" for text in got["documents"]))
+
+    def passages_by_document(self, page: int = 5000) -> dict[str, list[str]]:
+        """The passage ids Chroma holds, by the key of their document (read in pages)."""
+        found: dict[str, list[str]] = {}
+        for offset in range(0, self.count(), page):
+            with chroma_errors(self.settings):
+                got: Any = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for passage_id, meta in zip(got["ids"], got["metadatas"]):
+                found.setdefault(str((meta or {}).get("doc_key", "")), []).append(passage_id)
+        return found
+
+    def delete_passages(self, doc_keys: list[str], passage_ids: list[str]) -> None:
+        """Remove passages from Chroma and their documents' records, whatever the records say
+        (a repair: the two disagree)."""
+        with database_errors(self.settings.record_db), chroma_errors(self.settings):
+            for start in range(0, len(passage_ids), 5000):
+                self.collection.delete(ids=passage_ids[start : start + 5000])
+            recorded = self.record_manager.list_keys(group_ids=doc_keys) if doc_keys else []
+            if recorded:
+                self.record_manager.delete_keys(recorded)
 
     def write(self, passages: list[Passage], encoder: Embeddings, batch_size: int) -> None:
         """Store the passages of whole documents, replacing those documents' old passages
@@ -191,7 +240,7 @@ def open_store(settings: Settings, create: bool = False, catalog: Catalog | None
             collection = client.get_collection(settings.collection, embedding_function=None)
     except Exception as exc:
         if not create and "does not exist" in str(exc):
-            raise StoreError(
+            raise MissingCollectionError(
                 f"The store at {settings.store_location} has no collection "
                 f"'{settings.collection}'. Run `qa ingest` first."
             ) from None

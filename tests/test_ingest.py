@@ -7,12 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
 from ingest.sync import ingest
 from qa.embeddings import SentenceTransformerEmbeddings
-from qa.store import open_store
+from qa.lexical import load_or_build
+from qa.store import forget_in_memory_state, open_catalog, open_store
 
 CORPUS_FILES = 5
 
@@ -171,6 +175,7 @@ def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
     (store_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 500)
     code, _, err = run_qa("search", "troops")
     assert code == 1 and "not a usable Chroma store" in err
+    assert f"mv {store_dir} {store_dir}.broken" in err and "qa ingest" in err  # how to start again
 
 
 def test_a_catalogue_from_another_version_is_rebuilt(run_json, store_dir, corpus):
@@ -181,3 +186,91 @@ def test_a_catalogue_from_another_version_is_rebuilt(run_json, store_dir, corpus
         db.execute("create table sanad_documents (collection text, key text, doc_id text)")
     code, report = run_json("ingest", str(corpus))
     assert code == 0 and report["documents"] == CORPUS_FILES
+
+
+def _catalogued_passages(settings) -> int:
+    return sum(record.passages for record in open_catalog(settings).all())
+
+
+def test_an_emptied_chroma_file_is_noticed_and_mended_by_ingest(run_json, run_qa, store_dir, corpus, settings):
+    code, first = run_json("ingest", str(corpus))
+    assert run_qa("doctor")[0] == 0
+    (store_dir / "chroma.sqlite3").write_bytes(b"")  # `: > store/chroma.sqlite3`
+    forget_in_memory_state(settings)  # as a new process would open it
+    code, _, err = run_qa("doctor")
+    assert code == 1 and "catalogue lists 5 documents" in err and "qa ingest" in err
+    code, report = run_json("ingest", str(corpus))
+    assert code == 0 and report["added"] == CORPUS_FILES and report["repairs"]
+    assert open_store(settings).count() == first["passages"] == _catalogued_passages(settings)
+    code, answer = run_json("ask", "How many US troops are in Iraq?")
+    assert answer["answerable"] and "2500" in answer["answer"]
+
+
+def test_a_lost_records_database_leaves_no_deleted_article_and_no_stale_index(
+    run_json, run_qa, store_dir, corpus, settings
+):
+    run_json("ingest", str(corpus))
+    gone = corpus / "004_852b1c75c63950c3.txt"
+    phrase = "تغريدة على تويتر"  # words of the article about to go, in no other article
+    assert phrase in gone.read_text(encoding="utf-8")
+    code, found = run_json("search", phrase, "-k", "1")
+    assert found["results"][0]["doc_id"] == gone.name  # the saved BM25 index knows it
+    (store_dir / "records.sqlite").unlink()
+    gone.unlink()
+    code, out, _ = run_qa("doctor")
+    assert code == 1 and "passages of 5 documents the catalogue does not know" in out
+    code, report = run_json("ingest", str(corpus))
+    assert code == 0 and report["documents"] == CORPUS_FILES - 1 and report["repairs"]
+    assert open_store(settings).count() == report["passages"] == _catalogued_passages(settings)
+    stored = {m["doc_id"] for m in open_store(settings).collection.get(include=["metadatas"])["metadatas"]}
+    assert gone.name not in stored
+    code, found = run_json("search", phrase, "-k", "5")
+    assert gone.name not in {r["doc_id"] for r in found["results"]}
+    store = open_store(settings)
+    assert set(load_or_build(store).ids) == set(store.collection.get()["ids"])  # BM25 indexes what is stored
+
+
+def test_an_empty_store_says_there_are_no_articles(run_qa, run_json, tmp_path):
+    folder = tmp_path / "nothing-usable"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")  # every file fails: the store has no passages
+    code, report = run_json("ingest", str(folder))
+    assert code == 3 and report["passages"] == 0
+    code, answer = run_json("ask", "How many US troops are in Iraq?")
+    assert code == 0 and not answer["answerable"] and "no articles in the store yet" in answer["answer"]
+    code, answer = run_json("ask", "كم عدد الجنود الأميركيين في العراق؟")
+    assert "لا توجد مقالات" in answer["answer"]
+    code, out, err = run_qa("search", "troops")
+    assert code == 0 and out == "" and "no articles" in err
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real file system of its own (tmpfs), to fill up or make read-only; needs root, as `make test` does."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+
+    def mount(options: str) -> Path:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)], capture_output=True)
+        if done.returncode:
+            pytest.fail(f"cannot mount a tmpfs (the test needs root): {done.stderr.decode()}")
+        return mount_point
+
+    yield mount
+    subprocess.run(["umount", str(mount_point)], capture_output=True)
+
+
+def test_a_full_disk_or_a_read_only_store_is_one_line_saying_so(small_disk, corpus):
+    def qa(store: Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "qa.cli", "--store", str(store), *args], capture_output=True, text=True
+        )
+
+    disk = small_disk("size=600k")  # room for an empty store, not for the articles' passages
+    done = qa(disk / "store", "ingest", str(corpus))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "the disk is full" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+    done = qa(disk / "other-store", "ingest", str(corpus))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "read-only file system" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -48,6 +48,8 @@ def shared_engine() -> dict:
 
 def show_report(report: IngestReport) -> None:
     (st.warning if report.failed else st.success)(report.summary())
+    for repair in report.repairs:
+        st.text(f"Repaired: {repair}")
     for failure in report.failed:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
 

@@ -14,7 +14,7 @@ LAYERS = [
     {"qa.errors", "qa.config", "qa.terminal", "qa.urls"},
     {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge", "qa.places"},
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
-    {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical"},
+    {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
         "qa.retrieve",
         "qa.answer_types",

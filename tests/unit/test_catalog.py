@@ -1,0 +1,32 @@
+"""The catalogue's generation: what derived indexes (BM25) are keyed on."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from qa.catalog import Catalog
+
+
+def test_a_remade_records_database_never_repeats_an_old_generation(tmp_path):
+    first = Catalog(f"sqlite:///{tmp_path / 'records.sqlite'}", "articles")
+    first.bump()
+    first.bump()
+    before = first.generation()
+    first.engine.dispose()
+    (tmp_path / "records.sqlite").unlink()  # lost; the next ingest makes it again
+    again = Catalog(f"sqlite:///{tmp_path / 'records.sqlite'}", "articles")
+    again.bump()
+    again.bump()
+    assert before.endswith("/2") and again.generation().endswith("/2")
+    assert again.generation() != before
+
+
+def test_a_state_table_from_an_older_version_is_replaced(tmp_path):
+    path = tmp_path / "records.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("create table sanad_state (collection varchar primary key, generation integer not null)")
+        db.execute("insert into sanad_state values ('articles', 7)")
+    catalog = Catalog(f"sqlite:///{path}", "articles")
+    assert catalog.generation() == "new/0"
+    catalog.bump()
+    assert catalog.generation().endswith("/1")
