@@ -131,14 +131,15 @@ class Engine:
     def answerer(self, llm: str | None = None, parts: Parts | None = None) -> Answerer:
         """The extractive answerer, or the LLM named by ``llm`` falling back to it. An LLM
         (a GGUF file's server) is set up once per engine."""
-        extractive = (parts or self.refresh()).extractive
+        parts = parts or self.refresh()
+        extractive = parts.extractive
         if not llm:
             return extractive
         key = _llm_key(llm)
         with self._llm_lock:  # starting a model can take a while: questions without one go on
             if key not in self._llms:
                 self._llms[key] = answerer_from_spec(llm, extractive)
-        return replace(self._llms[key], fallback=extractive)
+        return replace(self._llms[key], fallback=extractive, bridge=parts.bridge)
 
     def ask(
         self,

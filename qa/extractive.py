@@ -38,6 +38,7 @@ from qa.direct import (
     measure_asked,
     periods,
 )
+from qa.injection import is_instruction
 from qa.places import Place, places_in
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
@@ -186,7 +187,7 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
         for span in sentence_spans(hit.passage.text):
             sentence = span.of(hit.passage.text)
             key = (hit.passage.doc_key, normalize_arabic(sentence))
-            if key not in seen and len(sentence) >= 12:
+            if key not in seen and len(sentence) >= 12 and not is_instruction(sentence):
                 seen.add(key)
                 out.append(Candidate(hit, rank, sentence))
     return out

@@ -21,13 +21,16 @@ from typing import Any
 
 from qa.answer_types import Answer, Answerer, Citation
 from qa.arabic import normalize_arabic
+from qa.bridge import Bridge
+from qa.claims import supported
 from qa.errors import LLMError
 from qa.extractive import is_follow_up, language_of
+from qa.injection import is_instruction
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
 
 MAX_PASSAGE_CHARS = 3000
-MIN_QUOTE_CHARS = 12
+MIN_QUOTE_WORDS = 4  # "قال المتحدث" proves nothing; a quote must carry a claim
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 ANSWER_SCHEMA = {
     "type": "object",
@@ -99,7 +102,7 @@ def parse_reply(raw: str) -> tuple[str, list[tuple[int, str]]]:
 def verbatim_quote(quote: str, passage: str) -> str | None:
     """The passage's own text for ``quote``, or None when the passage does not say it."""
     quote = quote.strip().strip("«»\"“”'")
-    if len(quote) < MIN_QUOTE_CHARS or len(quote.split()) < 2:
+    if len(quote.split()) < MIN_QUOTE_WORDS or is_instruction(quote):
         return None
     if quote in passage:
         return quote
@@ -116,8 +119,12 @@ def verbatim_quote(quote: str, passage: str) -> str | None:
     return None
 
 
-def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
-    """The answer reduced to its verified claims, and their citations (renumbered 1..n)."""
+def verify(raw: str, hits: list[Hit], bridge: Bridge | None = None) -> tuple[str, list[Citation]]:
+    """The answer reduced to its verified claims, and their citations (renumbered 1..n).
+
+    A sentence is kept when each of its markers cites a verified quote and its figures
+    and names are in those quotes (qa.claims); whatever follows its last marker is
+    dropped, as a claim with no marker of its own."""
     answer, claimed = parse_reply(raw)
     citations: list[Citation] = []
     renumber: dict[int, int] = {}
@@ -131,10 +138,19 @@ def verify(raw: str, hits: list[Hit]) -> tuple[str, list[Citation]]:
         citations.append(Citation.of(len(citations) + 1, hit.passage, exact, hit.score))
         renumber.setdefault(n, citations[-1].n)
     kept = []
+    claims = 0
     for sentence in re.split(r"(?<=[.!?؟])\s+", answer.strip()):
         markers = [int(m) for m in re.findall(r"\[(\d+)\]", sentence)]
-        if markers and all(m in renumber for m in markers):
+        claims += bool(markers)
+        if not markers or not all(m in renumber for m in markers):
+            continue
+        end = list(re.finditer(r"\[\d+\]", sentence))[-1].end()
+        sentence = sentence[:end] + (sentence[end : end + 1] if sentence[end : end + 1] in ".!?؟" else "")
+        claim = re.sub(r"\[\d+\]", "", sentence)
+        if supported(claim, (c for c in citations if c.n in {renumber[m] for m in markers}), bridge):
             kept.append(re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", sentence))
+    if not kept and claims:  # every claim failed its check: nothing the model said can be shown
+        return "", []
     if not kept and citations:  # verified quotes but no marked claim: the quotes are the answer
         kept = [f"«{c.quote}» [{c.n}]" for c in citations]
     return " ".join(kept), citations
@@ -146,6 +162,7 @@ class LLMAnswerer:
     model: Any  # a LangChain chat model
     fallback: Answerer
     server: Any = field(default=None, repr=False)  # a GGUF file's in-process server, kept alive with the answerer
+    bridge: Bridge | None = None  # the corpus's English→Arabic bridge: names in an answer are checked through it
 
     def query_for(self, question: str, history: list[str] | None) -> str:
         """What to retrieve for: a follow-up is first rewritten as a standalone question."""
@@ -176,7 +193,7 @@ class LLMAnswerer:
                     on_token(piece)
         except Exception as exc:  # network, server or provider failure: still answer
             return self._fallback(question, hits, history, f"LLM failed: {exc.__class__.__name__}")
-        text, citations = verify(raw, hits)
+        text, citations = verify(raw, hits, self.bridge)
         if not citations:
             return self._fallback(question, hits, history, "no verifiable quote in the LLM answer")
         return Answer(question, text, True, "llm", citations)

@@ -12,7 +12,17 @@ PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
     {"qa.errors", "qa.config", "qa.terminal", "qa.urls"},
-    {"qa.arabic", "qa.months", "qa.sentences", "qa.terms", "qa.glossary", "qa.dictionary", "qa.bridge", "qa.places"},
+    {
+        "qa.arabic",
+        "qa.injection",
+        "qa.months",
+        "qa.sentences",
+        "qa.terms",
+        "qa.glossary",
+        "qa.dictionary",
+        "qa.bridge",
+        "qa.places",
+    },
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
@@ -23,6 +33,7 @@ LAYERS = [
         "qa.digest",
         "qa.extractive",
         "qa.llm",
+        "qa.claims",
         "qa.display",
     },
     {"qa.engine", "qa.chain", "qa.evaluate"},

@@ -1,0 +1,56 @@
+"""Does a sentence of an LLM's answer say only what the quotes it cites say?
+
+A verified quote proves the passage says something, not that the answer does:
+"The number of US troops in Iraq is 42 [1]" can cite a real quote that says
+2500. So every figure of the sentence must be a figure of its quotes (or of
+their articles' dates), and every name (a capitalised word past the first) must
+be in the quotes or their outlet and title, literally or as the bridge carries
+it into Arabic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qa.answer_types import Citation
+from qa.arabic import to_western_digits
+from qa.bridge import Bridge
+from qa.terms import STOPWORDS, loose_terms
+
+_FIGURE = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+_NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+
+
+def figures(text: str) -> set[str]:
+    """The figures written in ``text`` as plain numbers: "2,500", "2500" and "٢٥٠٠" are one."""
+    out = set()
+    for written in _FIGURE.findall(to_western_digits(text)):
+        plain = re.sub(r"[,٬]", "", written).replace("٫", ".")
+        out.add(plain.rstrip("0").rstrip(".") if "." in plain else plain.lstrip("0") or "0")
+    return out
+
+
+def _names(sentence: str) -> list[str]:
+    words = _NAME.findall(sentence)
+    first = re.match(r"\W*([\w'’-]+)", sentence)
+    if first and words and words[0] == first.group(1):
+        words = words[1:]  # capitalised because it starts the sentence
+    return [w for w in words if w.lower() not in STOPWORDS]
+
+
+def supported(claim: str, citations: Iterable[Citation], bridge: Bridge | None) -> bool:
+    """Are the claim's figures and names all in what its citations quote?"""
+    cited = list(citations)
+    evidence = " ".join(c.quote for c in cited)
+    about = " ".join(f"{c.outlet or ''} {c.title or ''} {c.date or ''}" for c in cited)
+    if not figures(claim) <= figures(f"{evidence} {about}"):
+        return False
+    context = f"{evidence} {about}"
+    present = loose_terms(context)
+    for name in _names(claim):
+        if name.lower() in context.lower():
+            continue
+        if bridge is None or not bridge.terms_for(name) & present:
+            return False
+    return True
