@@ -93,6 +93,7 @@ def article_passages(article: Article, count_tokens: Callable[[str], int]) -> li
             outlet=article.outlet,
             date=article.date,
             url=article.url,
+            uploaded_by=article.raw.metadata.get("uploaded_by"),
             index=i,
             start=p.start,
             end=p.end,

@@ -9,6 +9,7 @@ deleted.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,20 +59,29 @@ def ingest(
     rebuild: bool = False,
     on_wait: Callable[[str], None] | None = None,
     encoder: SentenceTransformerEmbeddings | None = None,
+    who: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders (the bundled corpus when ``paths`` is empty).
 
     One ingest writes to a store at a time; another waits, told through ``on_wait``.
     ``encoder``: the process's encoder when it has one (the chat's engine); else one is
-    made, and loaded only if something needs embedding.
+    made, and loaded only if something needs embedding. An ingest that changes the
+    store is logged as made by ``who`` (default: the operating-system user).
     """
+    given = list(paths or []) or [BUNDLED_CORPUS]
     encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
     try:
         with writing(settings, on_wait) as writer:
             if rebuild:
                 drop_collection(settings)
             store = open_store(settings, create=True, catalog=writer.catalog)
-            report = _ingest(store, encoder, list(paths or []) or [BUNDLED_CORPUS], progress, writer)
+            report = _ingest(store, encoder, given, progress, writer)
+            if report.added or report.updated or report.deleted or report.repairs:
+                writer.catalog.log_change(
+                    who or f"{getpass.getuser()} (command line)",
+                    f"ingest {', '.join(p.name or str(p) for p in given)}"[:500],
+                    report.summary(),
+                )
     except OSError as exc:  # the store folder or its lock file (article files fail one by one)
         reason = storage_hint(exc) or exc.strerror or str(exc)
         raise StoreError(f"Cannot write to the store at {settings.store_location}: {reason}.") from None
@@ -93,6 +103,7 @@ def _ingest(
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
     raw_docs, incomplete = _read_all(found, store.settings.max_file_bytes, report)
+    _mark_uploads(raw_docs, store.catalog.uploaders(), store.settings.trusted_outlets)
     _repair(store, writer, report)
     known = store.catalog.hashes()
     hashes = {doc.key: content_hash(doc) for doc in raw_docs}
@@ -112,6 +123,24 @@ def _ingest(
     report.documents = len(stored)
     report.passages = sum(current[doc.key] for doc in stored)
     return report
+
+
+def _mark_uploads(docs: list[RawDocument], uploaders: dict[str, tuple[str, str]], trusted: frozenset[str]) -> None:
+    """Articles saved from the chat's uploader carry who uploaded them (and the outlets
+    trusted then, so a change to that list processes them again)."""
+    for doc in docs:
+        if doc.file in uploaders:
+            user, at = uploaders[doc.file]
+            doc.metadata["uploaded_by"] = f"{user} on {at[:10]}"
+            doc.metadata["trusted_outlets"] = ",".join(sorted(trusted))
+
+
+def _vouched_outlet(outlet: str | None, raw: RawDocument, trusted: frozenset[str]) -> str | None:
+    """An uploaded article keeps the outlet it names only when the operator trusts that
+    outlet (QA_TRUSTED_OUTLETS): anyone may write "Reuters" in a file."""
+    if "uploaded_by" in raw.metadata and (outlet or "").casefold() not in trusted:
+        return None
+    return outlet
 
 
 def _repair(store: PassageStore, writer: Writer, report: IngestReport) -> None:
@@ -188,6 +217,7 @@ def _index_changed(
     for raw in changed:
         try:
             article = clean_article(raw)
+            article.outlet = _vouched_outlet(article.outlet, raw, store.settings.trusted_outlets)
             passages = article_passages(article, encoder.count_tokens)
         except IngestError as exc:
             report.failed.append({"path": raw.source if raw.key == raw.source else raw.key, "error": str(exc)})

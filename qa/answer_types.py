@@ -23,6 +23,7 @@ class Citation:
     quote: str  # verbatim from ``passage``
     passage: str
     score: float
+    uploaded_by: str | None = None  # "name on date" when a chat user uploaded the article
 
     @classmethod
     def of(cls, n: int, passage: Passage, quote: str, score: float) -> Citation:
@@ -37,12 +38,19 @@ class Citation:
             quote=quote,
             passage=passage.text,
             score=round(score, 4),
+            uploaded_by=passage.uploaded_by,
         )
+
+    @property
+    def outlet_label(self) -> str | None:
+        """The outlet, and for an uploaded article who uploaded it: "Rudaw (uploaded by sara on 2026-11-30)"."""
+        uploaded = f"uploaded by {self.uploaded_by}" if self.uploaded_by else None
+        return f"{self.outlet} ({uploaded})" if self.outlet and uploaded else self.outlet or uploaded
 
     @property
     def label(self) -> str:
         """'Outlet, date' as far as known."""
-        return ", ".join(x for x in (self.outlet, self.date) if x) or self.doc_id
+        return ", ".join(x for x in (self.outlet_label, self.date) if x) or self.doc_id
 
 
 @dataclass

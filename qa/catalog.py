@@ -65,6 +65,37 @@ state = Table(
 )
 
 
+# Every change to the corpus: who, when, what was asked and what the ingest did.
+change_log = Table(
+    "sanad_changes",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("collection", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("user", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+# Files saved from the chat's uploader, and by whom: their articles' citations say so.
+uploaded_files = Table(
+    "sanad_uploads",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("file", String(2000), primary_key=True),
+    Column("user", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    at: str
+    user: str
+    action: str
+    summary: str
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     key: str
@@ -118,7 +149,7 @@ def _reported(method):
 def _engine(db_url: str) -> Engine:
     """An engine on ``db_url`` with the catalogue's tables in place."""
     engine = create_engine(db_url)
-    for table in (documents, state):
+    for table in (documents, state, change_log, uploaded_files):
         if not inspect(engine).has_table(table.name):
             continue
         if {c["name"] for c in inspect(engine).get_columns(table.name)} != {c.name for c in table.columns}:
@@ -152,7 +183,7 @@ class Catalog:
 
     @_reported
     def upsert(self, records: Iterable[DocumentRecord]) -> None:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = _now()
         rows = [{**r.__dict__, "ingested_at": now, "collection": self.collection} for r in records]
         if not rows:
             return
@@ -182,6 +213,46 @@ class Catalog:
         self.bump()
 
     @_reported
+    def log_change(self, user: str, action: str, summary: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                change_log.insert().values(
+                    collection=self.collection, at=_now(), user=user, action=action, summary=summary
+                )
+            )
+
+    @_reported
+    def changes(self, limit: int = 50) -> list[Change]:
+        """The latest changes, newest first."""
+        query = (
+            select(change_log.c.at, change_log.c.user, change_log.c.action, change_log.c.summary)
+            .where(change_log.c.collection == self.collection)
+            .order_by(change_log.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [Change(*row) for row in conn.execute(query)]
+
+    @_reported
+    def record_upload(self, file: str, user: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(uploaded_files).where(
+                    uploaded_files.c.collection == self.collection, uploaded_files.c.file == file
+                )
+            )
+            conn.execute(uploaded_files.insert().values(collection=self.collection, file=file, user=user, at=_now()))
+
+    @_reported
+    def uploaders(self) -> dict[str, tuple[str, str]]:
+        """{file: (who uploaded it, when)} of the files saved from the chat."""
+        query = select(uploaded_files.c.file, uploaded_files.c.user, uploaded_files.c.at).where(
+            uploaded_files.c.collection == self.collection
+        )
+        with self.engine.connect() as conn:
+            return {file: (user, at) for file, user, at in conn.execute(query)}
+
+    @_reported
     def generation(self) -> str:
         """'identity/count': it changes whenever the collection may have changed."""
         query = select(state.c.identity, state.c.generation).where(state.c.collection == self.collection)
@@ -198,6 +269,10 @@ class Catalog:
             )
             if updated.rowcount == 0:
                 conn.execute(state.insert().values(collection=self.collection, generation=1, identity=uuid.uuid4().hex))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _record(row) -> DocumentRecord:

@@ -60,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ui", help="open the chat in the browser")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument(
+        "--public-readonly",
+        action="store_true",
+        help="serve another address with no sign-in, everyone a reader: no one can change the articles",
+    )
+
+    p = sub.add_parser("user", help="the chat's users (QA_USERS names the users file)")
+    users = p.add_subparsers(dest="action", required=True)
+    p = users.add_parser("add", help="add a user, or give one a new password or role")
+    p.add_argument("name")
+    p.add_argument("--role", choices=["editor", "reader"], default="reader", help="editors change the articles")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     p = sub.add_parser("eval", help="the question set and the retrieval benchmarks, as a table")
     p.add_argument("--no-bench", action="store_true", help="skip the ../shared/bench retrieval benchmarks")
@@ -431,10 +443,33 @@ def _print_bench(engine, limit: int | None) -> None:
             print(f"  {name:<13} {method:<7} {s.ndcg10:>8.3f} {s.recall1:>6.3f} {s.recall10:>6.3f} {s.n:>6}")
 
 
+def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from qa.access import add_user
+
+    if settings.users_file is None:
+        raise UsageError("set QA_USERS to the users file, e.g. QA_USERS=~/.config/sanad/users.toml")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the passwords differ")
+    add_user(settings.users_file, args.name, password, args.role)
+    print(f"{name_for_terminal(args.name)} ({args.role}) can sign in; users file: {settings.users_file}")
+    return EXIT_OK
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     import subprocess
 
+    from ingest.uploads import MAX_UPLOAD_BYTES
+    from qa.access import has_users, oidc_in_secrets, serving_mode
     from qa.config import PROJECT_ROOT
+
+    # Checked here as in the app, so a chat that would be refused never starts.
+    serving_mode(args.host, oidc_in_secrets() or has_users(settings.users_file), args.public_readonly)
 
     env = {
         **os.environ,
@@ -442,11 +477,13 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         "QA_COLLECTION": settings.collection,
         "QA_EMBEDDING_MODEL": settings.embedding_model,
         **({"QA_CHROMA_URL": settings.chroma_url} if settings.chroma_url else {}),
+        **({"QA_PUBLIC_READONLY": "1"} if args.public_readonly else {}),
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"),
         "--server.address", args.host, "--server.port", str(args.port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        "--server.maxUploadSize", str(max(1, MAX_UPLOAD_BYTES // 1024 // 1024)),
     ]  # fmt: skip
     print(f"Sanad chat on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
     return subprocess.call(command, env=env)
@@ -457,6 +494,7 @@ COMMANDS = {
     "search": cmd_search,
     "ask": cmd_ask,
     "doctor": cmd_doctor,
+    "user": cmd_user,
     "eval": cmd_eval,
     "ui": cmd_ui,
 }

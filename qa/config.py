@@ -28,6 +28,11 @@ def _env_or(name: str, default: str) -> str:
     return _env(name) or default
 
 
+def _csv(name: str) -> frozenset[str]:
+    """A comma-separated variable's values, case-folded."""
+    return frozenset(v.strip().casefold() for v in (_env(name) or "").split(",") if v.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     store_dir: Path = field(default_factory=lambda: Path(_env_or("QA_STORE", "./vectorstore")))
@@ -56,6 +61,15 @@ class Settings:
     # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "256")))
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
+    # The chat's sign-in (qa.access): a TOML file of users with bcrypt-hashed passwords
+    # and roles (`qa user add`); with none, the chat serves this machine only.
+    users_file: Path | None = field(default_factory=lambda: Path(p) if (p := _env("QA_USERS")) else None)
+    # Emails that are editors when users sign in through OIDC (st.login); others read.
+    editors: frozenset[str] = field(default_factory=lambda: _csv("QA_EDITORS"))
+    # Outlet names an uploaded article may claim; other uploads show who uploaded them.
+    trusted_outlets: frozenset[str] = field(default_factory=lambda: _csv("QA_TRUSTED_OUTLETS"))
+    # The chat serves another address without sign-in as read-only (qa ui --public-readonly).
+    public_readonly: bool = field(default_factory=lambda: _env("QA_PUBLIC_READONLY") == "1")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with every non-None value replaced."""

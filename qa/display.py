@@ -70,7 +70,7 @@ def confidence_line(answer: Answer) -> str | None:
 
 def card_title(citation: Citation) -> str:
     """'[n] Outlet · date — Title' as plain text."""
-    parts = [citation.outlet or "Unknown outlet", citation.date or "undated"]
+    parts = [citation.outlet_label or "Unknown outlet", citation.date or "undated"]
     return f"[{citation.n}] {' · '.join(parts)} — {citation.title or citation.doc_id}"
 
 

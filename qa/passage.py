@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
 
 # Metadata keys written for every passage (Chroma metadata has no nulls: absent means unknown).
-_TEXT_FIELDS = ("doc_key", "doc_id", "source", "title", "outlet", "date", "url")
+_TEXT_FIELDS = ("doc_key", "doc_id", "source", "title", "outlet", "date", "url", "uploaded_by")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Passage:
     outlet: str | None = None
     date: str | None = None  # ISO
     url: str | None = None
+    uploaded_by: str | None = None  # "name on date" for an article added through the chat's uploader
     index: int = 0  # the passage's position in its document
     start: int = 0  # character span in the cleaned article text
     end: int = 0
@@ -59,6 +60,7 @@ class Passage:
             outlet=meta.get("outlet"),
             date=meta.get("date"),
             url=meta.get("url"),
+            uploaded_by=meta.get("uploaded_by"),
             index=int(meta.get("passage", 0)),
             start=int(meta.get("start", 0)),
             end=int(meta.get("end", 0)),

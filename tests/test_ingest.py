@@ -274,3 +274,24 @@ def test_a_full_disk_or_a_read_only_store_is_one_line_saying_so(small_disk, corp
     done = qa(disk / "other-store", "ingest", str(corpus))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "read-only file system" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_uploaded_article_keeps_a_claimed_outlet_only_when_it_is_trusted(corpus, settings):
+    feed = corpus / "uploads" / "wire.jsonl"
+    feed.parent.mkdir()
+    record = {"id": "w1", "outlet": "Reuters", "text": "قال مسؤول إن نحو 9000 جندي أميركي ينتشرون في قاعدة عين الأسد."}
+    feed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    catalog = open_catalog(settings)
+    catalog.record_upload(str(feed.resolve()), "sara")
+
+    def outlets() -> set:
+        stored = open_store(settings).collection.get(where={"doc_id": "w1"}, include=["metadatas"])["metadatas"]
+        return {(m.get("outlet"), m.get("uploaded_by", "").split(" on ")[0]) for m in stored}
+
+    report = ingest([corpus], settings, who="sara")
+    assert report.added == CORPUS_FILES + 1
+    assert outlets() == {(None, "sara")}  # anyone can write "Reuters" in a file
+    trusted = settings.with_overrides(trusted_outlets=frozenset({"reuters"}))
+    assert ingest([corpus], trusted).updated == 1  # the trust changed: processed again
+    assert outlets() == {("Reuters", "sara")}
+    assert [(c.user, c.action) for c in catalog.changes()][-1] == ("sara", "ingest articles")

@@ -28,6 +28,7 @@ from qa.display import (
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
 from qa.writer import ingest_running
+from ui.auth import User, current_user, sign_out_button
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 STYLE = """
@@ -54,8 +55,8 @@ def show_report(report: IngestReport) -> None:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
 
 
-def run_ingest(engine: Engine, paths) -> bool:
-    """Ingest with a progress bar and the report; False if the ingest itself failed."""
+def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:
+    """Ingest with a progress bar; None (and the error shown) if the ingest itself failed."""
     bar = st.progress(0.0, text="Reading articles…")
 
     def progress(done: int, total: int) -> None:
@@ -68,14 +69,23 @@ def run_ingest(engine: Engine, paths) -> bool:
             progress=progress,
             on_wait=lambda m: st.info(markdown_safe(m)),
             encoder=engine.encoder,
+            who=who,
         )
     except SanadError as exc:
         bar.empty()
         st.error(markdown_safe(f"Ingestion failed: {exc}"))
-        return False
+        return None
     bar.progress(1.0, text="Done")
-    show_report(report)
-    return True
+    return report
+
+
+def ingest_from_panel(engine: Engine, user: User) -> None:
+    """Ingest the articles folder for an editor, then draw the page again, so the article
+    list and the change log include what was just added; the report shows on top."""
+    report = run_ingest(engine, [engine.settings.articles_dir], who=user.name)
+    if report:
+        st.session_state["ingest_report"] = report
+        st.rerun()
 
 
 def first_start(engine: Engine) -> None:
@@ -90,13 +100,18 @@ def first_start(engine: Engine) -> None:
         return
     if engine.refresh().store.count() == 0:
         st.info(f"First start: ingesting the articles in {settings.articles_dir}.")
-        if not run_ingest(engine, [settings.articles_dir]):
+        report = run_ingest(engine, [settings.articles_dir], who="first start")
+        if not report:
             return  # tried again on the next page load
+        show_report(report)
     shared_engine()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
 
 
-def corpus_panel(engine: Engine) -> None:
-    records = engine.refresh().store.catalog.all()
+def corpus_panel(engine: Engine, user: User) -> None:
+    catalog = engine.refresh().store.catalog
+    records = catalog.all()
+    if "ingest_report" in st.session_state:
+        show_report(st.session_state.pop("ingest_report"))
     st.subheader(f"Articles ({len(records)})")
     if records:
         st.dataframe(
@@ -120,6 +135,13 @@ def corpus_panel(engine: Engine) -> None:
         if undated:
             st.caption(f"{undated} article(s) state no date.")
 
+    changes = catalog.changes(limit=20)
+    if changes:
+        with st.expander(f"Changes to the articles ({len(changes)} latest)"):
+            st.dataframe([c.__dict__ for c in changes], hide_index=True)
+    if not user.can_edit:
+        st.caption("Only editors add or re-scan articles.")
+        return
     uploads = st.file_uploader(
         f"Add articles ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each)",
         type=UPLOAD_TYPES,
@@ -129,13 +151,16 @@ def corpus_panel(engine: Engine) -> None:
         saved = []
         for upload in uploads:
             try:
-                saved.append(save_upload(engine.settings.articles_dir, upload.name, upload.getvalue()))
+                path = save_upload(engine.settings.articles_dir, upload.name, upload.getvalue())
             except IngestError as exc:
                 st.error(markdown_safe(str(exc)))
+                continue
+            catalog.record_upload(str(path), user.name)  # its citations say who uploaded it
+            saved.append(path)
         if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
-            run_ingest(engine, [engine.settings.articles_dir])
+            ingest_from_panel(engine, user)
     if st.button("Re-scan the articles folder"):
-        run_ingest(engine, [engine.settings.articles_dir])
+        ingest_from_panel(engine, user)
 
 
 def settings_panel(engine: Engine) -> tuple[str, int]:
@@ -225,6 +250,7 @@ def main() -> None:
     st.set_page_config(page_title="Sanad — cited answers from Arabic news", page_icon="📰", layout="wide")
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
+        user = current_user(Settings())  # before anything else: a refused chat shows nothing
         engine = shared_engine()["engine"]
         if not shared_engine()["first_start_done"]:
             first_start(engine)
@@ -232,8 +258,9 @@ def main() -> None:
         with st.sidebar:
             st.title("Sanad")
             st.caption("Answers from Arabic news articles, every claim quoted and cited.")
+            sign_out_button(user)
             spec, k = settings_panel(engine)
-            corpus_panel(engine)
+            corpus_panel(engine, user)
     except SanadError as exc:  # every error a user can act on, shown in one place
         st.error(markdown_safe(str(exc)))
         st.stop()

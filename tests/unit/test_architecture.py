@@ -11,7 +11,7 @@ from qa.config import PROJECT_ROOT
 PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
-    {"qa.errors", "qa.config", "qa.terminal", "qa.urls"},
+    {"qa.errors", "qa.config", "qa.terminal", "qa.urls", "qa.access"},
     {
         "qa.arabic",
         "qa.injection",
@@ -46,7 +46,7 @@ LAYERS = [
         "ingest.sync",
         "ingest.uploads",
     },
-    {"qa.bench", "qa.news", "qa.cli", "ui.app"},
+    {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.app"},
     {"training.reader_pairs", "training.train_reader"},
 ]
 

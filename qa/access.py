@@ -1,0 +1,145 @@
+"""Who may use the chat, and who may change the corpus.
+
+Editors upload, re-scan and ingest; readers only ask. Three ways in:
+
+- sign-in through an OIDC provider (Streamlit's ``st.login``) when secrets.toml has
+  an ``[auth]`` section; editors are the emails in QA_EDITORS;
+- sign-in with a name and password from a users file (QA_USERS: TOML, passwords
+  hashed with bcrypt, written by ``qa user add``);
+- no sign-in: only on a loopback address, where the one local user is an editor,
+  or, when the operator asks for it, on any address as read-only for everyone.
+
+Anything else is refused: a chat on a network address with no sign-in would let
+anyone change every user's answers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+
+from qa.errors import SanadError
+
+ROLES = ("editor", "reader")
+
+
+class AccessError(SanadError):
+    """The chat cannot be served as configured, or a users file is unusable."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str  # "editor" or "reader"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role == "editor"
+
+
+LOCAL_EDITOR = User("local user", "editor")
+ANONYMOUS_READER = User("anonymous reader", "reader")
+
+
+def is_loopback(address: str | None) -> bool:
+    """Does this bind address reach this machine only? (Streamlit's default, empty, is every address.)"""
+    if not address:
+        return False
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def serving_mode(address: str | None, sign_in: bool, public_readonly: bool) -> str:
+    """'sign-in', 'local' or 'public-readonly'; AccessError when the chat must not be served."""
+    if sign_in:
+        return "sign-in"
+    if is_loopback(address):
+        return "local"
+    if public_readonly:
+        return "public-readonly"
+    raise AccessError(
+        f"The chat listens on {address or 'every address'} with no sign-in, so anyone who can reach it "
+        "could change the articles everyone's answers come from. Configure sign-in (QA_USERS with "
+        "`qa user add`, or OIDC in secrets.toml), bind 127.0.0.1, or serve it read-only with "
+        "`qa ui --public-readonly`."
+    )
+
+
+def oidc_in_secrets() -> bool:
+    """Does a Streamlit secrets file (the working folder's or the user's) configure OIDC sign-in?"""
+    for path in (Path.cwd() / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def _read_users(path: Path) -> dict[str, dict]:
+    try:
+        users = tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AccessError(f"The users file {path} cannot be read: {exc}") from None
+    if not isinstance(users, dict):
+        raise AccessError(f"The users file {path} should have a [users.NAME] table per user")
+    return users
+
+
+def has_users(path: Path | None) -> bool:
+    return path is not None and bool(_read_users(path))
+
+
+# Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
+_UNKNOWN = bcrypt.hashpw(b"no such user", bcrypt.gensalt())
+
+
+def sign_in(path: Path, name: str, password: str) -> User | None:
+    """The user if the name and password match the users file, else None."""
+    entry = _read_users(path).get(name)
+    stored = entry.get("password", "") if isinstance(entry, dict) else ""
+    try:
+        matches = bcrypt.checkpw(password.encode(), stored.encode() or _UNKNOWN)
+    except ValueError:  # not a bcrypt hash
+        matches = False
+    if not (matches and isinstance(entry, dict)):
+        return None
+    role = entry.get("role", "reader")
+    return User(name, role if role in ROLES else "reader")
+
+
+def add_user(path: Path, name: str, password: str, role: str) -> None:
+    """Add or replace a user in the users file (made readable by its owner only)."""
+    if role not in ROLES:
+        raise AccessError(f"role must be one of {', '.join(ROLES)}")
+    if not name or any(ch in name for ch in '"\\\n\r\t') or len(name) > 100:
+        raise AccessError("a user name is 1-100 characters without quotes, backslashes or line breaks")
+    if len(password) < 8:
+        raise AccessError("a password needs at least 8 characters")
+    users = _read_users(path)
+    users[name] = {"password": bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode(), "role": role}
+    lines = ["# Sanad chat users: `qa user add NAME` writes this file.", ""]
+    for user, entry in sorted(users.items()):
+        lines += [
+            f'[users."{user}"]',
+            f'password = "{entry["password"]}"',
+            f'role = "{entry.get("role", "reader")}"',
+            "",
+        ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.new")
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write("\n".join(lines))
+    staging.replace(path)

@@ -1,0 +1,156 @@
+"""Sign-in, roles, provenance and the change log, in the real chat and a real Chromium.
+
+Users sign in with names and passwords from a users file (the local method). The
+OIDC method (st.login) needs an identity provider; it is documented, not tested here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from qa.access import add_user
+from qa.config import BUNDLED_CORPUS
+
+from .conftest import free_port
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+FORGED = {
+    "id": "forged-1",
+    "outlet": "Reuters",
+    "date": "2024-03-01",
+    "title": "القوات الأميركية في العراق",
+    "text": "قال مسؤول إن نحو 9000 جندي أميركي ينتشرون في قاعدة عين الأسد غرب العراق هذا العام.",
+}
+
+
+def start_chat(base: Path, *args: str, users: Path | None = None) -> tuple[subprocess.Popen, str]:
+    articles = base / "articles"
+    shutil.copytree(BUNDLED_CORPUS, articles)
+    port = free_port()
+    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles)}
+    if users:
+        env["QA_USERS"] = str(users)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ui", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    pytest.fail(f"the chat did not start: {server.stderr.read().decode() if server.stderr else ''}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser, url: str, name: str, password: str):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url, wait_until="networkidle")
+    page.get_by_role("textbox", name="Name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+    return page
+
+
+def ask(page, question: str, answers: int):
+    page.get_by_placeholder("Ask about the articles").fill(question)
+    page.get_by_placeholder("Ask about the articles").press("Enter")
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {2 * answers}", timeout=300_000
+    )
+    answer = page.locator('[data-testid="stChatMessage"]').last
+    answer.locator("mark").first.wait_for(timeout=300_000)
+    return answer
+
+
+def test_readers_ask_editors_change_and_uploads_say_who_added_them(browser, tmp_path):
+    users = tmp_path / "users.toml"
+    add_user(users, "sara", "editor password 1", "editor")
+    add_user(users, "omar", "reader password 1", "reader")
+    server, url = start_chat(tmp_path, users=users)
+    try:
+        stranger = browser.new_page()
+        stranger.goto(url, wait_until="networkidle")
+        stranger.get_by_role("textbox", name="Password").fill("guess")
+        stranger.get_by_role("textbox", name="Name").fill("sara")
+        stranger.get_by_role("button", name="Sign in").click()
+        stranger.get_by_text("Wrong name or password").wait_for(timeout=60_000)
+        assert stranger.get_by_placeholder("Ask about the articles").count() == 0
+
+        reader = signed_in(browser, url, "omar", "reader password 1")
+        assert reader.get_by_text("Signed in as omar (reader)").count() == 1
+        assert reader.get_by_text("Only editors add or re-scan articles").count() == 1
+        assert reader.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+        assert reader.get_by_role("button", name="Re-scan the articles folder").count() == 0
+
+        editor = signed_in(browser, url, "sara", "editor password 1")
+        feed = {"name": "forged.jsonl", "mimeType": "application/json", "buffer": json.dumps(FORGED).encode()}
+        editor.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([feed])
+        editor.get_by_role("button", name="Ingest uploaded files").click()
+        editor.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
+        editor.get_by_text("Changes to the articles (2 latest)").click()  # the first start, then sara's
+        log = editor.locator('[data-testid="stExpander"]').filter(has_text="Changes to the articles")
+        log.get_by_text("sara", exact=False).first.wait_for(state="attached", timeout=60_000)  # a grid cell
+        editor.screenshot(path=str(ARTIFACTS / "access-editor.png"), full_page=True)
+
+        answer = ask(reader, "كم عدد الجنود الأميركيين في قاعدة عين الأسد؟", answers=1)
+        text = answer.inner_text()
+        assert "9000" in text and "uploaded by sara" in text  # who added it, not the outlet it claims
+        assert "Reuters" not in text
+        reader.screenshot(path=str(ARTIFACTS / "access-reader.png"), full_page=True)
+    finally:
+        stop(server)
+
+
+def test_another_address_without_sign_in_is_refused_or_read_only(browser, tmp_path):
+    refused = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ui", "--host", "0.0.0.0", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "no sign-in" in refused.stderr
+
+    server, url = start_chat(tmp_path, "--host", "0.0.0.0", "--public-readonly")
+    try:
+        page = browser.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+        assert page.get_by_text("Only editors add or re-scan articles").count() == 1
+        assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+        assert "2500" in ask(page, "How many US troops are in Iraq?", answers=1).inner_text()
+    finally:
+        stop(server)

@@ -1,0 +1,50 @@
+"""Who may serve, sign in to and change the chat (qa.access)."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from qa.access import AccessError, User, add_user, has_users, is_loopback, serving_mode, sign_in
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_without_sign_in_is_the_local_editor(address):
+    assert is_loopback(address) and serving_mode(address, sign_in=False, public_readonly=False) == "local"
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "", None, "192.168.1.20", "example.org"])
+def test_another_address_without_sign_in_is_refused_unless_read_only(address):
+    with pytest.raises(AccessError, match="no sign-in"):
+        serving_mode(address, sign_in=False, public_readonly=False)
+    assert serving_mode(address, sign_in=False, public_readonly=True) == "public-readonly"
+    assert serving_mode(address, sign_in=True, public_readonly=False) == "sign-in"
+
+
+def test_users_sign_in_with_their_password_and_role(tmp_path):
+    users = tmp_path / "users.toml"
+    assert not has_users(users)
+    add_user(users, "sara", "correct horse battery", "editor")
+    add_user(users, "omar", "another long secret", "reader")
+    assert has_users(users)
+    assert stat.S_IMODE(users.stat().st_mode) == 0o600
+    assert "correct horse" not in users.read_text()  # only hashes are kept
+    assert sign_in(users, "sara", "correct horse battery") == User("sara", "editor")
+    assert sign_in(users, "omar", "another long secret") == User("omar", "reader")
+    assert not sign_in(users, "omar", "another long secret").can_edit
+    assert sign_in(users, "sara", "wrong password") is None
+    assert sign_in(users, "nobody", "no such user") is None  # the stand-in hash's own text opens nothing
+
+
+def test_bad_users_are_refused(tmp_path):
+    users = tmp_path / "users.toml"
+    with pytest.raises(AccessError, match="8 characters"):
+        add_user(users, "sara", "short", "editor")
+    with pytest.raises(AccessError, match="role"):
+        add_user(users, "sara", "long enough secret", "admin")
+    with pytest.raises(AccessError, match="user name"):
+        add_user(users, 'x"]\n[users.evil', "long enough secret", "editor")
+    users.write_text("not toml [", encoding="utf-8")
+    with pytest.raises(AccessError, match="cannot be read"):
+        has_users(users)

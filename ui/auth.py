@@ -1,0 +1,72 @@
+"""Who is using the chat (Streamlit side of qa.access): sign-in forms and roles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa.access import ANONYMOUS_READER, LOCAL_EDITOR, User, has_users, serving_mode, sign_in
+from qa.config import Settings
+from qa.display import markdown_safe
+
+
+def oidc_configured() -> bool:
+    """Does secrets.toml configure an identity provider for st.login?"""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
+
+
+def current_user(settings: Settings) -> User:
+    """The signed-in user (or the local editor, or everyone as a reader), after asking
+    for a sign-in if one is needed; stops the page until then."""
+    oidc = oidc_configured()
+    passwords = has_users(settings.users_file)
+    mode = serving_mode(st.get_option("server.address"), oidc or passwords, settings.public_readonly)
+    if mode == "local":
+        return LOCAL_EDITOR
+    if mode == "public-readonly":
+        return ANONYMOUS_READER
+    if oidc:
+        return _oidc_user(settings)
+    return _password_user(settings)
+
+
+def _oidc_user(settings: Settings) -> User:
+    if not st.user.is_logged_in:
+        st.title("Sanad")
+        st.button("Sign in", type="primary", on_click=st.login)
+        st.stop()
+    email = str(st.user.get("email") or st.user.get("name") or "signed-in user")
+    return User(email, "editor" if email.casefold() in settings.editors else "reader")
+
+
+def _password_user(settings: Settings) -> User:
+    user = st.session_state.get("user")
+    if isinstance(user, User):
+        return user
+    st.title("Sanad")
+    with st.form("sign-in"):
+        name = st.text_input("Name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        assert settings.users_file is not None  # password mode means a users file
+        user = sign_in(settings.users_file, name, password)
+        if user:
+            st.session_state["user"] = user
+            st.rerun()
+        st.error("Wrong name or password.")
+    st.stop()
+
+
+def sign_out_button(user: User) -> None:
+    """Who is signed in, and a way out (nothing to show for the local or anonymous user)."""
+    if user in (LOCAL_EDITOR, ANONYMOUS_READER):
+        return
+    st.caption(markdown_safe(f"Signed in as {user.name} ({user.role})"))
+    if st.button("Sign out"):
+        if oidc_configured():
+            st.logout()
+        st.session_state.pop("user", None)
+        st.rerun()
