@@ -12,6 +12,9 @@ from ingest.load import SUPPORTED_SUFFIXES, IngestError
 
 UPLOAD_FOLDER = "uploads"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Articles in one uploaded JSONL file: a day's copy, not an archive (44,489 one-line
+# documents in 5 MB held the store for over ten minutes). Archives go in with `qa ingest`.
+MAX_UPLOAD_DOCUMENTS = 200
 
 
 def safe_name(name: str) -> str:
@@ -31,6 +34,12 @@ def save_upload(articles_dir: Path, name: str, data: bytes, max_bytes: int = MAX
         raise IngestError(f"{name!r} is {len(data):,} bytes; uploads are limited to {max_bytes:,}")
     if not data.strip():
         raise IngestError(f"{name!r} is empty")
+    lines = sum(1 for line in data.splitlines() if line.strip())
+    if name.lower().endswith(".jsonl") and lines > MAX_UPLOAD_DOCUMENTS:
+        raise IngestError(
+            f"{name!r} holds {lines:,} articles; an upload holds at most {MAX_UPLOAD_DOCUMENTS:,} "
+            "(larger collections go in with `qa ingest`)"
+        )
     folder = (articles_dir / UPLOAD_FOLDER).resolve()
     clean = safe_name(name)
     stem, suffix = clean.rsplit(".", 1)

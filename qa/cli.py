@@ -462,8 +462,6 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    import subprocess
-
     from ingest.uploads import MAX_UPLOAD_BYTES
     from qa.access import has_users, oidc_in_secrets, serving_mode
     from qa.config import PROJECT_ROOT
@@ -484,9 +482,13 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         "--server.address", args.host, "--server.port", str(args.port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
         "--server.maxUploadSize", str(max(1, MAX_UPLOAD_BYTES // 1024 // 1024)),
+        "--server.fileWatcherType", "none",
     ]  # fmt: skip
     print(f"Sanad chat on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
-    return subprocess.call(command, env=env)
+    sys.stderr.flush()
+    # Streamlit takes this process's place: a signal to `qa ui` reaches the server itself,
+    # where a child process outlived its parent and kept serving the port.
+    os.execve(sys.executable, command, env)
 
 
 COMMANDS = {

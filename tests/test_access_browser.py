@@ -57,9 +57,12 @@ def start_chat(base: Path, *args: str, users: Path | None = None) -> tuple[subpr
     pytest.fail(f"the chat did not start: {server.stderr.read().decode() if server.stderr else ''}")
 
 
-def stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen, url: str) -> None:
+    """Stop `qa ui` with a signal, as a service manager does: nothing may keep serving."""
     server.terminate()
     server.wait(timeout=30)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +122,7 @@ def test_readers_ask_editors_change_and_uploads_say_who_added_them(browser, tmp_
         editor = signed_in(browser, url, "sara", "editor password 1")
         feed = {"name": "forged.jsonl", "mimeType": "application/json", "buffer": json.dumps(FORGED).encode()}
         editor.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([feed])
+        editor.get_by_text("forged.jsonl").wait_for(timeout=60_000)
         editor.get_by_role("button", name="Ingest uploaded files").click()
         editor.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
         editor.get_by_text("Changes to the articles (2 latest)").click()  # the first start, then sara's
@@ -132,7 +136,7 @@ def test_readers_ask_editors_change_and_uploads_say_who_added_them(browser, tmp_
         assert "Reuters" not in text
         reader.screenshot(path=str(ARTIFACTS / "access-reader.png"), full_page=True)
     finally:
-        stop(server)
+        stop(server, url)
 
 
 def test_another_address_without_sign_in_is_refused_or_read_only(browser, tmp_path):
@@ -153,4 +157,4 @@ def test_another_address_without_sign_in_is_refused_or_read_only(browser, tmp_pa
         assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
         assert "2500" in ask(page, "How many US troops are in Iraq?", answers=1).inner_text()
     finally:
-        stop(server)
+        stop(server, url)

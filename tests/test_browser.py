@@ -119,6 +119,7 @@ def test_uploaded_article_is_answerable_at_once(page, tmp_path):
     upload = tmp_path / "mosul-bridge.txt"
     upload.write_text(NEW_ARTICLE, encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_text("mosul-bridge.txt").wait_for(timeout=60_000)
     page.get_by_role("button", name="Ingest uploaded files").click()
     page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
     page.screenshot(path=str(ARTIFACTS / "chat-upload.png"), full_page=True)
@@ -165,9 +166,10 @@ def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_serve
     feed = {"name": "hostile.jsonl", "mimeType": "application/json", "buffer": json.dumps(record).encode() + b"\n"}
     empty = {"name": f"![n]({trap}/name).txt", "mimeType": "text/plain", "buffer": b""}  # a name no disk allows
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([feed, empty])
+    page.get_by_text("hostile.jsonl").wait_for(timeout=60_000)  # uploaded, as a user sees before clicking
     page.get_by_role("button", name="Ingest uploaded files").click()
     page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
-    assert page.get_by_text(f"![n]({trap}/name).txt", exact=False).count() == 1  # the bad upload's name, as text
+    assert page.get_by_text(f"![n]({trap}/name).txt", exact=False).count() >= 1  # the refused name, as text
     ask(page, "كم بلغ محصول القمح في محافظة واسط؟")
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 8", timeout=300_000)
     answer = last_answer(page)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
+from ingest.jobs import IngestJob, IngestQueue
 from ingest.sync import IngestReport, ingest
 from ingest.uploads import MAX_UPLOAD_BYTES, save_upload
 from qa.answer_types import Answer
@@ -42,9 +44,11 @@ p[dir="auto"] { margin-bottom: .35em; }
 
 @st.cache_resource(show_spinner="Opening the article store…")
 def shared_engine() -> dict:
-    """One engine per process, shared by every session (it is thread-safe), and whether
-    the first start's ingest is done."""
-    return {"engine": Engine(Settings(), create=True), "first_start_done": False}
+    """One engine per process, shared by every session (it is thread-safe), whether the
+    first start's ingest is done, and the queue every session's ingests go through."""
+    engine = Engine(Settings(), create=True)
+    queue = IngestQueue(partial(ingest, settings=engine.settings, encoder=engine.encoder))
+    return {"engine": engine, "first_start_done": False, "ingests": queue}
 
 
 def show_report(report: IngestReport) -> None:
@@ -80,12 +84,34 @@ def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:
 
 
 def ingest_from_panel(engine: Engine, user: User) -> None:
-    """Ingest the articles folder for an editor, then draw the page again, so the article
-    list and the change log include what was just added; the report shows on top."""
-    report = run_ingest(engine, [engine.settings.articles_dir], who=user.name)
-    if report:
-        st.session_state["ingest_report"] = report
-        st.rerun()
+    """Queue an ingest of the articles folder for an editor; it runs in the background
+    whether or not this tab stays open, and ``ingest_status`` follows it."""
+    st.session_state["ingest_job"] = shared_engine()["ingests"].submit(user.name, [engine.settings.articles_dir])
+
+
+@st.fragment(run_every=1)
+def ingest_status() -> None:
+    """This session's queued or running ingest; when it ends, the page is drawn again
+    (the article list and change log then include it) with the report on top."""
+    job: IngestJob | None = st.session_state.get("ingest_job")
+    if job is None:
+        return
+    if not job.finished.is_set():
+        place = shared_engine()["ingests"].position(job)
+        if place > 0:
+            st.info(f"Your ingest is queued behind {place} other(s).")
+        elif job.waiting_for:
+            st.info(markdown_safe(job.waiting_for))
+        else:
+            text = f"Embedding passages: {job.done}/{job.total}" if job.total else "Reading articles…"
+            st.progress(job.done / job.total if job.total else 0.0, text=text)
+        return
+    del st.session_state["ingest_job"]
+    if job.report:
+        st.session_state["ingest_report"] = job.report
+    else:
+        st.session_state["ingest_error"] = job.error
+    st.rerun(scope="app")
 
 
 def first_start(engine: Engine) -> None:
@@ -112,6 +138,11 @@ def corpus_panel(engine: Engine, user: User) -> None:
     records = catalog.all()
     if "ingest_report" in st.session_state:
         show_report(st.session_state.pop("ingest_report"))
+        for reason in st.session_state.pop("refused_uploads", []):
+            st.error(markdown_safe(reason))
+    if "ingest_error" in st.session_state:
+        st.error(markdown_safe(f"Ingestion failed: {st.session_state.pop('ingest_error')}"))
+    ingest_status()
     st.subheader(f"Articles ({len(records)})")
     if records:
         st.dataframe(
@@ -149,10 +180,12 @@ def corpus_panel(engine: Engine, user: User) -> None:
     )
     if uploads and st.button("Ingest uploaded files", type="primary"):
         saved = []
+        refused = st.session_state.setdefault("refused_uploads", [])  # shown until the ingest ends
         for upload in uploads:
             try:
                 path = save_upload(engine.settings.articles_dir, upload.name, upload.getvalue())
             except IngestError as exc:
+                refused.append(str(exc))
                 st.error(markdown_safe(str(exc)))
                 continue
             catalog.record_upload(str(path), user.name)  # its citations say who uploaded it

@@ -45,6 +45,7 @@ LAYERS = [
         "ingest.documents",
         "ingest.sync",
         "ingest.uploads",
+        "ingest.jobs",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.app"},
     {"training.reader_pairs", "training.train_reader"},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.uploads import safe_name, save_upload
+from ingest.uploads import MAX_UPLOAD_DOCUMENTS, safe_name, save_upload
 from qa.answer_types import Answer, Citation
 from qa.display import answer_block, highlighted_passage, markdown_safe, source_line, text_block
 from qa.errors import IngestError
@@ -97,3 +97,12 @@ def test_citation_markers_become_badges_and_nothing_else_does():
     block = answer_block(answer)
     assert block.count('<sup class="cite">&#91;') == 2
     assert "](" not in block and "<a" not in block and "<img" not in block
+
+
+def test_an_upload_holds_a_days_copy_not_an_archive(tmp_path):
+    line = '{"id": "%d", "text": "نص"}\n'
+    save_upload(tmp_path, "day.jsonl", "".join(line % n for n in range(MAX_UPLOAD_DOCUMENTS)).encode())
+    archive = "".join(line % n for n in range(MAX_UPLOAD_DOCUMENTS + 1)).encode()
+    with pytest.raises(IngestError, match="at most 200"):
+        save_upload(tmp_path, "archive.jsonl", archive)
+    assert not (tmp_path / "uploads" / "archive.jsonl").exists()
