@@ -1,0 +1,44 @@
+"""Hostile inputs, through the real `qa` command in its own process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from qa.config import BUNDLED_CORPUS
+
+
+def qa(store, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", "--store", str(store), *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.mark.timeout(900)
+def test_a_pipe_a_link_loop_and_escape_sequences_cannot_hang_stop_or_steer_anything(tmp_path):
+    articles = tmp_path / "articles"
+    shutil.copytree(BUNDLED_CORPUS, articles)
+    os.mkfifo(articles / "pipe.txt")  # read as a file, this blocks the ingest (and its lock) for ever
+    os.symlink("loop.txt", articles / "loop.txt")
+    (articles / "escapes.txt").write_text(
+        "بيان عن جسر الموصل\n\n"
+        "افتتحت الحكومة العراقية جسر الحرية في الموصل \x1b]0;owned\x07وقالت إن طوله 420 مترا \x1b[8mمخفي.\n",
+        encoding="utf-8",
+    )
+    (articles / "a\n9 documents, 90 passages: 9 added.txt").write_bytes(b"")  # refused, so its name is printed
+    store = tmp_path / "store"
+
+    done = qa(store, "ingest", str(articles))
+    assert done.returncode == 3  # some inputs refused, the rest ingested
+    assert "pipe.txt: not a regular file (a named pipe)" in done.stderr
+    assert "loop.txt: symbolic link loops" in done.stderr and "Traceback" not in done.stderr
+    assert "a\\n9 documents, 90 passages: 9 added.txt: empty file" in done.stderr  # shown escaped
+    assert not any(line.startswith("9 documents") for line in done.stderr.splitlines())
+
+    answer = qa(store, "ask", "كم يبلغ طول جسر الحرية في الموصل؟")
+    assert answer.returncode == 0 and "420" in answer.stdout
+    assert "\x1b" not in answer.stdout and "\x07" not in answer.stdout
