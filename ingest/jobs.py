@@ -28,6 +28,7 @@ Ingest = Callable[..., IngestReport]  # ingest.sync.ingest, with the chat's sett
 class IngestJob:
     who: str
     paths: list[Path]
+    action: str | None = None  # what the change log calls it ("upload a.jsonl")
     done: int = 0  # passages embedded so far
     total: int = 0  # passages to embed (known once the articles are read)
     waiting_for: str | None = None  # another process's ingest holds the store
@@ -43,8 +44,8 @@ class IngestQueue:
         self._lock = threading.Condition()
         threading.Thread(target=self._work, name="sanad-ingest", daemon=True).start()
 
-    def submit(self, who: str, paths: list[Path]) -> IngestJob:
-        job = IngestJob(who, paths)
+    def submit(self, who: str, paths: list[Path], action: str | None = None) -> IngestJob:
+        job = IngestJob(who, paths, action)
         with self._lock:
             self._jobs.append(job)
             self._lock.notify()
@@ -63,7 +64,11 @@ class IngestQueue:
                 job = self._jobs[0]
             try:
                 job.report = self._run(
-                    job.paths, progress=partial(_progress, job), on_wait=partial(_waiting, job), who=job.who
+                    job.paths,
+                    progress=partial(_progress, job),
+                    on_wait=partial(_waiting, job),
+                    who=job.who,
+                    action=job.action,
                 )
             except SanadError as exc:
                 job.error = str(exc)

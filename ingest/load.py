@@ -132,7 +132,8 @@ def decode_bytes(data: bytes) -> Decoded:
         raise IngestError("empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return Decoded(data.decode(encoding, errors="replace"))
+            text = data.decode(encoding, errors="replace")
+            return Decoded(text, text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd"))
     if b"\x00" in data[:4096]:
         # UTF-16 without BOM is mostly NUL every other byte; binary files have NULs too.
         for encoding in ("utf-16-le", "utf-16-be"):
@@ -147,7 +148,10 @@ def decode_bytes(data: bytes) -> Decoded:
     replaced = lossy.count("\ufffd") - data.count("\ufffd".encode())
     if replaced == 0:
         return Decoded(lossy)
-    if replaced <= MAX_REPLACED_SHARE * len(lossy) and _looks_like_text(lossy):
+    # UTF-8 with a few bad bytes, not another encoding: other characters than ASCII decoded
+    # well ("Café" in windows-1252 has none, and goes to detection).
+    written_in_utf8 = any(ord(ch) > 127 and ch != "\ufffd" for ch in lossy)
+    if written_in_utf8 and replaced <= MAX_REPLACED_SHARE * len(lossy) and _looks_like_text(lossy):
         return Decoded(lossy, replaced)
     best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
     if best is None:

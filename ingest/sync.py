@@ -16,10 +16,11 @@ from pathlib import Path
 
 from ingest.documents import article_passages, clean_article, content_hash
 from ingest.load import Discovery, RawDocument, discover, read_source
+from ingest.uploads import UPLOAD_FOLDER
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
 from qa.embeddings import SentenceTransformerEmbeddings
-from qa.errors import IngestError, StoreError, storage_hint
+from qa.errors import IngestError
 from qa.integrity import check_store
 from qa.lexical import load_or_build
 from qa.passage import Passage
@@ -60,31 +61,29 @@ def ingest(
     on_wait: Callable[[str], None] | None = None,
     encoder: SentenceTransformerEmbeddings | None = None,
     who: str | None = None,
+    action: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders (the bundled corpus when ``paths`` is empty).
 
     One ingest writes to a store at a time; another waits, told through ``on_wait``.
     ``encoder``: the process's encoder when it has one (the chat's engine); else one is
     made, and loaded only if something needs embedding. An ingest that changes the
-    store is logged as made by ``who`` (default: the operating-system user).
+    store is logged as ``action`` (default: "ingest" and the paths) made by ``who``
+    (default: the operating-system user).
     """
     given = list(paths or []) or [BUNDLED_CORPUS]
     encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
-    try:
-        with writing(settings, on_wait) as writer:
-            if rebuild:
-                drop_collection(settings)
-            store = open_store(settings, create=True, catalog=writer.catalog)
-            report = _ingest(store, encoder, given, progress, writer)
-            if report.added or report.updated or report.deleted or report.repairs:
-                writer.catalog.log_change(
-                    who or f"{getpass.getuser()} (command line)",
-                    f"ingest {', '.join(p.name or str(p) for p in given)}"[:500],
-                    report.summary(),
-                )
-    except OSError as exc:  # the store folder or its lock file (article files fail one by one)
-        reason = storage_hint(exc) or exc.strerror or str(exc)
-        raise StoreError(f"Cannot write to the store at {settings.store_location}: {reason}.") from None
+    with writing(settings, on_wait) as writer:
+        if rebuild:
+            drop_collection(settings)
+        store = open_store(settings, create=True, catalog=writer.catalog)
+        report = _ingest(store, encoder, given, progress, writer)
+        if report.added or report.updated or report.deleted or report.repairs:
+            writer.catalog.log_change(
+                who or f"{getpass.getuser()} (command line)",
+                (action or f"ingest {', '.join(p.name or str(p) for p in given)}")[:500],
+                report.summary(),
+            )
     if report.added or report.updated or report.deleted:
         load_or_build(store)  # now rather than on the first question; saved, as the lock is free
         forget_in_memory_state(settings)  # questions asked next in this process see every new passage
@@ -103,8 +102,8 @@ def _ingest(
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
     raw_docs, incomplete = _read_all(found, store.settings.max_file_bytes, report)
-    _mark_uploads(raw_docs, store.catalog.uploaders(), store.settings.trusted_outlets)
-    _repair(store, writer, report)
+    _mark_uploads(raw_docs, store.catalog.uploaders(), store.settings)
+    _repair(store, writer, report, {doc.key for doc in raw_docs})
     known = store.catalog.hashes()
     hashes = {doc.key: content_hash(doc) for doc in raw_docs}
     changed = [doc for doc in raw_docs if known.get(doc.key) != hashes[doc.key]]
@@ -125,14 +124,17 @@ def _ingest(
     return report
 
 
-def _mark_uploads(docs: list[RawDocument], uploaders: dict[str, tuple[str, str]], trusted: frozenset[str]) -> None:
+def _mark_uploads(docs: list[RawDocument], uploaders: dict[str, tuple[str, str]], settings: Settings) -> None:
     """Articles saved from the chat's uploader carry who uploaded them (and the outlets
-    trusted then, so a change to that list processes them again)."""
+    trusted then, so a change to that list processes them again). Every file in the
+    uploads folder is an upload, recorded or not (a re-scan can read a file before its
+    uploader is recorded, and a remade records database has forgotten them all)."""
+    uploads = (settings.articles_dir / UPLOAD_FOLDER).resolve()
     for doc in docs:
-        if doc.file in uploaders:
-            user, at = uploaders[doc.file]
-            doc.metadata["uploaded_by"] = f"{user} on {at[:10]}"
-            doc.metadata["trusted_outlets"] = ",".join(sorted(trusted))
+        if doc.file in uploaders or Path(doc.file).is_relative_to(uploads):
+            user, at = uploaders.get(doc.file, ("an unrecorded user", ""))
+            doc.metadata["uploaded_by"] = f"{user} on {at[:10]}" if at else user
+            doc.metadata["trusted_outlets"] = ",".join(sorted(settings.trusted_outlets))
 
 
 def _vouched_outlet(outlet: str | None, raw: RawDocument, trusted: frozenset[str]) -> str | None:
@@ -143,19 +145,39 @@ def _vouched_outlet(outlet: str | None, raw: RawDocument, trusted: frozenset[str
     return outlet
 
 
-def _repair(store: PassageStore, writer: Writer, report: IngestReport) -> None:
-    """Make the catalogue, the records and Chroma agree before anything is compared: a
-    document with lost passages is forgotten (so it is embedded again below when its
-    file is here), passages of documents nobody catalogued are deleted."""
+def _repair(store: PassageStore, writer: Writer, report: IngestReport, read: set[str]) -> None:
+    """Make the catalogue, the records and Chroma agree before anything is compared.
+
+    A document with lost passages whose file was read in this ingest is forgotten, so it
+    is embedded again below; one whose file was not is left as it is (forgetting it would
+    lose it). Passages of documents the catalogue does not list are deleted when the
+    catalogue is the collection's own: an embedded store's, or the shared records database
+    of a Chroma server (QA_RECORD_DB). A server's collection checked against one machine's
+    own catalogue may hold other machines' articles, and is left alone.
+    """
     check = check_store(store)
     if check.sound:
         return
     report.repairs.extend(check.problems())
+    damaged = [key for key in check.damaged if key in read]
+    if len(damaged) < len(check.damaged):
+        report.repairs.append(
+            f"{len(check.damaged) - len(damaged)} of those documents were left as they are: their files are not "
+            "part of this ingest (ingest their folders to mend them)"
+        )
+    owned = not store.settings.chroma_url or store.settings.record_db_url is not None
+    if check.orphans and not owned:
+        report.repairs.append(
+            "the passages the catalogue does not list were left in the Chroma server's collection: other "
+            "machines may have written them; every machine ingesting into it should share QA_RECORD_DB"
+        )
+    orphans = check.orphans if owned else {}
+    if not damaged and not orphans:
+        return
     with writer.changing():
-        damaged = list(check.damaged)
-        store.delete_passages(damaged, [pid for _, ids in check.damaged.values() for pid in ids])
+        store.delete_passages(damaged, [pid for key in damaged for pid in check.damaged[key][1]])
         store.catalog.remove(damaged)
-        store.delete_passages(list(check.orphans), [pid for ids in check.orphans.values() for pid in ids])
+        store.delete_passages(list(orphans), [pid for ids in orphans.values() for pid in ids])
 
 
 def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[list[RawDocument], set[str]]:

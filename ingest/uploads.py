@@ -34,7 +34,8 @@ def save_upload(articles_dir: Path, name: str, data: bytes, max_bytes: int = MAX
         raise IngestError(f"{name!r} is {len(data):,} bytes; uploads are limited to {max_bytes:,}")
     if not data.strip():
         raise IngestError(f"{name!r} is empty")
-    lines = sum(1 for line in data.splitlines() if line.strip())
+    # Lines as the reader splits them (str.splitlines: \x1e, U+2028… end a line too).
+    lines = sum(1 for line in data.decode("utf-8", errors="replace").splitlines() if line.strip())
     if name.lower().endswith(".jsonl") and lines > MAX_UPLOAD_DOCUMENTS:
         raise IngestError(
             f"{name!r} holds {lines:,} articles; an upload holds at most {MAX_UPLOAD_DOCUMENTS:,} "

@@ -97,8 +97,15 @@ def _read_users(path: Path) -> dict[str, dict]:
     return users
 
 
-def has_users(path: Path | None) -> bool:
-    return path is not None and bool(_read_users(path))
+def password_sign_in(path: Path | None) -> bool:
+    """Is sign-in with the users file asked for? Once QA_USERS names a file, it is asked
+    for even when the file is missing or empty (no one can sign in then): a mistyped
+    path must never open the chat to everyone as an editor."""
+    if path is None:
+        return False
+    if not _read_users(path):
+        raise AccessError(f"QA_USERS names {path}, which has no users: add one with `qa user add NAME`")
+    return True
 
 
 # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -108,7 +115,8 @@ _UNKNOWN = bcrypt.hashpw(b"no such user", bcrypt.gensalt())
 def sign_in(path: Path, name: str, password: str) -> User | None:
     """The user if the name and password match the users file, else None."""
     entry = _read_users(path).get(name)
-    stored = entry.get("password", "") if isinstance(entry, dict) else ""
+    stored = entry.get("password") if isinstance(entry, dict) else None
+    stored = stored if isinstance(stored, str) else ""
     try:
         matches = bcrypt.checkpw(password.encode(), stored.encode() or _UNKNOWN)
     except ValueError:  # not a bcrypt hash
@@ -123,8 +131,8 @@ def add_user(path: Path, name: str, password: str, role: str) -> None:
     """Add or replace a user in the users file (made readable by its owner only)."""
     if role not in ROLES:
         raise AccessError(f"role must be one of {', '.join(ROLES)}")
-    if not name or any(ch in name for ch in '"\\\n\r\t') or len(name) > 100:
-        raise AccessError("a user name is 1-100 characters without quotes, backslashes or line breaks")
+    if not name or len(name) > 100 or any(ch in '"\\' or not ch.isprintable() for ch in name):
+        raise AccessError("a user name is 1-100 printable characters without quotes or backslashes")
     if len(password) < 8:
         raise AccessError("a password needs at least 8 characters")
     users = _read_users(path)

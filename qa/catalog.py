@@ -149,7 +149,7 @@ def _reported(method):
 def _engine(db_url: str) -> Engine:
     """An engine on ``db_url`` with the catalogue's tables in place."""
     engine = create_engine(db_url)
-    for table in (documents, state, change_log, uploaded_files):
+    for table in (documents, state):  # the change log and the uploads are kept: never dropped
         if not inspect(engine).has_table(table.name):
             continue
         if {c["name"] for c in inspect(engine).get_columns(table.name)} != {c.name for c in table.columns}:

@@ -3,9 +3,11 @@
 A verified quote proves the passage says something, not that the answer does:
 "The number of US troops in Iraq is 42 [1]" can cite a real quote that says
 2500. So every figure of the sentence must be a figure of its quotes (or of
-their articles' dates), and every name (a capitalised word past the first) must
-be in the quotes or their outlet and title, literally or as the bridge carries
-it into Arabic.
+their articles' dates), every name in Latin letters (a capitalised word past the
+first) must be in the quotes or their outlet and title, literally or as the
+bridge carries it into Arabic, and every country an Arabic sentence names (or
+describes: جندي فرنسي) must be one its quotes name. Other Arabic names are not
+checked: Arabic has no capitals to tell a name by.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from qa.answer_types import Citation
 from qa.arabic import to_western_digits
 from qa.bridge import Bridge
+from qa.places import places_in
 from qa.terms import STOPWORDS, loose_terms
 
 _FIGURE = re.compile(r"\d+(?:[.,٫٬]\d+)*")
@@ -39,6 +42,10 @@ def _names(sentence: str) -> list[str]:
     return [w for w in words if w.lower() not in STOPWORDS]
 
 
+def _countries(text: str) -> set[str]:
+    return {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
+
+
 def supported(claim: str, citations: Iterable[Citation], bridge: Bridge | None) -> bool:
     """Are the claim's figures and names all in what its citations quote?"""
     cited = list(citations)
@@ -47,6 +54,8 @@ def supported(claim: str, citations: Iterable[Citation], bridge: Bridge | None) 
     if not figures(claim) <= figures(f"{evidence} {about}"):
         return False
     context = f"{evidence} {about}"
+    if not _countries(claim) <= _countries(context):
+        return False
     present = loose_terms(context)
     for name in _names(claim):
         if name.lower() in context.lower():

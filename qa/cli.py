@@ -463,11 +463,11 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.uploads import MAX_UPLOAD_BYTES
-    from qa.access import has_users, oidc_in_secrets, serving_mode
+    from qa.access import oidc_in_secrets, password_sign_in, serving_mode
     from qa.config import PROJECT_ROOT
 
     # Checked here as in the app, so a chat that would be refused never starts.
-    serving_mode(args.host, oidc_in_secrets() or has_users(settings.users_file), args.public_readonly)
+    serving_mode(args.host, oidc_in_secrets() or password_sign_in(settings.users_file), args.public_readonly)
 
     env = {
         **os.environ,

@@ -63,7 +63,7 @@ class Settings:
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
     # The chat's sign-in (qa.access): a TOML file of users with bcrypt-hashed passwords
     # and roles (`qa user add`); with none, the chat serves this machine only.
-    users_file: Path | None = field(default_factory=lambda: Path(p) if (p := _env("QA_USERS")) else None)
+    users_file: Path | None = field(default_factory=lambda: Path(p).expanduser() if (p := _env("QA_USERS")) else None)
     # Emails that are editors when users sign in through OIDC (st.login); others read.
     editors: frozenset[str] = field(default_factory=lambda: _csv("QA_EDITORS"))
     # Outlet names an uploaded article may claim; other uploads show who uploaded them.

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from qa.catalog import Catalog, database_errors
 from qa.config import Settings
+from qa.errors import StoreError, storage_hint
 from qa.lease import Leases, writer_lease
 from qa.store import open_catalog
 
@@ -62,9 +63,14 @@ def _waiting(settings: Settings, who: str = "") -> str:
 def writing(settings: Settings, on_wait: Callable[[str], None] | None = None) -> Iterator[Writer]:
     """Hold the store's writer lock, waiting (and saying so through ``on_wait``) while
     another ingest holds it, instead of interleaving writes."""
-    settings.store_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.store_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(settings.store_dir / LOCK_FILE, "a+")  # noqa: SIM115 (closed below, after the lease)
+    except OSError as exc:
+        reason = storage_hint(exc) or exc.strerror or str(exc)
+        raise StoreError(f"Cannot write to the store at {settings.store_location}: {reason}.") from None
     catalog = open_catalog(settings)
-    with open(settings.store_dir / LOCK_FILE, "a+") as lock:
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

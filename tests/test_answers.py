@@ -151,7 +151,19 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     citation = result["citations"][0]
     start, end = result["answer_span"]
     assert citation["quote"][start:end] == result["answer_text"] == "2500"
-    assert set(citation) == {"n", "doc_id", "source", "title", "outlet", "date", "quote", "passage", "score"}
+    assert set(citation) == {
+        "n",
+        "doc_id",
+        "source",
+        "title",
+        "outlet",
+        "date",
+        "quote",
+        "passage",
+        "score",
+        "uploaded_by",
+    }
+    assert citation["uploaded_by"] is None  # an operator's article
     assert citation["source"].endswith(citation["doc_id"])
 
     batch = tmp_path / "questions.jsonl"

@@ -233,8 +233,9 @@ def test_ingests_on_two_machines_take_turns_through_the_shared_records_database(
     weather_articles(news, ARTICLES)
     settings = Settings().with_overrides(store_dir=tmp_path / "machine-a", chroma_url=chroma_server)
     catalogue = open_catalog(settings)
+    before = catalogue.generation()
     first = qa_process(tmp_path / "machine-a", chroma_server, "ingest", str(news), "--json")
-    while catalogue.generation() == 0 and first.poll() is None:  # moves just before the first write
+    while catalogue.generation() == before and first.poll() is None:  # moves just before the first write
         time.sleep(0.05)
     second = qa_process(tmp_path / "machine-b", chroma_server, "ingest", str(corpus), "--json")
     said = collect_lines(second.stderr)

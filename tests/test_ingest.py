@@ -206,6 +206,18 @@ def test_an_emptied_chroma_file_is_noticed_and_mended_by_ingest(run_json, run_qa
     assert answer["answerable"] and "2500" in answer["answer"]
 
 
+def test_an_ingest_of_one_file_mends_that_file_and_loses_no_other(run_json, store_dir, corpus, settings):
+    run_json("ingest", str(corpus))
+    (store_dir / "chroma.sqlite3").write_bytes(b"")
+    forget_in_memory_state(settings)
+    code, report = run_json("ingest", str(corpus / "001_6e69f22dc3c2ec4f.txt"))
+    assert code == 0 and report["added"] == 1
+    assert any("4 of those documents were left as they are" in r for r in report["repairs"])
+    assert len(open_catalog(settings).all()) == CORPUS_FILES  # the four others are still catalogued…
+    code, report = run_json("ingest", str(corpus))  # …so ingesting their folder mends them
+    assert report["added"] == CORPUS_FILES - 1 and open_store(settings).count() == _catalogued_passages(settings)
+
+
 def test_a_lost_records_database_leaves_no_deleted_article_and_no_stale_index(
     run_json, run_qa, store_dir, corpus, settings
 ):
@@ -277,6 +289,7 @@ def test_a_full_disk_or_a_read_only_store_is_one_line_saying_so(small_disk, corp
 
 
 def test_an_uploaded_article_keeps_a_claimed_outlet_only_when_it_is_trusted(corpus, settings):
+    settings = settings.with_overrides(articles_dir=corpus)
     feed = corpus / "uploads" / "wire.jsonl"
     feed.parent.mkdir()
     record = {"id": "w1", "outlet": "Reuters", "text": "قال مسؤول إن نحو 9000 جندي أميركي ينتشرون في قاعدة عين الأسد."}
@@ -295,3 +308,8 @@ def test_an_uploaded_article_keeps_a_claimed_outlet_only_when_it_is_trusted(corp
     assert ingest([corpus], trusted).updated == 1  # the trust changed: processed again
     assert outlets() == {("Reuters", "sara")}
     assert [(c.user, c.action) for c in catalog.changes()][-1] == ("sara", "ingest articles")
+    unrecorded = corpus / "uploads" / "unrecorded.txt"  # in the uploads folder, its uploader never recorded
+    unrecorded.write_text("وكالة رويترز\n\nقال مسؤول إن الطقس في أربيل سيكون ممطرا غدا وفق الأرصاد الجوية.\n")
+    ingest([corpus], trusted)
+    stored = open_store(settings).collection.get(where={"doc_id": "uploads/unrecorded.txt"}, include=["metadatas"])
+    assert {m.get("uploaded_by") for m in stored["metadatas"]} == {"an unrecorded user"}

@@ -83,10 +83,11 @@ def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:
     return report
 
 
-def ingest_from_panel(engine: Engine, user: User) -> None:
+def ingest_from_panel(engine: Engine, user: User, action: str) -> None:
     """Queue an ingest of the articles folder for an editor; it runs in the background
     whether or not this tab stays open, and ``ingest_status`` follows it."""
-    st.session_state["ingest_job"] = shared_engine()["ingests"].submit(user.name, [engine.settings.articles_dir])
+    queue = shared_engine()["ingests"]
+    st.session_state["ingest_job"] = queue.submit(user.name, [engine.settings.articles_dir], action)
 
 
 @st.fragment(run_every=1)
@@ -173,6 +174,9 @@ def corpus_panel(engine: Engine, user: User) -> None:
     if not user.can_edit:
         st.caption("Only editors add or re-scan articles.")
         return
+    if "ingest_job" in st.session_state:  # one at a time per session: its report is awaited
+        st.caption("Your ingest is under way; you can add more once it is done.")
+        return
     uploads = st.file_uploader(
         f"Add articles ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each)",
         type=UPLOAD_TYPES,
@@ -180,7 +184,7 @@ def corpus_panel(engine: Engine, user: User) -> None:
     )
     if uploads and st.button("Ingest uploaded files", type="primary"):
         saved = []
-        refused = st.session_state.setdefault("refused_uploads", [])  # shown until the ingest ends
+        refused = st.session_state["refused_uploads"] = []  # shown again with the ingest's report
         for upload in uploads:
             try:
                 path = save_upload(engine.settings.articles_dir, upload.name, upload.getvalue())
@@ -191,9 +195,9 @@ def corpus_panel(engine: Engine, user: User) -> None:
             catalog.record_upload(str(path), user.name)  # its citations say who uploaded it
             saved.append(path)
         if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
-            ingest_from_panel(engine, user)
+            ingest_from_panel(engine, user, f"upload {', '.join(p.name for p in saved)}")
     if st.button("Re-scan the articles folder"):
-        ingest_from_panel(engine, user)
+        ingest_from_panel(engine, user, "re-scan the articles folder")
 
 
 def settings_panel(engine: Engine) -> tuple[str, int]:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa.access import ANONYMOUS_READER, LOCAL_EDITOR, User, has_users, serving_mode, sign_in
+from qa.access import (
+    ANONYMOUS_READER,
+    LOCAL_EDITOR,
+    User,
+    oidc_in_secrets,
+    password_sign_in,
+    serving_mode,
+    sign_in,
+)
 from qa.config import Settings
 from qa.display import markdown_safe
-
-
-def oidc_configured() -> bool:
-    """Does secrets.toml configure an identity provider for st.login?"""
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets file at all
-        return False
 
 
 def current_user(settings: Settings) -> User:
     """The signed-in user (or the local editor, or everyone as a reader), after asking
     for a sign-in if one is needed; stops the page until then."""
-    oidc = oidc_configured()
-    passwords = has_users(settings.users_file)
+    oidc = oidc_in_secrets()
+    passwords = password_sign_in(settings.users_file)
     mode = serving_mode(st.get_option("server.address"), oidc or passwords, settings.public_readonly)
     if mode == "local":
         return LOCAL_EDITOR
@@ -37,8 +37,10 @@ def _oidc_user(settings: Settings) -> User:
         st.title("Sanad")
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
-    email = str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    return User(email, "editor" if email.casefold() in settings.editors else "reader")
+    email = str(st.user.get("email") or "")
+    verified = st.user.get("email_verified") is not False  # a provider that says "not verified" is believed
+    editor = bool(email) and verified and email.casefold() in settings.editors
+    return User(email or str(st.user.get("name") or "signed-in user"), "editor" if editor else "reader")
 
 
 def _password_user(settings: Settings) -> User:
@@ -66,7 +68,7 @@ def sign_out_button(user: User) -> None:
         return
     st.caption(markdown_safe(f"Signed in as {user.name} ({user.role})"))
     if st.button("Sign out"):
-        if oidc_configured():
+        if oidc_in_secrets():
             st.logout()
         st.session_state.pop("user", None)
         st.rerun()

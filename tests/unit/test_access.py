@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from qa.access import AccessError, User, add_user, has_users, is_loopback, serving_mode, sign_in
+from qa.access import AccessError, User, add_user, is_loopback, password_sign_in, serving_mode, sign_in
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
@@ -24,10 +24,9 @@ def test_another_address_without_sign_in_is_refused_unless_read_only(address):
 
 def test_users_sign_in_with_their_password_and_role(tmp_path):
     users = tmp_path / "users.toml"
-    assert not has_users(users)
     add_user(users, "sara", "correct horse battery", "editor")
     add_user(users, "omar", "another long secret", "reader")
-    assert has_users(users)
+    assert password_sign_in(users) and not password_sign_in(None)
     assert stat.S_IMODE(users.stat().st_mode) == 0o600
     assert "correct horse" not in users.read_text()  # only hashes are kept
     assert sign_in(users, "sara", "correct horse battery") == User("sara", "editor")
@@ -43,8 +42,23 @@ def test_bad_users_are_refused(tmp_path):
         add_user(users, "sara", "short", "editor")
     with pytest.raises(AccessError, match="role"):
         add_user(users, "sara", "long enough secret", "admin")
-    with pytest.raises(AccessError, match="user name"):
-        add_user(users, 'x"]\n[users.evil', "long enough secret", "editor")
+    for name in ('x"]\n[users.evil', "tab\tname", "bell\x07"):
+        with pytest.raises(AccessError, match="user name"):
+            add_user(users, name, "long enough secret", "editor")
     users.write_text("not toml [", encoding="utf-8")
     with pytest.raises(AccessError, match="cannot be read"):
-        has_users(users)
+        password_sign_in(users)
+
+
+def test_a_users_file_that_is_missing_or_empty_closes_the_chat_instead_of_opening_it(tmp_path):
+    """QA_USERS set means sign-in: a mistyped path must not make every visitor the local editor."""
+    (tmp_path / "empty.toml").touch()
+    for users in (tmp_path / "missing.toml", tmp_path / "empty.toml"):
+        with pytest.raises(AccessError, match="has no users"):
+            password_sign_in(users)
+
+
+def test_a_password_entry_of_the_wrong_type_is_a_failed_sign_in(tmp_path):
+    users = tmp_path / "users.toml"
+    users.write_text('[users.sara]\npassword = 42\nrole = "editor"\n', encoding="utf-8")
+    assert sign_in(users, "sara", "42") is None

@@ -93,6 +93,8 @@ def test_an_answer_without_a_verified_quote_falls_back_to_the_extractive_one(rep
         "About 2,500 French troops are in Iraq [1].",  # a real quote, another country
         "Kurdistan24 reported 2,500 US troops in Syria [1].",
         "About 2,500 US troops are advising Iraqi forces [1].",  # true of the passage, not of this quote
+        "يوجد نحو 2500 جندي فرنسي في العراق [1].",  # another country, in Arabic
+        "ينتشر 2500 جندي أميركي في سوريا [1].",
     ],
 )
 def test_a_claim_the_cited_quote_does_not_make_is_dropped(answer):

@@ -127,6 +127,8 @@ def test_a_few_bad_bytes_in_utf8_are_replaced_and_counted_not_the_article_lost()
 
 def test_another_encoding_is_not_mistaken_for_damaged_utf8():
     assert decode_bytes(ARABIC.encode("cp1256")) == Decoded(ARABIC)
+    text = "The café on the corner served breakfast to the reporters every morning. " * 3
+    assert decode_bytes(text.encode("cp1252")) == Decoded(text)  # mostly ASCII: one byte is no damage
 
 
 @pytest.mark.parametrize(
