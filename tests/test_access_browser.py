@@ -158,3 +158,36 @@ def test_another_address_without_sign_in_is_refused_or_read_only(browser, tmp_pa
         assert "2500" in ask(page, "How many US troops are in Iraq?", answers=1).inner_text()
     finally:
         stop(server, url)
+
+
+def test_a_second_upload_waits_its_turn_and_both_are_reported(browser, tmp_path):
+    """Two editors' sessions upload at once: the second is told its place in the queue,
+    and each gets its own report when its ingest is done."""
+    server, url = start_chat(tmp_path)  # this machine only: the local editor, one per tab
+    try:
+        pages = []
+        for _ in range(2):
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(url, wait_until="networkidle")
+            page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+            pages.append(page)
+        day = "".join(
+            json.dumps({"id": f"d{n}", "text": f"خبر رقم {n}: " + "قالت وزارة الزراعة إن موسم الحصاد بدأ. " * 30})
+            + "\n"
+            for n in range(150)
+        )
+        files = [
+            {"name": "a-day.jsonl", "mimeType": "application/json", "buffer": day.encode()},
+            {"name": "one.jsonl", "mimeType": "application/json", "buffer": json.dumps(FORGED).encode()},
+        ]
+        for page, upload in zip(pages, files):
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
+            page.get_by_text(upload["name"]).wait_for(timeout=60_000)
+        for page in pages:
+            page.get_by_role("button", name="Ingest uploaded files").click()
+        pages[1].get_by_text("Your ingest is queued behind 1 other").wait_for(timeout=120_000)
+        pages[1].screenshot(path=str(ARTIFACTS / "access-queued.png"), full_page=True)
+        pages[0].get_by_text("150 added", exact=False).wait_for(timeout=600_000)
+        pages[1].get_by_text("1 added", exact=False).wait_for(timeout=600_000)
+    finally:
+        stop(server, url)

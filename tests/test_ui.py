@@ -150,3 +150,20 @@ def test_first_start_leaves_a_running_ingest_alone_then_ingests(articles):
     test.run()
     assert not test.exception
     assert not test.success and not any("First start" in i.value for i in test.info)
+
+
+def test_a_chat_over_an_empty_store_says_there_are_no_articles(tmp_path, monkeypatch):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")  # every file fails: nothing is stored
+    monkeypatch.setenv("QA_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("QA_ARTICLES", str(folder))
+    try:
+        app = AppTest.from_file(APP, default_timeout=300).run()
+        ask(app, "How many US troops are in Iraq?")
+        assert not app.exception
+        assert any("no articles in the store yet" in shown(i.value) for i in app.info)
+    finally:
+        import streamlit as st
+
+        st.cache_resource.clear()

@@ -86,6 +86,9 @@ def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:
 def ingest_from_panel(engine: Engine, user: User, action: str) -> None:
     """Queue an ingest of the articles folder for an editor; it runs in the background
     whether or not this tab stays open, and ``ingest_status`` follows it."""
+    if "ingest_job" in st.session_state:  # a click on a button drawn before the last one was queued
+        st.info("Your last ingest is still under way: re-scan the folder once it is done (saved files go in then).")
+        return
     queue = shared_engine()["ingests"]
     st.session_state["ingest_job"] = queue.submit(user.name, [engine.settings.articles_dir], action)
 
