@@ -41,6 +41,7 @@ class IngestReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # ingested, with something to know
     repairs: list[str] = field(default_factory=list)  # what was found wrong with the store, and mended
+    deferred: int = 0  # new or changed documents left for the next ingest (over the passage cap)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,6 +51,7 @@ class IngestReport:
             f"{self.documents} documents, {self.passages} passages: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.failed)} failed"
             + (f", {len(self.warnings)} with warnings" if self.warnings else "")
+            + (f", {self.deferred} deferred (over this ingest's passage cap: ingest again)" if self.deferred else "")
         )
 
 
@@ -62,6 +64,7 @@ def ingest(
     encoder: SentenceTransformerEmbeddings | None = None,
     who: str | None = None,
     action: str | None = None,
+    max_passages: int | None = None,
 ) -> IngestReport:
     """Ingest files and folders (the bundled corpus when ``paths`` is empty).
 
@@ -69,7 +72,9 @@ def ingest(
     ``encoder``: the process's encoder when it has one (the chat's engine); else one is
     made, and loaded only if something needs embedding. An ingest that changes the
     store is logged as ``action`` (default: "ingest" and the paths) made by ``who``
-    (default: the operating-system user).
+    (default: the operating-system user). ``max_passages`` caps what one ingest embeds
+    (the chat's, so one upload cannot hold the store for long): documents past it are
+    left, whole, for the next ingest.
     """
     given = list(paths or []) or [BUNDLED_CORPUS]
     encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
@@ -77,7 +82,7 @@ def ingest(
         if rebuild:
             drop_collection(settings)
         store = open_store(settings, create=True, catalog=writer.catalog)
-        report = _ingest(store, encoder, given, progress, writer)
+        report = _ingest(store, encoder, given, progress, writer, max_passages)
         if report.added or report.updated or report.deleted or report.repairs:
             writer.catalog.log_change(
                 who or f"{getpass.getuser()} (command line)",
@@ -96,6 +101,7 @@ def _ingest(
     paths: list[Path],
     progress: ProgressCallback | None,
     writer: Writer,
+    max_passages: int | None = None,
 ) -> IngestReport:
     report = IngestReport()
     found = discover(paths)
@@ -115,7 +121,8 @@ def _ingest(
             if removed:
                 store.delete_documents(removed)
                 report.deleted += len(removed)
-            _index_changed(store, encoder, changed, hashes, known, report, progress, writer)
+            prepared = _prepare(store, encoder, changed, hashes, report)
+            _index(store, encoder, _within_cap(prepared, max_passages, report), known, report, progress, writer)
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]
@@ -223,18 +230,14 @@ def _removed_keys(found: Discovery, docs: list[RawDocument], incomplete: set[str
     return removed
 
 
-def _index_changed(
+def _prepare(
     store: PassageStore,
     encoder: SentenceTransformerEmbeddings,
     changed: list[RawDocument],
     hashes: dict[str, str],
-    known: dict[str, str],
     report: IngestReport,
-    progress: ProgressCallback | None,
-    writer: Writer,
-) -> None:
-    if not changed:
-        return
+) -> list[tuple[DocumentRecord, list[Passage]]]:
+    """Each new or changed document cleaned and split, with its catalogue row."""
     prepared: list[tuple[DocumentRecord, list[Passage]]] = []
     for raw in changed:
         try:
@@ -258,7 +261,39 @@ def _index_changed(
             passages=len(passages),
         )
         prepared.append((record, passages))
+    return prepared
 
+
+def _within_cap(
+    prepared: list[tuple[DocumentRecord, list[Passage]]], max_passages: int | None, report: IngestReport
+) -> list[tuple[DocumentRecord, list[Passage]]]:
+    """The documents this ingest embeds: in order, as many as fit under the cap (at least
+    one, so every ingest makes progress); the rest are counted as deferred."""
+    if max_passages is None:
+        return prepared
+    taken: list[tuple[DocumentRecord, list[Passage]]] = []
+    size = 0
+    for item in prepared:
+        if taken and size + len(item[1]) > max_passages:
+            break
+        taken.append(item)
+        size += len(item[1])
+    report.deferred = len(prepared) - len(taken)
+    return taken
+
+
+def _index(
+    store: PassageStore,
+    encoder: SentenceTransformerEmbeddings,
+    prepared: list[tuple[DocumentRecord, list[Passage]]],
+    known: dict[str, str],
+    report: IngestReport,
+    progress: ProgressCallback | None,
+    writer: Writer,
+) -> None:
+    """Embed and store the prepared documents in batches, each with its catalogue rows."""
+    if not prepared:
+        return
     total = sum(len(p) for _, p in prepared)
     done = 0
     if progress:

@@ -61,6 +61,8 @@ class Settings:
     # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "256")))
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
+    # Passages one chat ingest embeds (about three minutes here); the rest wait for the next.
+    max_chat_passages: int = field(default_factory=lambda: int(_env_or("QA_MAX_CHAT_PASSAGES", "2000")))
     # The chat's sign-in (qa.access): a TOML file of users with bcrypt-hashed passwords
     # and roles (`qa user add`); with none, the chat serves this machine only.
     users_file: Path | None = field(default_factory=lambda: Path(p).expanduser() if (p := _env("QA_USERS")) else None)

@@ -313,3 +313,12 @@ def test_an_uploaded_article_keeps_a_claimed_outlet_only_when_it_is_trusted(corp
     ingest([corpus], trusted)
     stored = open_store(settings).collection.get(where={"doc_id": "uploads/unrecorded.txt"}, include=["metadatas"])
     assert {m.get("uploaded_by") for m in stored["metadatas"]} == {"an unrecorded user"}
+
+
+def test_a_capped_ingest_leaves_whole_documents_for_the_next_one(corpus, settings):
+    report = ingest([corpus], settings, max_passages=5)  # the chat's cap, made small
+    assert 1 <= report.added < CORPUS_FILES and report.added + report.deferred == CORPUS_FILES
+    assert report.deleted == 0 and "deferred" in report.summary()
+    assert open_store(settings).count() == _catalogued_passages(settings)  # only whole documents went in
+    rest = ingest([corpus], settings)
+    assert (rest.added, rest.deferred, rest.unchanged) == (report.deferred, 0, report.added)

@@ -47,7 +47,11 @@ def shared_engine() -> dict:
     """One engine per process, shared by every session (it is thread-safe), whether the
     first start's ingest is done, and the queue every session's ingests go through."""
     engine = Engine(Settings(), create=True)
-    queue = IngestQueue(partial(ingest, settings=engine.settings, encoder=engine.encoder))
+    queue = IngestQueue(
+        partial(
+            ingest, settings=engine.settings, encoder=engine.encoder, max_passages=engine.settings.max_chat_passages
+        )
+    )
     return {"engine": engine, "first_start_done": False, "ingests": queue}
 
 
