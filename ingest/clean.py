@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa.terminal import HIDDEN_CONTROLS
+
 # Headings that open a section belonging to the page, not the article.
 _TRAILING_SECTION = re.compile(
     r"^\s*(?:"
@@ -52,7 +54,7 @@ _BODY_MIN_CHARS = 120  # a line this long, or a shorter line that reads as a sen
 # Control characters (but tab and line breaks) and the bidi embeddings, overrides and
 # isolates: in scraped text they only hide or reorder what is shown ("5200" shown as
 # "0025"). The marks (LRM, RLM, ALM) do not reorder and stay.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(f"[{HIDDEN_CONTROLS}]")
 
 
 def strip_controls(text: str) -> str:

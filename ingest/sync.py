@@ -182,9 +182,8 @@ def _repair(store: PassageStore, writer: Writer, report: IngestReport, read: set
     if not damaged and not orphans:
         return
     with writer.changing():
-        store.delete_passages(damaged, [pid for key in damaged for pid in check.damaged[key][1]])
-        store.catalog.remove(damaged)
-        store.delete_passages(list(orphans), [pid for ids in orphans.values() for pid in ids])
+        found = [pid for key in damaged for pid in check.damaged[key][1]]
+        store.delete_documents([*damaged, *orphans], [*found, *(pid for ids in orphans.values() for pid in ids)])
 
 
 def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[list[RawDocument], set[str]]:

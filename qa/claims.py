@@ -16,22 +16,12 @@ import re
 from collections.abc import Iterable
 
 from qa.answer_types import Citation
-from qa.arabic import to_western_digits
 from qa.bridge import Bridge
+from qa.direct import all_numbers
 from qa.places import places_in
 from qa.terms import STOPWORDS, loose_terms
 
-_FIGURE = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
-
-
-def figures(text: str) -> set[str]:
-    """The figures written in ``text`` as plain numbers: "2,500", "2500" and "٢٥٠٠" are one."""
-    out = set()
-    for written in _FIGURE.findall(to_western_digits(text)):
-        plain = re.sub(r"[,٬]", "", written).replace("٫", ".")
-        out.add(plain.rstrip("0").rstrip(".") if "." in plain else plain.lstrip("0") or "0")
-    return out
 
 
 def _names(sentence: str) -> list[str]:
@@ -49,11 +39,9 @@ def _countries(text: str) -> set[str]:
 def supported(claim: str, citations: Iterable[Citation], bridge: Bridge | None) -> bool:
     """Are the claim's figures and names all in what its citations quote?"""
     cited = list(citations)
-    evidence = " ".join(c.quote for c in cited)
-    about = " ".join(f"{c.outlet or ''} {c.title or ''} {c.date or ''}" for c in cited)
-    if not figures(claim) <= figures(f"{evidence} {about}"):
+    context = " ".join(f"{c.quote} {c.outlet or ''} {c.title or ''} {c.date or ''}" for c in cited)
+    if not all_numbers(claim) <= all_numbers(context):
         return False
-    context = f"{evidence} {about}"
     if not _countries(claim) <= _countries(context):
         return False
     present = loose_terms(context)

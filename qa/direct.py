@@ -92,6 +92,12 @@ def number_spans(sentence: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def all_numbers(text: str) -> set[str]:
+    """Every number a text writes, years and days included, as ``number_spans`` reads them."""
+    western = to_western_digits(text).translate(_SEPARATORS)
+    return {_plain_number(match.group()) for match in _NUMBER.finditer(western)}
+
+
 def key_numbers(sentence: str) -> list[str]:
     """The counting numbers of a sentence, in Western digits."""
     return [value for value, _, _ in number_spans(sentence)]

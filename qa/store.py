@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -182,16 +182,6 @@ class PassageStore:
                 found.setdefault(str((meta or {}).get("doc_key", "")), []).append(passage_id)
         return found
 
-    def delete_passages(self, doc_keys: list[str], passage_ids: list[str]) -> None:
-        """Remove passages from Chroma and their documents' records, whatever the records say
-        (a repair: the two disagree)."""
-        with database_errors(self.settings.record_db), chroma_errors(self.settings):
-            for start in range(0, len(passage_ids), 5000):
-                self.collection.delete(ids=passage_ids[start : start + 5000])
-            recorded = self.record_manager.list_keys(group_ids=doc_keys) if doc_keys else []
-            if recorded:
-                self.record_manager.delete_keys(recorded)
-
     def write(self, passages: list[Passage], encoder: Embeddings, batch_size: int) -> None:
         """Store the passages of whole documents, replacing those documents' old passages
         (LangChain's indexing API: unchanged passages are not embedded again)."""
@@ -210,13 +200,19 @@ class PassageStore:
                 key_encoder="sha256",
             )
 
-    def delete_documents(self, doc_keys: list[str]) -> None:
-        """Remove documents: their passages, their records and their catalogue rows."""
+    def delete_documents(self, doc_keys: list[str], found: Sequence[str] = ()) -> None:
+        """Remove documents: their passages, their records and their catalogue rows.
+        ``found``: passage ids Chroma holds for them beyond what the records list (a
+        repair, where the two disagree)."""
+        if not doc_keys:
+            return
         with database_errors(self.settings.record_db), chroma_errors(self.settings):
-            passage_ids = self.record_manager.list_keys(group_ids=doc_keys)
-            if passage_ids:
-                self.collection.delete(ids=passage_ids)
-                self.record_manager.delete_keys(passage_ids)
+            recorded = self.record_manager.list_keys(group_ids=doc_keys)
+            passage_ids = list(dict.fromkeys([*recorded, *found]))
+            for start in range(0, len(passage_ids), 5000):
+                self.collection.delete(ids=passage_ids[start : start + 5000])
+            if recorded:
+                self.record_manager.delete_keys(recorded)
         self.catalog.remove(doc_keys)
 
 

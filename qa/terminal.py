@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls but tab and newline, and the bidi embeddings, overrides and isolates.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_A_NAME = re.compile(rf"{_UNSAFE.pattern}|[\t\n]")
+# C0 and C1 controls but tab and line breaks, and the bidi embeddings, overrides and
+# isolates: characters that only hide or reorder text (ingest.clean strips them too).
+HIDDEN_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{HIDDEN_CONTROLS}\r]")
+_UNSAFE_IN_A_NAME = re.compile(f"[{HIDDEN_CONTROLS}\r\t\n]")
 
 
 def _escaped(match: re.Match[str]) -> str:

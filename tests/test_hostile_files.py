@@ -30,6 +30,10 @@ def test_a_pipe_a_link_loop_and_escape_sequences_cannot_hang_stop_or_steer_anyth
         encoding="utf-8",
     )
     (articles / "a\n9 documents, 90 passages: 9 added.txt").write_bytes(b"")  # refused, so its name is printed
+    (articles / "rain\x1b]0;owned\x07.txt").write_text(  # ingested: its name is printed with search results
+        "أمطار في أربيل\n\nتوقعت هيئة الأنواء الجوية هطول أمطار غزيرة على مدينة أربيل مساء الخميس.\n",
+        encoding="utf-8",
+    )
     store = tmp_path / "store"
 
     done = qa(store, "ingest", str(articles))
@@ -41,4 +45,7 @@ def test_a_pipe_a_link_loop_and_escape_sequences_cannot_hang_stop_or_steer_anyth
 
     answer = qa(store, "ask", "كم يبلغ طول جسر الحرية في الموصل؟")
     assert answer.returncode == 0 and "420" in answer.stdout
-    assert "\x1b" not in answer.stdout and "\x07" not in answer.stdout
+    assert "\x1b" not in answer.stdout and "\x07" not in answer.stdout  # stripped from the text at ingest
+    found = qa(store, "search", "أمطار غزيرة على أربيل", "-k", "1")
+    assert found.returncode == 0 and "rain\\x1b]0;owned\\x07.txt" in found.stdout  # the name, escaped
+    assert "\x1b" not in found.stdout and "\x07" not in found.stdout

@@ -114,11 +114,7 @@ def ingest_status() -> None:
             text = f"Embedding passages: {job.done}/{job.total}" if job.total else "Reading articles…"
             st.progress(job.done / job.total if job.total else 0.0, text=text)
         return
-    del st.session_state["ingest_job"]
-    if job.report:
-        st.session_state["ingest_report"] = job.report
-    else:
-        st.session_state["ingest_error"] = job.error
+    st.session_state["finished_ingest"] = st.session_state.pop("ingest_job")
     st.rerun(scope="app")
 
 
@@ -144,12 +140,14 @@ def first_start(engine: Engine) -> None:
 def corpus_panel(engine: Engine, user: User) -> None:
     catalog = engine.refresh().store.catalog
     records = catalog.all()
-    if "ingest_report" in st.session_state:
-        show_report(st.session_state.pop("ingest_report"))
+    finished: IngestJob | None = st.session_state.pop("finished_ingest", None)
+    if finished:
+        if finished.report:
+            show_report(finished.report)
+        else:
+            st.error(markdown_safe(f"Ingestion failed: {finished.error}"))
         for reason in st.session_state.pop("refused_uploads", []):
             st.error(markdown_safe(reason))
-    if "ingest_error" in st.session_state:
-        st.error(markdown_safe(f"Ingestion failed: {st.session_state.pop('ingest_error')}"))
     ingest_status()
     st.subheader(f"Articles ({len(records)})")
     if records:
