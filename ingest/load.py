@@ -68,8 +68,14 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
-def discover(paths: list[Path]) -> Discovery:
-    """Expand files and folders (recursively) into supported files, never leaving a given folder."""
+def discover(paths: list[Path], home: Path | None = None) -> Discovery:
+    """Expand files and folders (recursively) into supported files, never leaving a given folder.
+
+    A file given alone is found under its own folder, or under ``home`` (the articles
+    folder) when it lies inside it: it then gets the id a scan of that folder gives it,
+    so ingesting one upload and re-scanning later agree on what the document is.
+    """
+    home = _resolved(home) if home else None
     files: list[SourceFile] = []
     roots: list[Path] = []
     failed: list[tuple[str, str]] = []
@@ -83,7 +89,7 @@ def discover(paths: list[Path]) -> Discovery:
             roots.append(resolved)
             files.extend(_walk(resolved, failed))
         elif given.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(SourceFile(resolved, resolved.parent))
+            files.append(SourceFile(resolved, home if home and resolved.is_relative_to(home) else resolved.parent))
         else:
             failed.append((str(given), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
     unique = list({f.path.resolve(): f for f in reversed(files)}.values())[::-1]  # first mention wins

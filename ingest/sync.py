@@ -104,7 +104,7 @@ def _ingest(
     max_passages: int | None = None,
 ) -> IngestReport:
     report = IngestReport()
-    found = discover(paths)
+    found = discover(paths, store.settings.articles_dir)
     report.failed.extend({"path": p, "error": e} for p, e in found.failed)
 
     raw_docs, incomplete = _read_all(found, store.settings.max_file_bytes, report)

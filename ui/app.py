@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
@@ -87,14 +88,15 @@ def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:
     return report
 
 
-def ingest_from_panel(engine: Engine, user: User, action: str) -> None:
-    """Queue an ingest of the articles folder for an editor; it runs in the background
-    whether or not this tab stays open, and ``ingest_status`` follows it."""
+def ingest_from_panel(engine: Engine, user: User, action: str, paths: list[Path] | None = None) -> None:
+    """Queue an ingest for an editor of ``paths`` (their uploads; default the whole
+    articles folder); it runs in the background whether or not this tab stays open,
+    and ``ingest_status`` follows it."""
     if "ingest_job" in st.session_state:  # a click on a button drawn before the last one was queued
         st.info("Your last ingest is still under way: re-scan the folder once it is done (saved files go in then).")
         return
     queue = shared_engine()["ingests"]
-    st.session_state["ingest_job"] = queue.submit(user.name, [engine.settings.articles_dir], action)
+    st.session_state["ingest_job"] = queue.submit(user.name, paths or [engine.settings.articles_dir], action)
 
 
 @st.fragment(run_every=1)
@@ -199,8 +201,8 @@ def corpus_panel(engine: Engine, user: User) -> None:
                 continue
             catalog.record_upload(str(path), user.name)  # its citations say who uploaded it
             saved.append(path)
-        if saved:  # the folder is the truth: uploads get the same ids a re-scan gives them
-            ingest_from_panel(engine, user, f"upload {', '.join(p.name for p in saved)}")
+        if saved:  # only these files: another editor's upload saved meanwhile is theirs to report
+            ingest_from_panel(engine, user, f"upload {', '.join(p.name for p in saved)}", saved)
     if st.button("Re-scan the articles folder"):
         ingest_from_panel(engine, user, "re-scan the articles folder")
 

@@ -70,6 +70,17 @@ def test_discovery_is_recursive_and_filters_types(tmp_path):
     assert sorted(f.doc_id for f in found.files) == ["b/three.HTML", "b/two.md", "one.txt"]
 
 
+def test_a_file_given_alone_inside_the_articles_folder_gets_the_id_a_scan_gives_it(tmp_path):
+    (tmp_path / "articles" / "uploads").mkdir(parents=True)
+    upload, elsewhere = tmp_path / "articles" / "uploads" / "u.txt", tmp_path / "e.txt"
+    for path in (upload, elsewhere):
+        path.write_text("x", encoding="utf-8")
+    alone = discover([upload, elsewhere], home=tmp_path / "articles").files
+    scanned = discover([tmp_path / "articles"]).files
+    assert [f.doc_id for f in alone] == ["uploads/u.txt", "e.txt"]
+    assert (alone[0].doc_id, alone[0].root) == (scanned[0].doc_id, scanned[0].root)
+
+
 def test_symlinks_that_leave_or_loop_are_refused(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("secret", encoding="utf-8")
