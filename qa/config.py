@@ -17,6 +17,8 @@ BUNDLED_CORPUS = PROJECT_ROOT / "data" / "articles"
 BUNDLED_MODEL_NAME = "bundled:multilingual-e5-small"
 # Where Debian's dict-freedict-eng-ara puts FreeDict's English-Arabic dictionary (qa.dictionary).
 DEFAULT_DICTIONARY = Path("/usr/share/dictd/freedict-eng-ara")
+# Seconds an LLM answer may take before the extractive answer is given instead (QA_LLM_TIMEOUT).
+DEFAULT_LLM_TIMEOUT = 120.0
 
 
 def _env(name: str) -> str | None:
@@ -31,6 +33,50 @@ def _env_or(name: str, default: str) -> str:
 def _csv(name: str) -> frozenset[str]:
     """A comma-separated variable's values, case-folded."""
     return frozenset(v.strip().casefold() for v in (_env(name) or "").split(",") if v.strip())
+
+
+def default_label(spec: str) -> str:
+    """What the chat calls an LLM spec the operator did not label, without a file's
+    folders: "q.gguf (local GGUF)" for gguf:/x/y/q.gguf, "gpt-4o-mini (openai)"."""
+    provider, _, name = spec.partition(":")
+    if not name:  # not a valid spec: answerer_from_spec says so when it is picked
+        return Path(spec).name or spec
+    kind = "local GGUF" if provider == "gguf" else provider
+    return f"{Path(name).name or name} ({kind})"
+
+
+@dataclass(frozen=True)
+class LLMChoice:
+    """An LLM the chat offers: its label and the spec it stands for."""
+
+    label: str
+    spec: str
+
+    @classmethod
+    def parse(cls, entry: str) -> LLMChoice:
+        """``LABEL=SPEC`` or ``SPEC``. A spec holds a ':' and a path may hold a '=', so the
+        text before the first '=' is a label only when it has no ':' or '/'."""
+        label, sep, spec = entry.partition("=")
+        if not sep or ":" in label or "/" in label:
+            label, spec = "", entry
+        spec = spec.strip()
+        return cls(label.strip() or default_label(spec), spec)
+
+
+def _llm_entries(name: str, one: bool = False) -> tuple[LLMChoice, ...]:
+    """The LLMs a variable names, comma-separated (or ``one``, as QA_LLM); entries without a spec dropped."""
+    value = _env(name) or ""
+    entries = (LLMChoice.parse(e) for e in ([value] if one else value.split(",")))
+    return tuple(e for e in entries if e.spec)
+
+
+def _unique(label: str, taken: dict[str, str]) -> str:
+    """``label``, numbered when another LLM already has it: "q.gguf (local GGUF) (2)"."""
+    n, candidate = 1, label
+    while candidate in taken:
+        n += 1
+        candidate = f"{label} ({n})"
+    return candidate
 
 
 @dataclass(frozen=True)
@@ -51,12 +97,17 @@ class Settings:
     # English→Arabic dictionary for English questions (dictd files: the .index file,
     # or its path without the ending); "off" turns it off. See qa.dictionary.
     dictionary: str = field(default_factory=lambda: _env_or("QA_DICTIONARY", str(DEFAULT_DICTIONARY)))
-    llm: str | None = field(default_factory=lambda: _env("QA_LLM"))
-    # The LLM specs the chat offers besides QA_LLM (comma-separated). Chat users pick
-    # from these only: a typed spec could load any file or spend the operator's key.
-    llm_choices: tuple[str, ...] = field(
-        default_factory=lambda: tuple(c.strip() for c in (_env("QA_LLM_CHOICES") or "").split(",") if c.strip())
+    # The LLM answering by default (QA_LLM) and the ones the chat offers besides
+    # (QA_LLM_CHOICES, comma-separated), as specs; either may write LABEL=SPEC for the
+    # chat to show (llm_options). Chat users pick from these only: a typed spec could
+    # load any file or spend the operator's key.
+    llm: str | None = field(default_factory=lambda: next((e.spec for e in _llm_entries("QA_LLM", one=True)), None))
+    llm_choices: tuple[str, ...] = field(default_factory=lambda: tuple(e.spec for e in _llm_entries("QA_LLM_CHOICES")))
+    llm_labels: tuple[LLMChoice, ...] = field(
+        default_factory=lambda: _llm_entries("QA_LLM", one=True) + _llm_entries("QA_LLM_CHOICES")
     )
+    # Seconds an LLM answer may take (QA_LLM_TIMEOUT); then the extractive answer is given.
+    llm_timeout: float = field(default_factory=lambda: float(_env_or("QA_LLM_TIMEOUT", str(DEFAULT_LLM_TIMEOUT))))
     # Passages embedded and stored per step of an ingest: bigger batches embed faster
     # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "256")))
@@ -77,6 +128,15 @@ class Settings:
         """A copy with every non-None value replaced."""
         changes: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
         return replace(self, **changes)
+
+    def llm_options(self) -> dict[str, str]:
+        """Label → spec of each LLM the chat offers, ``llm`` first: the operator's label
+        (the first given for a spec), else ``default_label``, numbered when taken."""
+        given = {e.spec: e.label for e in reversed(self.llm_labels)}
+        options: dict[str, str] = {}
+        for spec in dict.fromkeys(filter(None, [self.llm, *self.llm_choices])):
+            options[_unique(given.get(spec) or default_label(spec), options)] = spec
+        return options
 
     @property
     def store_location(self) -> str:

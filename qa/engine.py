@@ -53,6 +53,23 @@ def _llm_key(spec: str) -> str:
     return f"gguf:{Path(name).expanduser().resolve()}" if provider == "gguf" and name else spec
 
 
+def _first_token_says_writing(
+    on_token: Callable[[str], None] | None, on_phase: Callable[[str], None]
+) -> Callable[[str], None]:
+    """``on_token``, telling ``on_phase`` "writing" before the first token."""
+    started = False
+
+    def token(piece: str) -> None:
+        nonlocal started
+        if not started:
+            started = True
+            on_phase("writing")
+        if on_token:
+            on_token(piece)
+
+    return token
+
+
 def check_question(question: str) -> str:
     question = question.strip()
     if not question:
@@ -138,7 +155,7 @@ class Engine:
         key = _llm_key(llm)
         with self._llm_lock:  # starting a model can take a while: questions without one go on
             if key not in self._llms:
-                self._llms[key] = answerer_from_spec(llm, extractive)
+                self._llms[key] = answerer_from_spec(llm, extractive, self.settings.llm_timeout)
         return replace(self._llms[key], fallback=extractive, bridge=parts.bridge)
 
     def ask(
@@ -148,9 +165,16 @@ class Engine:
         k: int = DEFAULT_PASSAGES,
         llm: str | None = None,
         on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        on_phase: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer ``question`` (earlier questions of the conversation in ``history``)
-        from ``k`` passages; ``on_token`` receives an LLM's text as it streams."""
+        from ``k`` passages; ``on_token`` receives an LLM's text as it streams.
+
+        ``cancel``, set from another thread, stops an LLM's answer at its next chunk with
+        ``AnswerCancelled`` (an extractive answer takes too little time to stop).
+        ``on_phase`` hears "reading N passages" when they are retrieved and handed to the
+        answerer, then "writing" at an LLM's first token."""
         question = check_question(question)
         started = time.perf_counter()
         if not _HAS_WORD.search(question):  # only punctuation: nothing to look for
@@ -165,7 +189,13 @@ class Engine:
         answerer = self.answerer(llm, parts)
         hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1))
         retrieved = time.perf_counter()
-        answer = answerer.answer(question, hits, history, on_token)
+        if on_phase:
+            on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
+            on_token = _first_token_says_writing(on_token, on_phase)
+        if isinstance(answerer, LLMAnswerer):
+            answer = answerer.answer(question, hits, history, on_token, cancel)
+        else:
+            answer = answerer.answer(question, hits, history, on_token)
         done = time.perf_counter()
         answer.timings_ms = {
             "retrieve": round((retrieved - started) * 1000, 1),

@@ -38,6 +38,10 @@ class LLMError(SanadError):
     """The LLM cannot be set up as specified."""
 
 
+class AnswerCancelled(SanadError):
+    """The asker stopped the answer (``Engine.ask``'s ``cancel``) before it was done."""
+
+
 class QuestionError(SanadError, ValueError):
     """The question cannot be asked as given (empty, too long)."""
 

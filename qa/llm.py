@@ -5,7 +5,8 @@ delimited as untrusted data, and returns JSON: an answer with [n] markers
 and the verbatim quotes it rests on. Nothing it says is trusted: each quote
 must be found in its passage (after Arabic normalisation), answer sentences
 without a verified marker are dropped, and an answer left with no verified
-quote falls back to the extractive answerer, saying so.
+quote falls back to the extractive answerer, saying so, as does one the LLM
+takes too long to write. An answer the asker cancels raises ``AnswerCancelled``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import re
 import socket
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,8 @@ from qa.answer_types import Answer, Answerer, Citation
 from qa.arabic import normalize_arabic
 from qa.bridge import Bridge
 from qa.claims import supported
-from qa.errors import LLMError
+from qa.config import DEFAULT_LLM_TIMEOUT
+from qa.errors import AnswerCancelled, LLMError
 from qa.extractive import is_follow_up, language_of
 from qa.injection import is_instruction
 from qa.retrieve import Hit
@@ -163,6 +167,7 @@ class LLMAnswerer:
     fallback: Answerer
     server: Any = field(default=None, repr=False)  # a GGUF file's in-process server, kept alive with the answerer
     bridge: Bridge | None = None  # the corpus's English→Arabic bridge: names in an answer are checked through it
+    timeout: float = DEFAULT_LLM_TIMEOUT  # seconds an answer may take; then the fallback answers
 
     def query_for(self, question: str, history: list[str] | None) -> str:
         """What to retrieve for: a follow-up is first rewritten as a standalone question."""
@@ -183,20 +188,48 @@ class LLMAnswerer:
         hits: list[Hit],
         history: list[str] | None = None,
         on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> Answer:
-        raw = ""
+        """The verified answer, else the fallback's saying why. Setting ``cancel`` stops the
+        answer at the next chunk with ``AnswerCancelled``."""
+        deadline = time.monotonic() + self.timeout
         try:
-            for chunk in self.model.stream(build_messages(question, hits)):
-                piece = chunk.content if isinstance(chunk.content, str) else ""
-                raw += piece
-                if piece and on_token:
-                    on_token(piece)
-        except Exception as exc:  # network, server or provider failure: still answer
-            return self._fallback(question, hits, history, f"LLM failed: {exc.__class__.__name__}")
+            raw = self._read(build_messages(question, hits), deadline, on_token, cancel)
+        except AnswerCancelled:
+            raise
+        except Exception as exc:  # network, server or provider failure, or too slow: still answer
+            late = time.monotonic() >= deadline  # the client's request timeout ends in its own error
+            why = f"the LLM took longer than {self.timeout:g} s" if late else f"LLM failed: {exc.__class__.__name__}"
+            return self._fallback(question, hits, history, why)
         text, citations = verify(raw, hits, self.bridge)
         if not citations:
             return self._fallback(question, hits, history, "no verifiable quote in the LLM answer")
         return Answer(question, text, True, "llm", citations)
+
+    def _read(
+        self,
+        messages: list[tuple[str, str]],
+        deadline: float,
+        on_token: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+    ) -> str:
+        """The model's reply as it streams; ``TimeoutError`` past ``deadline``. The stream is
+        closed however it ends, so a server stops writing an answer no one reads."""
+        raw = ""
+        stream = self.model.stream(messages)
+        try:
+            for chunk in stream:
+                if cancel is not None and cancel.is_set():
+                    raise AnswerCancelled("the answer was stopped")
+                if time.monotonic() >= deadline:
+                    raise TimeoutError
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                raw += piece
+                if piece and on_token:
+                    on_token(piece)
+        finally:
+            stream.close()
+        return raw
 
     def _fallback(self, question: str, hits: list[Hit], history: list[str] | None, why: str) -> Answer:
         answer = self.fallback.answer(question, hits, history)
@@ -231,10 +264,13 @@ def serve_gguf(path: Path) -> tuple[Any, str]:
     return server, f"{server.listening_address}/v1"
 
 
-def answerer_from_spec(spec: str, fallback: Answerer) -> LLMAnswerer:
+def answerer_from_spec(spec: str, fallback: Answerer, timeout: float = DEFAULT_LLM_TIMEOUT) -> LLMAnswerer:
     """``gguf:PATH``, ``openai:MODEL`` (QA_LLM_BASE_URL for any OpenAI-compatible server),
     ``ollama:MODEL``, or any ``provider:model`` LangChain knows; ``fallback`` answers
-    when the LLM fails or gives no verifiable quote."""
+    when the LLM fails, gives no verifiable quote or takes over ``timeout`` seconds.
+
+    gguf and openai requests give up after ``timeout`` seconds without a byte, and are not
+    retried, which would take the answer past its time."""
     provider, _, name = spec.partition(":")
     if not name:
         raise LLMError(f"LLM spec {spec!r} should look like gguf:PATH, openai:MODEL or ollama:MODEL")
@@ -249,6 +285,8 @@ def answerer_from_spec(spec: str, fallback: Answerer) -> LLMAnswerer:
                 base_url=base_url,
                 api_key="local",
                 temperature=0,
+                timeout=timeout,
+                max_retries=0,
                 max_tokens=300,
                 # Sent as a plain request field: llama.cpp turns the schema into a grammar,
                 # and a truncated reply is simply unverifiable rather than an exception.
@@ -257,7 +295,12 @@ def answerer_from_spec(spec: str, fallback: Answerer) -> LLMAnswerer:
         elif provider == "openai":
             openai_url = os.environ.get("QA_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
             model = init_chat_model(
-                spec, base_url=openai_url, api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", temperature=0
+                spec,
+                base_url=openai_url,
+                api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
+                temperature=0,
+                timeout=timeout,
+                max_retries=0,
             )
         else:
             model = init_chat_model(spec, temperature=0)
@@ -265,4 +308,4 @@ def answerer_from_spec(spec: str, fallback: Answerer) -> LLMAnswerer:
         raise
     except Exception as exc:  # missing integration package, bad provider name
         raise LLMError(f"cannot set up LLM {spec!r}: {exc}") from None
-    return LLMAnswerer(spec, model, fallback, server)
+    return LLMAnswerer(spec, model, fallback, server, timeout=timeout)

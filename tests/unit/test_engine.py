@@ -73,7 +73,7 @@ def test_parts_are_rebuilt_exactly_when_the_collection_changed(world, encoder, s
 def test_an_llm_falls_back_to_the_current_extractive_answerer(world, encoder, monkeypatch):
     started: list[str] = []
 
-    def start(spec, fallback):
+    def start(spec, fallback, timeout):
         started.append(spec)
         return LLMAnswerer(spec, model=None, fallback=fallback)
 
