@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Protocol
 
 from qa.passage import Passage
@@ -24,6 +24,7 @@ class Citation:
     passage: str
     score: float
     uploaded_by: str | None = None  # "name on date" when a chat user uploaded the article
+    doc_key: str = ""  # the document in the store (PassageStore.article_text gives it whole)
 
     @classmethod
     def of(cls, n: int, passage: Passage, quote: str, score: float) -> Citation:
@@ -39,7 +40,13 @@ class Citation:
             passage=passage.text,
             score=round(score, 4),
             uploaded_by=passage.uploaded_by,
+            doc_key=passage.doc_key,
         )
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Citation:
+        """The citation an ``Answer.as_dict`` holds; keys this version does not know are ignored."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
     @property
     def outlet_label(self) -> str | None:
@@ -69,6 +76,13 @@ class Answer:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Answer:
+        """The answer ``as_dict`` gave, its citations restored; keys this version does not know are ignored."""
+        known = {f.name: values[f.name] for f in fields(cls) if f.name in values}
+        known["citations"] = [Citation.from_dict(c) for c in known.get("citations", [])]
+        return cls(**known)
 
 
 class Answerer(Protocol):

@@ -29,32 +29,90 @@ def markdown_safe(text: str) -> str:
     return _SYNTAX.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
+# A run of Latin letters and digits joined by neutral marks (a date, a file name, a time,
+# a decimal): inside a right-to-left line the bidi algorithm would reorder its parts
+# (2023-12-13 shown as 13-12-2023, 004_x.txt as x.txt_004), so it is isolated.
+_MIXED_RUN = re.compile(r"[0-9A-Za-z]+(?:[_.\-/:][0-9A-Za-z]+)+")
+
+
 def _inline(text: str) -> str:
-    """Escaped text on one line, line breaks kept as <br>."""
-    return markdown_safe(text.replace("\r", "")).replace("\n", "<br>")
+    """Escaped text on one line, line breaks kept as <br>, mixed runs isolated in <bdi>."""
+    text = text.replace("\r", "")
+    out, last = [], 0
+    for run in _MIXED_RUN.finditer(text):
+        out.append(markdown_safe(text[last : run.start()]))
+        out.append(f"<bdi>{markdown_safe(run.group())}</bdi>")
+        last = run.end()
+    out.append(markdown_safe(text[last:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def _paragraph(inner: str) -> str:
+    """A block taking the direction of its first strong letter (the page's style aligns it to its start)."""
+    return f'<p dir="auto">{inner}</p>'
 
 
 def text_block(text: str) -> str:
     """Escaped text, a paragraph per line, each taking the direction of its first strong letter."""
+    return "".join(_paragraph(_inline(p)) for p in text.split("\n") if p.strip())
+
+
+def _marked(text: str, start: int, end: int, tag: str = "mark", attributes: str = "") -> str:
+    """Escaped text with ``text[start:end]`` inside ``tag``."""
+    return f"{_inline(text[:start])}<{tag}{attributes}>{_inline(text[start:end])}</{tag}>{_inline(text[end:])}"
+
+
+def _answer_span(citation: Citation, answer: Answer) -> tuple[int, int] | None:
+    """Where the answer asked for (a figure, a date) is in this citation's quote."""
+    if not answer.answer_text:
+        return None
+    if citation.n == 1 and answer.answer_span:
+        return answer.answer_span[0], answer.answer_span[1]
+    start = citation.quote.find(answer.answer_text)
+    return (start, start + len(answer.answer_text)) if start >= 0 else None
+
+
+def quote_block(citation: Citation, answer: Answer) -> str:
+    """The quote, marked, with the answer asked for in bold inside it."""
+    span = _answer_span(citation, answer)
+    inner = _marked(citation.quote, *span, tag="strong") if span else _inline(citation.quote)
+    return _paragraph(f"<mark>{inner}</mark>")
+
+
+CITED_ID = "sanad-cited"  # the quote's element in the article view, scrolled into view
+
+
+def article_block(text: str, passage: str, quote: str) -> str:
+    """A whole article, escaped, a paragraph per line, with the cited quote marked.
+    A quote not found within one paragraph (the article changed since) is shown first."""
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    return "".join(f'<p dir="auto" style="unicode-bidi: plaintext">{_inline(p)}</p>' for p in paragraphs)
+    cited = next((i for i, p in enumerate(paragraphs) if quote and quote in p), None)
+    blocks = []
+    for i, paragraph in enumerate(paragraphs):
+        if i == cited:
+            start = paragraph.find(quote)
+            blocks.append(_paragraph(_marked(paragraph, start, start + len(quote), attributes=f' id="{CITED_ID}"')))
+        else:
+            blocks.append(_paragraph(_inline(paragraph)))
+    if cited is None:
+        blocks.insert(0, _paragraph(f'<mark id="{CITED_ID}">{_inline(passage)}</mark>'))
+    return "".join(blocks)
 
 
-def highlighted_passage(citation: Citation) -> str:
-    """The passage, escaped, with the quoted words marked."""
-    passage, quote = citation.passage, citation.quote
-    start = passage.find(quote)
-    if start < 0:
-        return text_block(passage)
-    end = start + len(quote)
-    marked = _inline(passage[:start]) + "<mark>" + _inline(passage[start:end]) + "</mark>" + _inline(passage[end:])
-    return f'<div dir="auto" style="unicode-bidi: plaintext">{marked}</div>'
+def _bare_quote(line: str, quotes: set[str]) -> bool:
+    """A line that only quotes a cited sentence (its card shows it, marked)."""
+    match = re.fullmatch(r"\s*«(.*)»\s*(?:\[\d+\]\s*)*", line)
+    return bool(match) and match.group(1) in quotes
 
 
-def answer_block(answer: Answer) -> str:
-    """The answer text, escaped, with its [n] markers shown as badges."""
+def answer_block(answer: Answer, anchor: str) -> str:
+    """The answer text, escaped, without the quotes its cards show; each [n] a link to
+    card n (whose element id is ``anchor``-n)."""
+    quotes = {c.quote for c in answer.citations}
+    lines = [line for line in answer.answer.split("\n") if not _bare_quote(line, quotes)]
     marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
-    return re.sub(marker, r'<sup class="cite">&#91;\1&#93;</sup>', text_block(answer.answer))
+    link = rf'<a class="cite" href="#{anchor}-\1" target="_self">&#91;\1&#93;</a>'
+    return re.sub(marker, link, text_block("\n".join(lines)))
 
 
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
@@ -70,22 +128,23 @@ def confidence_line(answer: Answer) -> str | None:
 
 def card_title(citation: Citation) -> str:
     """'[n] Outlet · date — Title' as plain text."""
-    parts = [citation.outlet_label or "Unknown outlet", citation.date or "undated"]
+    parts = [citation.outlet_label or "Outlet not stated", citation.date or "undated"]
     return f"[{citation.n}] {' · '.join(parts)} — {citation.title or citation.doc_id}"
 
 
-def card_header(citation: Citation) -> str:
-    return f'<div dir="auto" style="unicode-bidi: plaintext"><b>{_inline(card_title(citation))}</b></div>'
+def card_header(citation: Citation, anchor: str) -> str:
+    """'[n] Outlet · date' over the title; each part isolated so none reorders the others."""
+    parts = [citation.outlet_label or "Outlet not stated", citation.date or "undated"]
+    meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in parts)
+    title = _paragraph(f"<b>{_inline(citation.title)}</b>") if citation.title else ""
+    return f'<div id="{anchor}-{citation.n}" class="card-head">&#91;{citation.n}&#93; {meta}</div>{title}'
 
 
 def source_line(citation: Citation) -> str:
-    """The file path, or a link for a web address (a plain http(s) address, as ingest keeps)."""
-    source = _inline(citation.source)
+    """A link for a web address (a plain http(s) address, as ingest keeps), else the file's name."""
     if web_address(citation.source):
-        link = f'<a href="{source}" target="_blank" rel="noopener noreferrer nofollow">{source}</a>'
-        return f'<div dir="ltr">{link}</div>'
-    return f'<div dir="ltr"><code>{source}</code></div>'
-
-
-def quote_block(citation: Citation) -> str:
-    return f'<div dir="auto" style="unicode-bidi: plaintext"><mark>{_inline(citation.quote)}</mark></div>'
+        href, text = markdown_safe(citation.source), _inline(citation.source)
+        link = f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{text}</a>'
+        return f'<div dir="ltr" class="source">{link}</div>'
+    name = citation.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return f'<div dir="ltr" class="source">file <bdi>{markdown_safe(name)}</bdi></div>'

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -105,7 +106,7 @@ def chroma_client(settings: Settings) -> ClientAPI:
         ) from None
 
 
-def _make_records_folder(settings: Settings) -> None:
+def make_records_folder(settings: Settings) -> None:
     """The default records database is a SQLite file in the store folder, in server mode too."""
     if settings.record_db_url is None:
         settings.store_dir.mkdir(parents=True, exist_ok=True)
@@ -113,7 +114,7 @@ def _make_records_folder(settings: Settings) -> None:
 
 def open_catalog(settings: Settings) -> Catalog:
     """The catalogue of the configured collection (the records database is made if needed)."""
-    _make_records_folder(settings)
+    make_records_folder(settings)
     return Catalog(settings.record_db, settings.collection)
 
 
@@ -164,6 +165,16 @@ class PassageStore:
         with chroma_errors(self.settings):
             got: Any = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return [Passage.from_chroma(*row) for row in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def article_text(self, doc_key: str) -> str:
+        """A document's cleaned text, put back together from its passages (each knows its span)."""
+        with chroma_errors(self.settings):
+            got: Any = self.collection.get(where={"doc_key": doc_key}, include=["documents", "metadatas"])
+        passages = map(Passage.from_chroma, got["ids"], got["documents"], got["metadatas"])
+        text = ""
+        for passage in sorted(passages, key=attrgetter("start")):
+            text = text[: passage.start] + " " * (passage.start - len(text)) + passage.text  # overlaps agree
+        return text
 
     def texts(self, page: int = 5000) -> Iterator[tuple[str, str]]:
         """(passage id, text) of every passage, read in pages."""
@@ -290,7 +301,7 @@ def drop_collection(settings: Settings) -> None:
 def record_manager(settings: Settings) -> SQLRecordManager:
     from langchain_classic.indexes import SQLRecordManager
 
-    _make_records_folder(settings)
+    make_records_folder(settings)
     with database_errors(settings.record_db):
         manager = SQLRecordManager(f"chroma/{settings.collection}", db_url=settings.record_db)
         manager.create_schema()

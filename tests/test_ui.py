@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings
+from qa.conversations import ConversationStore, to_markdown
+from qa.display import CITED_ID
 from qa.store import open_store
 from qa.writer import writing
 
@@ -58,7 +60,7 @@ def shown(markdown: str) -> str:
     return html.unescape(markdown)
 
 
-MARKER = '<sup class="cite">&#91;1&#93;</sup>'
+MARKER = '<a class="cite" href="#answer0-1" target="_self">&#91;1&#93;</a>'
 
 
 def test_answer_with_markers_and_source_cards(app):
@@ -66,8 +68,8 @@ def test_answer_with_markers_and_source_cards(app):
     page = html_of(app)
     assert "2500" in page and MARKER in page
     assert "Kurdistan24" in page and "Levant News" in page and "2023-12-13" in shown(page)
-    assert [e.label for e in app.main.expander] == ["Passage", "Passage"]
-    assert page.count("<mark>") >= 4  # each quote, in its card and inside its passage
+    assert [b.label for b in app.main.button] == ["Open article", "Open article"]
+    assert page.count("<mark>") == 2  # each quote once, in its card
 
 
 def test_unanswerable_is_shown_as_such_not_as_an_error(app):
@@ -167,3 +169,33 @@ def test_a_chat_over_an_empty_store_says_there_are_no_articles(tmp_path, monkeyp
         import streamlit as st
 
         st.cache_resource.clear()
+
+
+def test_open_article_shows_the_whole_article_with_the_quote_marked(app):
+    ask(app, "How many US troops are in Iraq?")
+    app.main.button[0].click().run()
+    assert not app.exception
+    (article,) = [m.value for m in app.markdown if CITED_ID in m.value]
+    assert article.count('<p dir="auto">') > 5  # the whole article, not the passage
+    quoted = article.split(f'<mark id="{CITED_ID}">', 1)[1].split("</mark>", 1)[0]
+    assert "2500" in quoted
+
+
+def test_a_conversation_survives_a_reload_and_is_exported_with_its_quotes(app):
+    ask(app, "How many US troops are in Iraq?")
+    ask(app, "x" * 3000)  # refused: kept in the conversation with the reason, not lost
+    conversation = app.query_params["c"]
+    reloaded = AppTest.from_file(APP, default_timeout=300)
+    reloaded.query_params["c"] = conversation
+    reloaded.run()
+    assert not reloaded.exception and len(reloaded.chat_message) == 4
+    assert "2500" in html_of(reloaded) and any("Cannot ask that" in shown(c.value) for c in reloaded.caption)
+    exported = ConversationStore(Settings()).get(conversation, "local user")
+    markdown = to_markdown(exported)
+    assert "How many US troops are in Iraq" in markdown and "Levant News" in markdown
+    assert "> " in markdown and "2500" in markdown.split("> ", 1)[1]  # the quote, as a blockquote
+
+    new_chat = next(b for b in reloaded.sidebar.button if b.label == "New chat")
+    new_chat.click().run()
+    assert len(reloaded.chat_message) == 0 and "c" not in reloaded.query_params
+    assert reloaded.sidebar.expander[0].label == "Earlier conversations (1)"

@@ -16,13 +16,15 @@ import streamlit as st
 from ingest.jobs import IngestJob, IngestQueue
 from ingest.sync import IngestReport, ingest
 from ingest.uploads import MAX_UPLOAD_BYTES, save_upload
-from qa.answer_types import Answer
+from qa.answer_types import Answer, Citation
 from qa.config import Settings
+from qa.conversations import ConversationStore, Turn
 from qa.display import (
+    CITED_ID,
     answer_block,
+    article_block,
     card_header,
     confidence_line,
-    highlighted_passage,
     markdown_safe,
     quote_block,
     source_line,
@@ -32,28 +34,36 @@ from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
 from qa.writer import ingest_running
 from ui.auth import User, current_user, sign_out_button
+from ui.conversation import STOPPED, ChatHistory, conversations_panel
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 STYLE = """
 <style>
 mark { background: #ffe58a; padding: 0 .15em; border-radius: .2em; }
-sup.cite { color: #1565c0; font-weight: 600; margin: 0 .1em; }
-p[dir="auto"] { margin-bottom: .35em; }
+mark strong { background: #ffc400; border-radius: .2em; }
+a.cite { color: #1565c0; font-weight: 600; margin: 0 .1em; text-decoration: none; font-size: .8em; vertical-align: super; }
+p[dir="auto"] { margin-bottom: .35em; text-align: start; }
+.card-head { color: #555; font-size: .9em; }
+.source { color: #666; font-size: .85em; }
 </style>
 """
+# The article view's own script (never article text): bring the cited quote into view.
+SCROLL_TO_QUOTE = f"<script>document.getElementById('{CITED_ID}')?.scrollIntoView({{block: 'center'}});</script>"
 
 
 @st.cache_resource(show_spinner="Opening the article store…")
 def shared_engine() -> dict:
     """One engine per process, shared by every session (it is thread-safe), whether the
-    first start's ingest is done, and the queue every session's ingests go through."""
+    first start's ingest is done, the queue every session's ingests go through, and
+    the saved conversations."""
     engine = Engine(Settings(), create=True)
     queue = IngestQueue(
         partial(
             ingest, settings=engine.settings, encoder=engine.encoder, max_passages=engine.settings.max_chat_passages
         )
     )
-    return {"engine": engine, "first_start_done": False, "ingests": queue}
+    conversations = ConversationStore(engine.settings)
+    return {"engine": engine, "first_start_done": False, "ingests": queue, "conversations": conversations}
 
 
 def show_report(report: IngestReport) -> None:
@@ -229,7 +239,22 @@ def settings_panel(engine: Engine) -> tuple[str, int]:
     return spec, k
 
 
-def render_answer(answer: Answer) -> None:
+@st.dialog("Article", width="large")
+def show_article(engine: Engine, citation: Citation) -> None:
+    """The whole cleaned article, the cited quote marked and scrolled into view."""
+    st.markdown(card_header(citation, "article"), unsafe_allow_html=True)
+    st.markdown(source_line(citation), unsafe_allow_html=True)
+    text = engine.refresh().store.article_text(citation.doc_key) if citation.doc_key else ""
+    if not text:
+        st.info("This article is no longer in the store; its cited passage:")
+        text = citation.passage
+    st.markdown(article_block(text, citation.passage, citation.quote), unsafe_allow_html=True)
+    st.html(SCROLL_TO_QUOTE, unsafe_allow_javascript=True)
+
+
+def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
+    """The answer first, then one card per source with its quote marked; ``anchor``
+    makes this answer's element ids unique on the page."""
     if not answer.answerable:
         # No answer; when the articles give something close instead, that follows, cited.
         lead, _, instead = answer.answer.partition("\n")
@@ -237,7 +262,7 @@ def render_answer(answer: Answer) -> None:
         if not answer.citations:
             return
         answer = replace(answer, answer=instead)
-    st.markdown(answer_block(answer), unsafe_allow_html=True)
+    st.markdown(answer_block(answer, anchor), unsafe_allow_html=True)
     confidence = confidence_line(answer)
     if confidence:
         st.caption(confidence)
@@ -245,49 +270,67 @@ def render_answer(answer: Answer) -> None:
         st.caption(f"Mode: {answer.mode}")
     for citation in answer.citations:
         with st.container(border=True):
-            st.markdown(card_header(citation), unsafe_allow_html=True)
+            st.markdown(card_header(citation, anchor), unsafe_allow_html=True)
+            st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
             st.markdown(source_line(citation), unsafe_allow_html=True)
-            st.markdown(quote_block(citation), unsafe_allow_html=True)
-            with st.expander("Passage"):
-                st.markdown(highlighted_passage(citation), unsafe_allow_html=True)
+            if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon="📄"):
+                show_article(engine, citation)
 
 
-def chat(engine: Engine, spec: str, k: int) -> None:
-    messages: list[dict] = st.session_state.setdefault("messages", [])
-    for message in messages:
-        with st.chat_message(message["role"]):
-            if message["role"] == "user":
-                st.markdown(text_block(message["text"]), unsafe_allow_html=True)
-            else:
-                render_answer(message["answer"])
+def show_turn(engine: Engine, number: int, turn: Turn) -> None:
+    with st.chat_message("user"):
+        st.markdown(text_block(turn.question), unsafe_allow_html=True)
+    with st.chat_message("assistant"):
+        if turn.answer:
+            render_answer(engine, turn.answer, f"answer{number}")
+        else:
+            st.caption(markdown_safe(turn.note or ""))
+
+
+def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
+    # A question whose run was cut short (a new question, Stop, any click) is kept as such.
+    interrupted = st.session_state.pop("asking", None)
+    if interrupted:
+        history.add(Turn(interrupted, note=STOPPED))
+    conversation = history.current()
+    turns = conversation.turns if conversation else []
+    for number, turn in enumerate(turns):
+        show_turn(engine, number, turn)
 
     question = st.chat_input("Ask about the articles, in English or Arabic…")
     if not question:
         return
+    st.session_state["asking"] = question
     with st.chat_message("user"):
         st.markdown(text_block(question), unsafe_allow_html=True)
-    history = [m["text"] for m in messages if m["role"] == "user"]
     with st.chat_message("assistant"):
-        streamed = st.empty()
-        tokens: list[str] = []
+        turn = answer_turn(engine, question, [t.question for t in turns], spec, k, f"answer{len(turns)}")
+    history.add(turn)
+    st.session_state.pop("asking", None)
 
-        def on_token(token: str) -> None:
-            tokens.append(token)
-            streamed.code("".join(tokens)[-2000:], language="json")
 
-        with st.spinner("Reading the articles…"):
-            try:
-                answer = engine.ask(question, history=history, k=k, llm=spec or None, on_token=on_token)
-            except QuestionError as exc:
-                st.warning(markdown_safe(f"Cannot ask that: {exc}."))
-                return
-            except SanadError as exc:
-                st.error(markdown_safe(str(exc)))
-                return
-        streamed.empty()
-        render_answer(answer)
-    messages.append({"role": "user", "text": question})
-    messages.append({"role": "assistant", "answer": answer})
+def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: int, anchor: str) -> Turn:
+    """Answer and show ``question`` (``asked``: the conversation's earlier questions)."""
+    streamed = st.empty()
+    tokens: list[str] = []
+
+    def on_token(token: str) -> None:
+        tokens.append(token)
+        streamed.code("".join(tokens)[-2000:], language="json")
+
+    with st.spinner("Reading the articles…"):
+        try:
+            answer = engine.ask(question, history=asked, k=k, llm=spec or None, on_token=on_token)
+        except QuestionError as exc:
+            note = f"Cannot ask that: {exc}."
+            st.warning(markdown_safe(note))
+            return Turn(question, note=note)
+        except SanadError as exc:
+            st.error(markdown_safe(str(exc)))
+            return Turn(question, note=str(exc))
+    streamed.empty()
+    render_answer(engine, answer, anchor)
+    return Turn(question, answer)
 
 
 def main() -> None:
@@ -303,12 +346,14 @@ def main() -> None:
             st.title("Sanad")
             st.caption("Answers from Arabic news articles, every claim quoted and cited.")
             sign_out_button(user)
+            history = ChatHistory(shared_engine()["conversations"], user)
+            conversations_panel(history)
             spec, k = settings_panel(engine)
             corpus_panel(engine, user)
     except SanadError as exc:  # every error a user can act on, shown in one place
         st.error(markdown_safe(str(exc)))
         st.stop()
-    chat(engine, spec, k)
+    chat(engine, history, spec, k)
 
 
 main()

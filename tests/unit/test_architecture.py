@@ -35,6 +35,7 @@ LAYERS = [
         "qa.llm",
         "qa.claims",
         "qa.display",
+        "qa.conversations",
     },
     {"qa.engine", "qa.chain", "qa.evaluate"},
     {
@@ -47,7 +48,7 @@ LAYERS = [
         "ingest.uploads",
         "ingest.jobs",
     },
-    {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.app"},
+    {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.app"},
     {"training.reader_pairs", "training.train_reader"},
 ]
 

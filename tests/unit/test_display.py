@@ -12,14 +12,23 @@ import pytest
 
 from ingest.uploads import MAX_UPLOAD_DOCUMENTS, safe_name, save_upload
 from qa.answer_types import Answer, Citation
-from qa.display import answer_block, highlighted_passage, markdown_safe, source_line, text_block
+from qa.display import (
+    CITED_ID,
+    answer_block,
+    article_block,
+    card_header,
+    markdown_safe,
+    quote_block,
+    source_line,
+    text_block,
+)
 from qa.errors import IngestError
 
 
 def test_display_helpers_escape_and_mark():
     citation = Citation(1, "d", "javascript:alert(1)", "<b>t</b>", None, None, "<i>q</i>", "a <i>q</i> b", 0.5)
-    passage = highlighted_passage(citation)
-    assert "<mark>&#60;i&#62;q&#60;&#47;i&#62;</mark>" in passage and "<i>" not in passage
+    article = article_block(citation.passage, citation.passage, citation.quote)
+    assert f'<mark id="{CITED_ID}">&#60;i&#62;q&#60;&#47;i&#62;</mark>' in article and "<i>" not in article
     assert "<a " not in source_line(citation)  # only http(s) sources become links
     assert text_block("<script>x</script>").count("<script") == 0
 
@@ -92,11 +101,46 @@ def test_uploads_of_one_name_at_once_each_get_their_own_file(tmp_path):
     assert [p.read_bytes() for p in paths] == texts
 
 
-def test_citation_markers_become_badges_and_nothing_else_does():
+def test_citation_markers_link_to_their_cards_and_nothing_else_becomes_a_link():
     answer = Answer("q", "حوالي 2500 [1][2] ![x](http://h/i) [a](http://h)", True, "extractive")
-    block = answer_block(answer)
-    assert block.count('<sup class="cite">&#91;') == 2
-    assert "](" not in block and "<a" not in block and "<img" not in block
+    block = answer_block(answer, "answer3")
+    assert block.count('<a class="cite" href="#answer3-') == 2 and 'href="#answer3-2"' in block
+    assert "](" not in block and block.count("<a") == 2 and "<img" not in block
+
+
+TROOPS = "وينتشر في العراق حوالى 2500 جندي أميركي."
+
+
+def troops_answer(answer_text: str = "2500 [1]\n«" + TROOPS + "»") -> Answer:
+    citation = Citation(1, "d", "/articles/004_852b.txt", "عنوان", "كردستان24", "2023-12-13", TROOPS, TROOPS, 0.9)
+    start = TROOPS.index("2500")
+    return Answer("q", answer_text, True, "extractive", [citation], answer_text="2500", answer_span=[start, start + 4])
+
+
+def test_the_quote_is_shown_once_in_its_card_with_the_answer_marked_inside_it():
+    answer = troops_answer()
+    assert TROOPS[:10] not in answer_block(answer, "a")  # the lead line only: the card shows the quote
+    quote = quote_block(answer.citations[0], answer)
+    assert quote.startswith('<p dir="auto"><mark>') and "<strong>2500</strong>" in quote
+    kept = troops_answer("2500 [1]\nقال مسؤول إن العدد زاد.")  # a line that is not a bare quote stays
+    assert "العدد زاد" in answer_block(kept, "a")
+
+
+def test_file_names_and_dates_are_isolated_so_right_to_left_lines_keep_their_order():
+    citation = troops_answer().citations[0]
+    header = card_header(citation, "a")
+    assert '<div id="a-1"' in header and "<bdi>2023&#45;12&#45;13</bdi>" in header
+    assert "<bdi>004&#95;852b&#46;txt</bdi>" in source_line(citation) and "<code>" not in source_line(citation)
+    assert "<bdi>2023&#45;12&#45;13</bdi>" in text_block("نشر في 2023-12-13")
+
+
+def test_the_article_view_marks_the_cited_quote_in_the_whole_article():
+    article = f"عنوان\n\nفقرة أولى.\n{TROOPS} ثم جملة أخرى.\nفقرة أخيرة."
+    block = article_block(article, TROOPS, TROOPS)
+    assert block.count("<p") == 4 and block.count(f'<mark id="{CITED_ID}">') == 1
+    assert block.index("فقرة أولى") < block.index(CITED_ID) < block.index("فقرة أخيرة")
+    changed = article_block("نص آخر تماما", TROOPS, TROOPS)  # the article changed since: the passage comes first
+    assert changed.index(CITED_ID) < changed.index("نص آخر")
 
 
 def test_an_upload_holds_a_days_copy_not_an_archive(tmp_path):
