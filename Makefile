@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check install install-dev dictionary bench clean
+.PHONY: run test check install install-dev dictionary bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ check: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not integration"
+
+# The README's screenshots, from the real chat in Chromium.
+screenshots: install-dev $(CHROMIUM)
+	QA_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots.py
 
 bench: install-dev
 	$(BIN)/python benchmarks/ingest_speed.py

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 
 from qa.answer_types import Answer, Citation
+from qa.arabic import is_arabic
+from qa.catalog import DocumentRecord
 from qa.urls import web_address
 
 _SYNTAX = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
@@ -47,14 +49,16 @@ def _inline(text: str) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _paragraph(inner: str) -> str:
-    """A block taking the direction of its first strong letter (the page's style aligns it to its start)."""
-    return f'<p dir="auto">{inner}</p>'
+def _paragraph(inner: str, direction: str = "auto") -> str:
+    """A block aligned to its start (the page's style), by default taking the direction
+    of its first strong letter."""
+    return f'<p dir="{direction}">{inner}</p>'
 
 
-def text_block(text: str) -> str:
-    """Escaped text, a paragraph per line, each taking the direction of its first strong letter."""
-    return "".join(_paragraph(_inline(p)) for p in text.split("\n") if p.strip())
+def text_block(text: str, direction: str = "auto") -> str:
+    """Escaped text, a paragraph per line, each taking the direction of its first strong
+    letter unless ``direction`` is given."""
+    return "".join(_paragraph(_inline(p), direction) for p in text.split("\n") if p.strip())
 
 
 def _marked(text: str, start: int, end: int, tag: str = "mark", attributes: str = "") -> str:
@@ -102,17 +106,19 @@ def article_block(text: str, passage: str, quote: str) -> str:
 def _bare_quote(line: str, quotes: set[str]) -> bool:
     """A line that only quotes a cited sentence (its card shows it, marked)."""
     match = re.fullmatch(r"\s*«(.*)»\s*(?:\[\d+\]\s*)*", line)
-    return bool(match) and match.group(1) in quotes
+    return match is not None and match.group(1) in quotes
 
 
 def answer_block(answer: Answer, anchor: str) -> str:
     """The answer text, escaped, without the quotes its cards show; each [n] a link to
-    card n (whose element id is ``anchor``-n)."""
+    card n (whose element id is ``anchor``-n). An answer to an Arabic question runs
+    right to left even when its line starts with a figure or a file name."""
     quotes = {c.quote for c in answer.citations}
     lines = [line for line in answer.answer.split("\n") if not _bare_quote(line, quotes)]
     marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
     link = rf'<a class="cite" href="#{anchor}-\1" target="_self">&#91;\1&#93;</a>'
-    return re.sub(marker, link, text_block("\n".join(lines)))
+    direction = "rtl" if is_arabic(answer.question) else "auto"
+    return re.sub(marker, link, text_block("\n".join(lines), direction))
 
 
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
@@ -148,3 +154,18 @@ def source_line(citation: Citation) -> str:
         return f'<div dir="ltr" class="source">{link}</div>'
     name = citation.source.replace("\\", "/").rsplit("/", 1)[-1]
     return f'<div dir="ltr" class="source">file <bdi>{markdown_safe(name)}</bdi></div>'
+
+
+def article_rows(records: list[DocumentRecord]) -> str:
+    """The article list: each title on one line, cut at its end (an ellipsis on the left
+    for Arabic), over its outlet, date and passage count."""
+    rows = []
+    for r in records:
+        meta = " · ".join(
+            f"<bdi>{_inline(part)}</bdi>" for part in (r.outlet or "outlet not stated", r.date or "undated")
+        )
+        rows.append(
+            f'<div class="article-row"><div dir="auto" class="title">{_inline(r.title or r.doc_id)}</div>'
+            f'<div class="meta">{meta} · {r.passages} passage(s)</div></div>'
+        )
+    return "".join(rows)

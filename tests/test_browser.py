@@ -95,24 +95,68 @@ def last_answer(page):
     return page.locator('[data-testid="stChatMessage"]').last
 
 
-def test_troops_answer_with_marker_and_source_card(page):
-    ask(page, "How many US troops are in Iraq?")
-    page.get_by_text("Levant News", exact=False).first.wait_for(timeout=300_000)
+def answered(page, question: str):
+    """Ask and wait until the answer is drawn (its first paragraph, after the question's)."""
+    before = page.locator('[data-testid="stChatMessage"]').count()
+    ask(page, question)
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}", timeout=300_000
+    )
     answer = last_answer(page)
-    assert "2500" in answer.inner_text()
-    assert answer.locator("sup.cite").count() >= 2
-    cards = answer.locator("mark")
-    assert cards.count() >= 2 and "2500" in cards.first.inner_text()
+    answer.locator("p[dir]").first.wait_for(timeout=300_000)
+    return answer
+
+
+def test_the_troop_answer_leads_with_the_figure_and_its_article_opens_at_the_quote(page):
+    answer = answered(page, "How many US troops are in Iraq?")
+    assert "2500" in answer.locator("p[dir]").first.inner_text()  # the direct answer comes first
+    cards = answer.get_by_role("button", name="Open article")
+    assert cards.count() >= 2 and answer.locator("mark").count() == cards.count()  # each quote once
+    assert answer.locator("mark strong").first.inner_text() == "2500"  # the figure marked in its quote
+    assert "Levant News" in answer.inner_text() and "2023-12-13" in answer.inner_text()
+    target = answer.locator("a.cite").first.get_attribute("href")
+    assert page.locator(target).count() == 1  # [1] leads to its card
     page.screenshot(path=str(ARTIFACTS / "chat-troops.png"), full_page=True)
 
+    cards.first.click()
+    dialog = page.get_by_role("dialog")
+    cited = dialog.locator("#sanad-cited")
+    cited.wait_for(timeout=60_000)
+    assert "2500" in cited.inner_text() and dialog.locator("p[dir]").count() > 5  # the whole article
+    page.wait_for_function(
+        "() => { const r = document.getElementById('sanad-cited').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        timeout=30_000,
+    )  # scrolled into view
+    page.screenshot(path=str(ARTIFACTS / "chat-article.png"))
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden", timeout=30_000)
 
-def test_arabic_answer_reads_right_to_left(page):
-    ask(page, "كم عدد الجنود الأميركيين في العراق؟")
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 4", timeout=300_000)
-    paragraph = last_answer(page).locator('p[dir="auto"]').first
-    paragraph.wait_for(timeout=300_000)
-    assert paragraph.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+# Where a bdi's first and last three characters are drawn: in order, the first lie left of the last.
+IN_ORDER = """el => {
+  const text = el.firstChild, n = text.length, range = document.createRange();
+  range.setStart(text, 0); range.setEnd(text, 3); const first = range.getBoundingClientRect().left;
+  range.setStart(text, n - 3); range.setEnd(text, n); return first < range.getBoundingClientRect().left;
+}"""
+
+
+def test_arabic_answers_align_right_and_keep_dates_and_file_names_in_order(page):
+    answer = answered(page, "كم عدد الجنود الأميركيين في العراق؟")
+    lead = answer.locator("p[dir]").first
+    assert lead.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    gaps = lead.evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el); const t = r.getBoundingClientRect(),"
+        " b = el.getBoundingClientRect(); return [t.left - b.left, b.right - t.right]; }"
+    )
+    assert gaps[1] < 2 < gaps[0]  # a short right-to-left line starts at the right edge
     page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
+    answered(page, "كم عدد المصابين في الهجوم على القاعدة في أربيل؟")
+    mixed = page.locator('[data-testid="stChatMessage"] p[dir="rtl"] bdi')
+    texts = mixed.all_inner_texts()
+    assert any(t.endswith(".txt") for t in texts) or any(t.count("-") == 2 for t in texts)
+    for n in range(mixed.count()):
+        assert mixed.nth(n).evaluate(IN_ORDER), f"{texts[n]} is drawn out of order"
 
 
 def test_uploaded_article_is_answerable_at_once(page, tmp_path):
@@ -122,11 +166,13 @@ def test_uploaded_article_is_answerable_at_once(page, tmp_path):
     page.get_by_text("mosul-bridge.txt").wait_for(timeout=60_000)
     page.get_by_role("button", name="Ingest uploaded files").click()
     page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Articles (6)").count() == 1  # the panel is current at once
+    assert sidebar.locator('[data-testid="stFileUploaderFile"]').count() == 0  # the uploader starts empty again
     page.screenshot(path=str(ARTIFACTS / "chat-upload.png"), full_page=True)
-    ask(page, "كم يبلغ طول جسر الحرية في الموصل؟")
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 6", timeout=300_000)
-    last_answer(page).locator("mark").first.wait_for(timeout=300_000)
-    assert "420" in last_answer(page).inner_text()
+    answer = answered(page, "كم يبلغ طول جسر الحرية في الموصل؟")
+    answer.locator("mark").first.wait_for(timeout=300_000)
+    assert "420" in answer.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-new-article.png"), full_page=True)
 
 
@@ -182,3 +228,21 @@ def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_serve
     assert page.locator("img[src*='127.0.0.1']").count() == 0
     assert page.locator("a[href*='evil.example']").count() == 0
     assert page.locator(".katex").count() == 0
+
+
+def test_the_conversation_survives_a_reload_and_exports_with_its_quotes(page):
+    asked = page.locator('[data-testid="stChatMessage"]').count()
+    assert asked >= 2 and "c=" in page.url  # the conversation is named in the address
+    page.reload(wait_until="networkidle")
+    page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {asked}", timeout=120_000
+    )
+    assert "2500" in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "How many US troops are in Iraq" in exported and "حوالي 2500 عسكري أميركي" in exported
+    page.get_by_role("button", name="New chat").click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length === 0", timeout=60_000)
+    assert page.get_by_text("Earlier conversations (1)").count() == 1

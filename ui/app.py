@@ -6,7 +6,6 @@ environment variables as the `qa` command.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -15,7 +14,7 @@ import streamlit as st
 
 from ingest.jobs import IngestJob, IngestQueue
 from ingest.sync import IngestReport, ingest
-from ingest.uploads import MAX_UPLOAD_BYTES, save_upload
+from ingest.uploads import save_upload
 from qa.answer_types import Answer, Citation
 from qa.config import Settings
 from qa.conversations import ConversationStore, Turn
@@ -33,6 +32,7 @@ from qa.display import (
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
 from qa.writer import ingest_running
+from ui.articles import articles_panel
 from ui.auth import User, current_user, sign_out_button
 from ui.conversation import STOPPED, ChatHistory, conversations_panel
 
@@ -42,9 +42,12 @@ STYLE = """
 mark { background: #ffe58a; padding: 0 .15em; border-radius: .2em; }
 mark strong { background: #ffc400; border-radius: .2em; }
 a.cite { color: #1565c0; font-weight: 600; margin: 0 .1em; text-decoration: none; font-size: .8em; vertical-align: super; }
-p[dir="auto"] { margin-bottom: .35em; text-align: start; }
+p[dir] { margin-bottom: .35em; text-align: start; }
 .card-head { color: #555; font-size: .9em; }
 .source { color: #666; font-size: .85em; }
+.article-row { margin-bottom: .5em; }
+.article-row .title { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: start; }
+.article-row .meta { color: #666; font-size: .8em; }
 </style>
 """
 # The article view's own script (never article text): bring the cited quote into view.
@@ -149,6 +152,17 @@ def first_start(engine: Engine) -> None:
     shared_engine()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
 
 
+def discard_failed_uploads(job: IngestJob, ingested_files: set[str]) -> None:
+    """An uploaded file that put nothing in the store is deleted: kept, it would fail
+    again on every re-scan. (Not when documents were deferred: they are still to come.)"""
+    if job.action is None or not job.action.startswith("upload") or not job.report or job.report.deferred:
+        return
+    for path in job.paths:
+        if str(path) not in ingested_files:
+            path.unlink(missing_ok=True)
+            st.caption(markdown_safe(f"{path.name} was not kept: nothing in it could be ingested."))
+
+
 def corpus_panel(engine: Engine, user: User) -> None:
     catalog = engine.refresh().store.catalog
     records = catalog.all()
@@ -156,33 +170,13 @@ def corpus_panel(engine: Engine, user: User) -> None:
     if finished:
         if finished.report:
             show_report(finished.report)
+            discard_failed_uploads(finished, {r.file for r in records})
         else:
             st.error(markdown_safe(f"Ingestion failed: {finished.error}"))
         for reason in st.session_state.pop("refused_uploads", []):
             st.error(markdown_safe(reason))
     ingest_status()
-    st.subheader(f"Articles ({len(records)})")
-    if records:
-        st.dataframe(
-            [
-                {
-                    "title": r.title,
-                    "outlet": r.outlet or "—",
-                    "date": r.date or "—",
-                    "passages": r.passages,
-                    "ingested": r.ingested_at.replace("T", " ")[:16],
-                }
-                for r in records
-            ],
-            hide_index=True,
-        )
-        dated = Counter(r.date[:7] for r in records if r.date)
-        if dated:
-            st.caption("Articles by month")
-            st.bar_chart(dict(sorted(dated.items())), height=140)
-        undated = sum(1 for r in records if not r.date)
-        if undated:
-            st.caption(f"{undated} article(s) state no date.")
+    articles_panel(records)
 
     changes = catalog.changes(limit=20)
     if changes:
@@ -194,14 +188,12 @@ def corpus_panel(engine: Engine, user: User) -> None:
     if "ingest_job" in st.session_state:  # one at a time per session: its report is awaited
         st.caption("Your ingest is under way; you can add more once it is done.")
         return
+    round_ = st.session_state.setdefault("upload_round", 0)  # a new uploader, empty, after each ingest
     uploads = st.file_uploader(
-        f"Add articles ({', '.join(UPLOAD_TYPES)}; up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB each)",
-        type=UPLOAD_TYPES,
-        accept_multiple_files=True,
-    )
+        "Add articles", type=UPLOAD_TYPES, accept_multiple_files=True, key=f"uploads-{round_}"
+    )  # its own note states the size limit (the server's maxUploadSize, set from MAX_UPLOAD_BYTES)
     if uploads and st.button("Ingest uploaded files", type="primary"):
-        saved = []
-        refused = st.session_state["refused_uploads"] = []  # shown again with the ingest's report
+        saved, refused = [], []
         for upload in uploads:
             try:
                 path = save_upload(engine.settings.articles_dir, upload.name, upload.getvalue())
@@ -211,8 +203,11 @@ def corpus_panel(engine: Engine, user: User) -> None:
                 continue
             catalog.record_upload(str(path), user.name)  # its citations say who uploaded it
             saved.append(path)
+        st.session_state["upload_round"] = round_ + 1  # the next run's uploader starts empty
         if saved:  # only these files: another editor's upload saved meanwhile is theirs to report
+            st.session_state["refused_uploads"] = refused  # shown again with the ingest's report
             ingest_from_panel(engine, user, f"upload {', '.join(p.name for p in saved)}", saved)
+            st.rerun()  # drawn again with the job's progress (refusals are shown with its report)
     if st.button("Re-scan the articles folder"):
         ingest_from_panel(engine, user, "re-scan the articles folder")
 
@@ -258,7 +253,7 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
     if not answer.answerable:
         # No answer; when the articles give something close instead, that follows, cited.
         lead, _, instead = answer.answer.partition("\n")
-        st.info(markdown_safe(lead), icon="🔎")
+        st.info(markdown_safe(lead), icon=":material/search:")
         if not answer.citations:
             return
         answer = replace(answer, answer=instead)
@@ -273,7 +268,7 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
             st.markdown(card_header(citation, anchor), unsafe_allow_html=True)
             st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
             st.markdown(source_line(citation), unsafe_allow_html=True)
-            if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon="📄"):
+            if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon=":material/article:"):
                 show_article(engine, citation)
 
 

@@ -67,15 +67,15 @@ def conversations_panel(history: ChatHistory) -> None:
     """New chat, export and delete for the open conversation, and the user's others."""
     conversation = history.current()
     new, export = st.columns(2)
-    new.button("New chat", icon="➕", on_click=history.start_new, use_container_width=True)
+    new.button("New chat", icon=":material/add:", on_click=history.start_new, width="stretch")
     if conversation and conversation.turns:
         export.download_button(
             "Export",
             to_markdown(conversation),
             file_name=f"sanad-{conversation.created[:10]}.md",
             mime="text/markdown",
-            icon="⬇️",
-            use_container_width=True,
+            icon=":material/download:",
+            width="stretch",
         )
         st.button("Delete this conversation", on_click=history.delete_current, type="tertiary")
     if history.store is None:

@@ -48,7 +48,7 @@ LAYERS = [
         "ingest.uploads",
         "ingest.jobs",
     },
-    {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.app"},
+    {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.articles", "ui.app"},
     {"training.reader_pairs", "training.train_reader"},
 ]
 
