@@ -162,8 +162,10 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
         "passage",
         "score",
         "uploaded_by",
+        "doc_key",
     }
     assert citation["uploaded_by"] is None  # an operator's article
+    assert citation["doc_key"].endswith(citation["doc_id"])
     assert citation["source"].endswith(citation["doc_id"])
 
     batch = tmp_path / "questions.jsonl"
