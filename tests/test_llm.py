@@ -8,15 +8,12 @@ fetches it; QA_TEST_GGUF points at it).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import socket
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,6 +22,8 @@ from qa.engine import Engine
 from qa.errors import AnswerCancelled, LLMError
 from qa.injection import is_instruction
 from qa.llm import LLMAnswerer, answerer_from_spec, build_messages, serve_gguf
+
+from .slow_link import SlowLink
 
 TROOPS = "How many US troops are in Iraq?"
 
@@ -137,59 +136,6 @@ def test_bad_spec_is_a_clear_error(engine):
 
 
 # --- a slow network: the timeout and cancelling ---
-
-
-class SlowLink:
-    """A real TCP proxy on loopback to the model server, as slow as a poor network: the
-    request goes through at once, the reply at ``chunk`` bytes every ``delay`` seconds,
-    or (``silent``) not at all. It records what reached the client and whether the client
-    hung up, and then hangs up on the server, which stops generating."""
-
-    def __init__(self, base_url: str, chunk: int = 256, delay: float = 0.5, silent: bool = False) -> None:
-        url = urlsplit(base_url)
-        self.upstream = (url.hostname, url.port)
-        self.chunk, self.delay, self.silent = chunk, delay, silent
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}{url.path}"
-        self.delivered = bytearray()
-        self.client_hung_up = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:  # closed
-                return
-            server = socket.create_connection(self.upstream)
-            threading.Thread(target=self._request, args=(client, server), daemon=True).start()
-            threading.Thread(target=self._reply, args=(server, client), daemon=True).start()
-
-    def _request(self, client: socket.socket, server: socket.socket) -> None:
-        try:
-            while data := client.recv(65536):
-                server.sendall(data)
-        except OSError:
-            pass
-        self.client_hung_up.set()
-        with contextlib.suppress(OSError):  # the server may have hung up first
-            server.shutdown(socket.SHUT_RDWR)
-
-    def _reply(self, server: socket.socket, client: socket.socket) -> None:
-        if self.silent:
-            self.client_hung_up.wait()
-        try:
-            while not self.silent and (data := server.recv(self.chunk)):
-                time.sleep(self.delay)
-                client.sendall(data)
-                self.delivered += data
-        except OSError:
-            pass
-        client.close()
-        server.close()
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 @pytest.fixture(scope="module")

@@ -146,12 +146,12 @@ def test_first_start_leaves_a_running_ingest_alone_then_ingests(articles):
     holder.join()
     assert not test.exception
     assert any("Another ingest is writing" in i.value for i in test.info)
-    assert not test.sidebar.dataframe  # nothing ingested yet, and nothing started beside it
+    assert not article_rows(test)  # nothing ingested yet, and nothing started beside it
 
     test.run()
     assert not test.exception
     assert "5 added" in test.success[0].value
-    assert len(test.sidebar.dataframe[0].value) == 5
+    assert len(article_rows(test)) == 5
     emptied = open_store(Settings()).collection  # behind the chat's back: no second first start
     emptied.delete(ids=emptied.get(include=[])["ids"])
     test.run()
@@ -194,7 +194,7 @@ def test_a_conversation_survives_a_reload_and_is_exported_with_its_quotes(app):
     reloaded.query_params["c"] = conversation
     reloaded.run()
     assert not reloaded.exception and len(reloaded.chat_message) == 4
-    assert "2500" in html_of(reloaded) and any("Cannot ask that" in shown(c.value) for c in reloaded.caption)
+    assert "2500" in html_of(reloaded) and any("Cannot ask that" in shown(w.value) for w in reloaded.warning)
     exported = ConversationStore(Settings()).get(conversation, "local user")
     markdown = to_markdown(exported)
     assert "How many US troops are in Iraq" in markdown and "Levant News" in markdown

@@ -6,6 +6,8 @@ environment variables as the `qa` command.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -214,17 +216,16 @@ def corpus_panel(engine: Engine, user: User) -> None:
 
 def settings_panel(engine: Engine) -> tuple[str, int]:
     st.subheader("Answering")
-    extractive = "extractive (no LLM)"
     settings = engine.settings
-    offered = list(dict.fromkeys([extractive, *filter(None, [settings.llm]), *settings.llm_choices]))
+    offered = {"extractive (no LLM)": "", **settings.llm_options()}  # label → spec
     choice = st.selectbox(
         "Answerer",
-        offered,
-        index=offered.index(settings.llm) if settings.llm else 0,
+        list(offered),
+        index=list(offered.values()).index(settings.llm) if settings.llm else 0,
         help="LLMs are offered as configured (QA_LLM, QA_LLM_CHOICES). Every quote an LLM gives is checked "
         "against its passage; without a verified quote the extractive answer is shown instead.",
     )
-    spec = "" if choice == extractive else choice
+    spec = offered[choice]
     k = st.slider("Passages to read", 1, 12, DEFAULT_PASSAGES)
     st.caption(
         f"Model: `{settings.embedding_model}`  \nStore: `{settings.store_location}` "
@@ -276,17 +277,33 @@ def show_turn(engine: Engine, number: int, turn: Turn) -> None:
     with st.chat_message("user"):
         st.markdown(text_block(turn.question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
-        if turn.answer:
-            render_answer(engine, turn.answer, f"answer{number}")
-        else:
-            st.caption(markdown_safe(turn.note or ""))
+        show_reply(engine, turn, f"answer{number}")
+
+
+def show_reply(engine: Engine, turn: Turn, anchor: str) -> None:
+    if turn.answer:
+        render_answer(engine, turn.answer, anchor)
+    elif turn.note == STOPPED:
+        st.caption(STOPPED)
+    elif turn.note and turn.note.startswith(REFUSED):
+        st.warning(markdown_safe(turn.note))
+    else:
+        st.error(markdown_safe(turn.note or ""))
+
+
+def keep_cut_short_turn(history: ChatHistory) -> None:
+    """A run cut short (Stop, a new question, any click) leaves its answer, or else its
+    question, in the session: kept now, so nothing asked is lost."""
+    answered: Turn | None = st.session_state.pop("answered", None)
+    asking: str | None = st.session_state.pop("asking", None)
+    if answered:
+        history.add(answered)
+    elif asking:
+        history.add(Turn(asking, note=STOPPED))
 
 
 def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
-    # A question whose run was cut short (a new question, Stop, any click) is kept as such.
-    interrupted = st.session_state.pop("asking", None)
-    if interrupted:
-        history.add(Turn(interrupted, note=STOPPED))
+    keep_cut_short_turn(history)
     conversation = history.current()
     turns = conversation.turns if conversation else []
     for number, turn in enumerate(turns):
@@ -298,34 +315,65 @@ def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
     st.session_state["asking"] = question
     with st.chat_message("user"):
         st.markdown(text_block(question), unsafe_allow_html=True)
-    with st.chat_message("assistant"):
-        turn = answer_turn(engine, question, [t.question for t in turns], spec, k, f"answer{len(turns)}")
+    reply = st.chat_message("assistant")
+    with reply:
+        turn = answer_turn(engine, question, [t.question for t in turns], spec, k)
+    st.session_state["answered"] = turn  # saved first: a click while it is drawn loses nothing
     history.add(turn)
-    st.session_state.pop("asking", None)
+    del st.session_state["answered"], st.session_state["asking"]
+    with reply:
+        show_reply(engine, turn, f"answer{len(turns)}")
 
 
-def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: int, anchor: str) -> Turn:
-    """Answer and show ``question`` (``asked``: the conversation's earlier questions)."""
-    streamed = st.empty()
-    tokens: list[str] = []
+REFUSED = "Cannot ask that"  # how a refused question's note starts
+STOP_AFTER_S = 1.0  # the Stop button shows once an answer takes longer than this
 
-    def on_token(token: str) -> None:
-        tokens.append(token)
-        streamed.code("".join(tokens)[-2000:], language="json")
 
-    with st.spinner("Reading the articles…"):
+def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: int) -> Turn:
+    """Answer ``question`` (``asked``: the conversation's earlier questions) in a worker
+    thread, showing what it is doing, for how long, the LLM's text as it comes, and a
+    Stop button. Stop, like any click, ends this run at its next update; the worker is
+    then told to stop, and the LLM's stream is closed."""
+    cancel, phases, tokens = threading.Event(), ["searching the articles"], []
+    answers: list[Answer] = []
+    errors: list[Exception] = []
+
+    def work() -> None:
         try:
-            answer = engine.ask(question, history=asked, k=k, llm=spec or None, on_token=on_token)
-        except QuestionError as exc:
-            note = f"Cannot ask that: {exc}."
-            st.warning(markdown_safe(note))
-            return Turn(question, note=note)
-        except SanadError as exc:
-            st.error(markdown_safe(str(exc)))
-            return Turn(question, note=str(exc))
-    streamed.empty()
-    render_answer(engine, answer, anchor)
-    return Turn(question, answer)
+            answers.append(
+                engine.ask(
+                    question, asked, k, spec or None, on_token=tokens.append, cancel=cancel, on_phase=phases.append
+                )
+            )
+        except Exception as exc:  # raised again below, in the page's own thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=work, name="sanad-answer", daemon=True)
+    worker.start()
+    started = time.monotonic()
+    status, stop, streamed = st.empty(), st.empty(), st.empty()
+    stop_shown = False  # its click ends this run (a rerun), like any click
+    try:
+        while worker.is_alive():
+            elapsed = time.monotonic() - started
+            status.caption(f"{phases[-1].capitalize()}… {elapsed:.0f} s")
+            if elapsed > STOP_AFTER_S and spec and not stop_shown:
+                stop.button("Stop", icon=":material/stop_circle:", key="stop-answer")
+                stop_shown = True
+            if tokens:
+                streamed.code("".join(tokens)[-2000:], language="json")
+            worker.join(0.25)
+    finally:
+        cancel.set()  # a no-op once the answer is done
+    for placeholder in (status, stop, streamed):
+        placeholder.empty()
+    if not errors:
+        return Turn(question, answers[0])
+    if isinstance(errors[0], QuestionError):
+        return Turn(question, note=f"{REFUSED}: {errors[0]}.")
+    if isinstance(errors[0], SanadError):
+        return Turn(question, note=str(errors[0]))
+    raise errors[0]
 
 
 def main() -> None:
