@@ -18,7 +18,6 @@ user keeps the ``max_conversations`` most recently used conversations.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +45,7 @@ from sqlalchemy.engine import Connection
 from qa.answer_types import Answer, Citation
 from qa.catalog import database_errors
 from qa.config import Settings
-from qa.display import card_title
+from qa.display import ASCII_PUNCTUATION, card_title
 from qa.store import make_records_folder
 from qa.urls import web_address
 
@@ -235,14 +234,12 @@ def _now() -> str:
 # The export: Markdown a journalist can paste anywhere. Article text (titles, quotes,
 # answers made of them) is untrusted: see ``_escaped``.
 
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
-
 
 def _escaped(text: str) -> str:
     """``text`` with every ASCII punctuation character backslash-escaped: Markdown shows it
     as written and makes no link, image, HTML, emphasis or list of it. Arabic letters
     and punctuation (، ؛ ؟) are not ASCII and stay as they are."""
-    return _PUNCTUATION.sub(lambda m: "\\" + m.group(), text)
+    return ASCII_PUNCTUATION.sub(lambda m: "\\" + m.group(), text)
 
 
 def _inline(text: str) -> str:

@@ -22,13 +22,13 @@ from qa.arabic import is_arabic
 from qa.catalog import DocumentRecord
 from qa.urls import web_address
 
-_SYNTAX = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
 
 
 def markdown_safe(text: str) -> str:
     """Text that shows as itself in any Streamlit Markdown (st.markdown, st.error, st.info…):
     no link, image, HTML, math, colour or shortcode can be made from it."""
-    return _SYNTAX.sub(lambda m: f"&#{ord(m.group())};", text)
+    return ASCII_PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 # A run of Latin letters and digits joined by neutral marks (a date, a file name, a time,
@@ -109,16 +109,27 @@ def _bare_quote(line: str, quotes: set[str]) -> bool:
     return match is not None and match.group(1) in quotes
 
 
+def _lead_lines(answer: Answer) -> list[str]:
+    """The answer's lines but those that only quote a cited sentence (its card shows it)."""
+    quotes = {c.quote for c in answer.citations}
+    return [line for line in answer.answer.split("\n") if not _bare_quote(line, quotes)]
+
+
+def quoted_in_answer(answer: Answer) -> set[int]:
+    """The citations whose quote the answer text itself shows (a digest's list): their
+    cards leave it out, so each quote is shown once."""
+    lead = "\n".join(_lead_lines(answer))
+    return {c.n for c in answer.citations if c.quote in lead}
+
+
 def answer_block(answer: Answer, anchor: str) -> str:
     """The answer text, escaped, without the quotes its cards show; each [n] a link to
     card n (whose element id is ``anchor``-n). An answer to an Arabic question runs
     right to left even when its line starts with a figure or a file name."""
-    quotes = {c.quote for c in answer.citations}
-    lines = [line for line in answer.answer.split("\n") if not _bare_quote(line, quotes)]
     marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
     link = rf'<a class="cite" href="#{anchor}-\1" target="_self">&#91;\1&#93;</a>'
     direction = "rtl" if is_arabic(answer.question) else "auto"
-    return re.sub(marker, link, text_block("\n".join(lines), direction))
+    return re.sub(marker, link, text_block("\n".join(_lead_lines(answer)), direction))
 
 
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)

@@ -28,6 +28,7 @@ from qa.display import (
     confidence_line,
     markdown_safe,
     quote_block,
+    quoted_in_answer,
     source_line,
     text_block,
 )
@@ -264,10 +265,12 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
         st.caption(confidence)
     if answer.mode != "extractive":
         st.caption(f"Mode: {answer.mode}")
+    shown = quoted_in_answer(answer)
     for citation in answer.citations:
         with st.container(border=True):
             st.markdown(card_header(citation, anchor), unsafe_allow_html=True)
-            st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
+            if citation.n not in shown:
+                st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
             st.markdown(source_line(citation), unsafe_allow_html=True)
             if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon=":material/article:"):
                 show_article(engine, citation)

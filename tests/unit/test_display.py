@@ -19,6 +19,7 @@ from qa.display import (
     card_header,
     markdown_safe,
     quote_block,
+    quoted_in_answer,
     source_line,
     text_block,
 )
@@ -124,6 +125,9 @@ def test_the_quote_is_shown_once_in_its_card_with_the_answer_marked_inside_it():
     assert quote.startswith('<p dir="auto"><mark>') and "<strong>2500</strong>" in quote
     kept = troops_answer("2500 [1]\nقال مسؤول إن العدد زاد.")  # a line that is not a bare quote stays
     assert "العدد زاد" in answer_block(kept, "a")
+    assert quoted_in_answer(answer) == set()  # so the card shows the quote
+    digest = troops_answer(f"Digest of 1 article:\n- Kurdistan24: «{TROOPS}» [1]")
+    assert TROOPS in html.unescape(answer_block(digest, "a")) and quoted_in_answer(digest) == {1}
 
 
 def test_file_names_and_dates_are_isolated_so_right_to_left_lines_keep_their_order():
