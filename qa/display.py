@@ -72,8 +72,8 @@ def _answer_span(citation: Citation, answer: Answer) -> tuple[int, int] | None:
         return None
     if citation.n == 1 and answer.answer_span:
         return answer.answer_span[0], answer.answer_span[1]
-    start = citation.quote.find(answer.answer_text)
-    return (start, start + len(answer.answer_text)) if start >= 0 else None
+    found = re.search(rf"(?<!\d){re.escape(answer.answer_text)}(?!\d)", citation.quote)  # not 12 in 2012
+    return found.span() if found else None
 
 
 def quote_block(citation: Citation, answer: Answer) -> str:
@@ -132,6 +132,7 @@ def answer_block(answer: Answer, anchor: str) -> str:
     return re.sub(marker, link, text_block("\n".join(_lead_lines(answer)), direction))
 
 
+NO_OUTLET = "outlet not stated"
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
 
 
@@ -143,16 +144,18 @@ def confidence_line(answer: Answer) -> str | None:
     return f"Confidence: {level} ({answer.confidence:.2f})"
 
 
+def _where_and_when(citation: Citation) -> list[str]:
+    return [citation.outlet_label or NO_OUTLET, citation.date or "undated"]
+
+
 def card_title(citation: Citation) -> str:
     """'[n] Outlet · date — Title' as plain text."""
-    parts = [citation.outlet_label or "Outlet not stated", citation.date or "undated"]
-    return f"[{citation.n}] {' · '.join(parts)} — {citation.title or citation.doc_id}"
+    return f"[{citation.n}] {' · '.join(_where_and_when(citation))} — {citation.title or citation.doc_id}"
 
 
 def card_header(citation: Citation, anchor: str) -> str:
     """'[n] Outlet · date' over the title; each part isolated so none reorders the others."""
-    parts = [citation.outlet_label or "Outlet not stated", citation.date or "undated"]
-    meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in parts)
+    meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in _where_and_when(citation))
     title = _paragraph(f"<b>{_inline(citation.title)}</b>") if citation.title else ""
     return f'<div id="{anchor}-{citation.n}" class="card-head">&#91;{citation.n}&#93; {meta}</div>{title}'
 
@@ -164,7 +167,7 @@ def source_line(citation: Citation) -> str:
         link = f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{text}</a>'
         return f'<div dir="ltr" class="source">{link}</div>'
     name = citation.source.replace("\\", "/").rsplit("/", 1)[-1]
-    return f'<div dir="ltr" class="source">file <bdi>{markdown_safe(name)}</bdi></div>'
+    return f'<div dir="ltr" class="source">file <bdi>{markdown_safe(name)}</bdi></div>' if name else ""
 
 
 def article_rows(records: list[DocumentRecord]) -> str:
@@ -172,9 +175,7 @@ def article_rows(records: list[DocumentRecord]) -> str:
     for Arabic), over its outlet, date and passage count."""
     rows = []
     for r in records:
-        meta = " · ".join(
-            f"<bdi>{_inline(part)}</bdi>" for part in (r.outlet or "outlet not stated", r.date or "undated")
-        )
+        meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in (r.outlet or NO_OUTLET, r.date or "undated"))
         rows.append(
             f'<div class="article-row"><div dir="auto" class="title">{_inline(r.title or r.doc_id)}</div>'
             f'<div class="meta">{meta} · {r.passages} passage(s)</div></div>'

@@ -173,7 +173,12 @@ class PassageStore:
         passages = map(Passage.from_chroma, got["ids"], got["documents"], got["metadatas"])
         text = ""
         for passage in sorted(passages, key=attrgetter("start")):
-            text = text[: passage.start] + " " * (passage.start - len(text)) + passage.text  # overlaps agree
+            gap = passage.start - len(text)  # the spaces between sentences: a paragraph break is two or more
+            text += " " if gap == 1 else "\n" * gap
+            if passage.start + len(passage.text) > len(
+                text
+            ):  # overlapping text agrees; a passage inside another adds nothing
+                text = text[: passage.start] + passage.text
         return text
 
     def texts(self, page: int = 5000) -> Iterator[tuple[str, str]]:

@@ -322,3 +322,18 @@ def test_a_capped_ingest_leaves_whole_documents_for_the_next_one(corpus, setting
     assert open_store(settings).count() == _catalogued_passages(settings)  # only whole documents went in
     rest = ingest([corpus], settings)
     assert (rest.added, rest.deferred, rest.unchanged) == (report.deferred, 0, report.added)
+
+
+def test_an_article_is_put_back_together_whole_with_its_paragraphs(tmp_path, settings):
+    def sentence(n: int) -> str:  # long enough to be a passage of its own: passages then leave gaps
+        return f"قال المسؤول في البيان رقم {n} " + " ".join(f"كلمة{n}x{w}" for w in range(90)) + "."
+
+    paragraphs = [f"{sentence(2 * p)} {sentence(2 * p + 1)}" for p in range(3)]
+    article = tmp_path / "long.txt"
+    article.write_text("عنوان المقال\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    ingest([article], settings)
+    store = open_store(settings)
+    (record,) = [r for r in store.catalog.all() if r.file == str(article.resolve())]
+    assert record.passages >= 6  # a passage a sentence: the gaps between them are put back
+    text = store.article_text(record.key)
+    assert [line for line in text.split("\n") if line.strip()] == ["عنوان المقال", *paragraphs]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -294,19 +294,30 @@ def show_reply(engine: Engine, turn: Turn, anchor: str) -> None:
         st.error(markdown_safe(turn.note or ""))
 
 
+REFUSED = "Cannot ask that"  # how a refused question's note starts
+STOP_AFTER_S = 1.0  # the Stop button shows once an answer takes longer than this
+
+
+@dataclass
+class Asking:
+    """The question being answered, kept in the session: a run cut short (Stop, a new
+    question, any click) leaves it, with its answer if there was one, for the next run."""
+
+    question: str
+    conversation_id: str | None  # the conversation it was asked in (None: a new one)
+    turn: Turn | None = None  # set the moment the answer is ready
+
+
 def keep_cut_short_turn(history: ChatHistory) -> None:
-    """A run cut short (Stop, a new question, any click) leaves its answer, or else its
-    question, in the session: kept now, so nothing asked is lost."""
-    answered: Turn | None = st.session_state.pop("answered", None)
-    asking: str | None = st.session_state.pop("asking", None)
-    if answered:
-        history.add(answered)
-    elif asking:
-        history.add(Turn(asking, note=STOPPED))
+    asking: Asking | None = st.session_state.get("asking")
+    if asking:
+        history.add(asking.turn or Turn(asking.question, note=STOPPED), asking.conversation_id)
+        del st.session_state["asking"]
 
 
 def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
     keep_cut_short_turn(history)
+    history.show_in_address()
     conversation = history.current()
     turns = conversation.turns if conversation else []
     for number, turn in enumerate(turns):
@@ -315,28 +326,26 @@ def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
     question = st.chat_input("Ask about the articles, in English or Arabic…")
     if not question:
         return
-    st.session_state["asking"] = question
+    asking = st.session_state["asking"] = Asking(question, history.current_id())
     with st.chat_message("user"):
         st.markdown(text_block(question), unsafe_allow_html=True)
     reply = st.chat_message("assistant")
     with reply:
-        turn = answer_turn(engine, question, [t.question for t in turns], spec, k)
-    st.session_state["answered"] = turn  # saved first: a click while it is drawn loses nothing
-    history.add(turn)
-    del st.session_state["answered"], st.session_state["asking"]
+        answer_turn(engine, asking, [t.question for t in turns], spec, k)
+    assert asking.turn is not None  # answer_turn returns only once it is set
+    history.add(asking.turn, asking.conversation_id)  # saved before it is drawn: a click then loses nothing
+    del st.session_state["asking"]
+    history.show_in_address()
     with reply:
-        show_reply(engine, turn, f"answer{len(turns)}")
+        show_reply(engine, asking.turn, f"answer{len(turns)}")
 
 
-REFUSED = "Cannot ask that"  # how a refused question's note starts
-STOP_AFTER_S = 1.0  # the Stop button shows once an answer takes longer than this
-
-
-def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: int) -> Turn:
-    """Answer ``question`` (``asked``: the conversation's earlier questions) in a worker
+def answer_turn(engine: Engine, asking: Asking, asked: list[str], spec: str, k: int) -> None:
+    """Answer ``asking`` (``asked``: the conversation's earlier questions) in a worker
     thread, showing what it is doing, for how long, the LLM's text as it comes, and a
-    Stop button. Stop, like any click, ends this run at its next update; the worker is
-    then told to stop, and the LLM's stream is closed."""
+    Stop button; the turn is left in ``asking.turn``. Stop, like any click, ends this
+    run at its next update; the worker is then told to stop, and the LLM's stream is
+    closed."""
     cancel, phases, tokens = threading.Event(), ["searching the articles"], []
     answers: list[Answer] = []
     errors: list[Exception] = []
@@ -345,7 +354,13 @@ def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: i
         try:
             answers.append(
                 engine.ask(
-                    question, asked, k, spec or None, on_token=tokens.append, cancel=cancel, on_phase=phases.append
+                    asking.question,
+                    asked,
+                    k,
+                    spec or None,
+                    on_token=tokens.append,
+                    cancel=cancel,
+                    on_phase=phases.append,
                 )
             )
         except Exception as exc:  # raised again below, in the page's own thread
@@ -368,15 +383,19 @@ def answer_turn(engine: Engine, question: str, asked: list[str], spec: str, k: i
             worker.join(0.25)
     finally:
         cancel.set()  # a no-op once the answer is done
+    if errors and not isinstance(errors[0], SanadError):
+        raise errors[0]
+    asking.turn = _turn_of(asking.question, answers, errors)  # before any Streamlit call: kept if cut short
     for placeholder in (status, stop, streamed):
         placeholder.empty()
-    if not errors:
+
+
+def _turn_of(question: str, answers: list[Answer], errors: list[Exception]) -> Turn:
+    if answers:
         return Turn(question, answers[0])
     if isinstance(errors[0], QuestionError):
         return Turn(question, note=f"{REFUSED}: {errors[0]}.")
-    if isinstance(errors[0], SanadError):
-        return Turn(question, note=str(errors[0]))
-    raise errors[0]
+    return Turn(question, note=str(errors[0]))
 
 
 def main() -> None:
@@ -393,13 +412,15 @@ def main() -> None:
             st.caption("Answers from Arabic news articles, every claim quoted and cited.")
             sign_out_button(user)
             history = ChatHistory(shared_engine()["conversations"], user)
-            conversations_panel(history)
+            conversations_slot = st.container()  # filled after the chat: it then includes this run's answer
             spec, k = settings_panel(engine)
             corpus_panel(engine, user)
+        chat(engine, history, spec, k)
+        with conversations_slot:
+            conversations_panel(history)
     except SanadError as exc:  # every error a user can act on, shown in one place
         st.error(markdown_safe(str(exc)))
         st.stop()
-    chat(engine, history, spec, k)
 
 
 main()

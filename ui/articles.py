@@ -9,7 +9,7 @@ import streamlit as st
 
 from qa.arabic import normalize_arabic
 from qa.catalog import DocumentRecord
-from qa.display import article_rows, markdown_safe
+from qa.display import NO_OUTLET, article_rows, markdown_safe
 
 PAGE_SIZE = 20
 OUTLETS_SHOWN = 8
@@ -25,11 +25,15 @@ def matching(records: list[DocumentRecord], query: str) -> list[DocumentRecord]:
     return [r for r in records if wanted in normalize_arabic(r.title or r.doc_id)] if wanted else records
 
 
+def _first_page() -> None:
+    st.session_state["articles_page"] = 1
+
+
 def articles_panel(records: list[DocumentRecord]) -> None:
     st.subheader(f"Articles ({len(records):,})")
     if not records:
         return
-    outlets = Counter(r.outlet or "outlet not stated" for r in records).most_common()
+    outlets = Counter(r.outlet or NO_OUTLET for r in records).most_common()
     shown = [f"{outlet} {count:,}" for outlet, count in outlets[:OUTLETS_SHOWN]]
     others = sum(count for _, count in outlets[OUTLETS_SHOWN:])
     st.caption(markdown_safe(" · ".join(shown + ([f"{others:,} more"] if others else []))))
@@ -40,7 +44,8 @@ def articles_panel(records: list[DocumentRecord]) -> None:
     undated = sum(1 for r in records if not r.date)
     if undated:
         st.caption(f"{undated:,} article(s) state no date.")
-    found = newest_first(matching(records, st.text_input("Search titles", key="title_search")))
+    query = st.text_input("Search titles", key="title_search", on_change=_first_page)
+    found = newest_first(matching(records, query))
     pages = max(1, -(-len(found) // PAGE_SIZE))
     if st.session_state.get("articles_page", 1) > pages:  # a narrower search left fewer pages
         st.session_state["articles_page"] = pages

@@ -38,9 +38,16 @@ def _oidc_user(settings: Settings) -> User:
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
     email = str(st.user.get("email") or "")
-    verified = st.user.get("email_verified") is not False  # a provider that says "not verified" is believed
-    editor = bool(email) and verified and email.casefold() in settings.editors
-    return User(email or str(st.user.get("name") or "signed-in user"), "editor" if editor else "reader")
+    verified = bool(email) and st.user.get("email_verified") is not False  # "not verified" is believed
+    editor = verified and email.casefold() in settings.editors
+    # The name is who the user is to the chat: their conversations and changes go under it.
+    # An email the provider does not vouch for, or a display name, could be anyone's.
+    subject = f"{st.user.get('sub') or ''} at {st.user.get('iss') or ''}" if st.user.get("sub") else ""
+    name = email if verified else subject
+    if not name:
+        st.error("The identity provider gave neither a verified email nor a subject: sign-in refused.")
+        st.stop()
+    return User(name, "editor" if editor else "reader")
 
 
 def _password_user(settings: Settings) -> User:

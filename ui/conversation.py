@@ -12,49 +12,68 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from qa.access import ANONYMOUS_READER, User
-from qa.conversations import Conversation, ConversationStore, Turn, title_of, to_markdown
+from qa.conversations import MAX_TURNS, Conversation, ConversationStore, Turn, title_of, to_markdown
 from qa.display import markdown_safe
 
 STOPPED = "Stopped before it was answered."
 
 
 class ChatHistory:
-    """This session's conversation, saved after every turn."""
+    """This session's conversation, saved after every turn. The session holds which
+    conversation is open; the address (?c=ID) follows it, and names it on a reload."""
 
     def __init__(self, store: ConversationStore, user: User) -> None:
         self.store = None if user == ANONYMOUS_READER else store
         self.owner = user.name
+        addressed = st.query_params.get("c")
+        if addressed:  # a reload or a bookmark
+            st.session_state["conversation_id"] = addressed
+
+    def current_id(self) -> str | None:
+        return st.session_state.get("conversation_id")
 
     def current(self) -> Conversation | None:
         if self.store is None:
             return st.session_state.get("conversation")
-        wanted = st.query_params.get("c")
+        wanted = self.current_id()
         return self.store.get(wanted, self.owner) if wanted else None
 
-    def add(self, turn: Turn) -> None:
-        """Add a turn to the current conversation, starting one on the first question."""
+    def add(self, turn: Turn, conversation_id: str | None) -> None:
+        """Add a turn to the conversation it was asked in, or to a new one when it was
+        the first question; a turn of a conversation deleted meanwhile is dropped.
+        Only the store and the session are written: no Streamlit call, so a click cannot
+        cut this short (``show_in_address`` follows)."""
         if self.store is None:
             conversation = st.session_state.get("conversation") or _unsaved(self.owner, turn.question)
-            conversation.turns.append(turn)
+            conversation.turns = [*conversation.turns, turn][-MAX_TURNS:]
             st.session_state["conversation"] = conversation
             return
-        wanted = st.query_params.get("c")
-        if not wanted or not self.store.append(wanted, self.owner, turn):
-            conversation = self.store.create(self.owner)
-            self.store.append(conversation.id, self.owner, turn)
-            st.query_params["c"] = conversation.id
+        if conversation_id:
+            self.store.append(conversation_id, self.owner, turn)
+            return
+        conversation = self.store.create(self.owner)
+        self.store.append(conversation.id, self.owner, turn)
+        st.session_state["conversation_id"] = conversation.id
+
+    def show_in_address(self) -> None:
+        """Name the open conversation in the page's address, so a reload brings it back."""
+        wanted = self.current_id()
+        if wanted and st.query_params.get("c") != wanted:
+            st.query_params["c"] = wanted
 
     def start_new(self) -> None:
-        st.session_state.pop("conversation", None)
+        for key in ("conversation", "conversation_id"):
+            st.session_state.pop(key, None)
         st.query_params.pop("c", None)
 
     def delete_current(self) -> None:
-        wanted = st.query_params.get("c")
+        wanted = self.current_id()
         if self.store is not None and wanted:
             self.store.delete(wanted, self.owner)
         self.start_new()
 
     def open(self, conversation_id: str) -> None:
+        st.session_state["conversation_id"] = conversation_id
         st.query_params["c"] = conversation_id
 
 

@@ -130,6 +130,14 @@ def test_the_quote_is_shown_once_in_its_card_with_the_answer_marked_inside_it():
     assert TROOPS in html.unescape(answer_block(digest, "a")) and quoted_in_answer(digest) == {1}
 
 
+def test_another_cards_figure_is_marked_only_as_a_whole_number():
+    answer = troops_answer()
+    other = replace(answer.citations[0], n=2, quote="في عام 2012 كان هناك 12 ألف جندي، واليوم 2500 جندي.")
+    assert "<strong>2500</strong>" in quote_block(other, answer)
+    twelve = replace(answer, answer_text="12", answer_span=None)
+    assert "2012" in quote_block(other, twelve) and "<strong>12</strong> ألف" in quote_block(other, twelve)
+
+
 def test_file_names_and_dates_are_isolated_so_right_to_left_lines_keep_their_order():
     citation = troops_answer().citations[0]
     header = card_header(citation, "a")
