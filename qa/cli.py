@@ -11,6 +11,7 @@ from pathlib import Path
 from qa.config import Settings
 from qa.engine import DEFAULT_PASSAGES
 from qa.errors import QuestionError, SanadError, StoreError, storage_hint
+from qa.scope import Scope
 from qa.terminal import for_terminal, name_for_terminal
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3  # usage errors exit 2, through argparse
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="how many documents (default 5)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", type=Path, help='JSONL file of {"qid", "question"} lines')
+    _scope_options(p)
 
     p = sub.add_parser("ask", help="answer a question with cited quotes")
     p.add_argument("question", nargs="?")
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", type=Path, help='JSONL file of {"qid", "question"} lines; prints one JSON answer per line'
     )
     p.add_argument("--llm", help="answer with an LLM: ollama:MODEL, openai:MODEL, gguf:PATH … (QA_LLM)")
+    _scope_options(p)
 
     p = sub.add_parser("doctor", help="check that the catalogue and Chroma agree (the next ingest mends what is not)")
     p.add_argument("--json", action="store_true")
@@ -183,6 +186,19 @@ def _batch_lines(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--outlet", help="only articles from this outlet (case does not matter)")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles dated on or after this day")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles dated on or before this day")
+
+
+def _scope(args: argparse.Namespace) -> Scope:
+    try:
+        return Scope(args.outlet, args.since, args.until)
+    except ValueError:
+        raise UsageError("--since and --until take dates as YYYY-MM-DD") from None
+
+
 def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str) -> None:
     if (text is None) == (batch is None):
         raise UsageError(f"give either a {what} or --batch FILE")
@@ -194,13 +210,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from qa.engine import Engine
 
     _check_one_or_batch(args.query, args.batch, args.k, "QUERY")
+    scope = _scope(args)
     engine = Engine(settings)
     engine.refresh()  # a missing store is an error before any batch line is read
 
     def results(query: str) -> list[dict]:
         return [
             {"doc_id": h.passage.doc_id, "passage_id": h.passage.id, "score": round(h.score, 6), "text": h.passage.text}
-            for h in engine.search(query, args.k)
+            for h in engine.search(query, args.k, scope)
         ]
 
     if args.batch:
@@ -240,19 +257,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa.engine import Engine
 
     _check_one_or_batch(args.question, args.batch, args.k, "QUESTION")
+    scope = _scope(args)
     engine = Engine(settings)
     llm = args.llm or settings.llm
     engine.answerer(llm)  # a missing store or a bad LLM spec is an error before any question
     if args.batch:
         for qid, question in _batch_lines(args.batch):
             try:
-                result = {"qid": qid, **engine.ask(question, k=args.k, llm=llm).as_dict()}
+                result = {"qid": qid, **engine.ask(question, k=args.k, llm=llm, scope=scope).as_dict()}
             except QuestionError as exc:
                 result = {"qid": qid, "question": question, "error": str(exc)}
             print(json.dumps(result, ensure_ascii=False), flush=True)
         return EXIT_OK
     try:
-        answer = engine.ask(args.question, k=args.k, llm=llm)
+        answer = engine.ask(args.question, k=args.k, llm=llm, scope=scope)
     except QuestionError as exc:
         raise UsageError(str(exc)) from None
     if args.json:

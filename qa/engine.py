@@ -34,6 +34,7 @@ from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
 from qa.reader import Reader
 from qa.retrieve import Hit, Retriever
+from qa.scope import Scope
 from qa.store import PassageStore, open_store
 
 MAX_QUESTION_CHARS = 2000
@@ -167,6 +168,7 @@ class Engine:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         on_phase: Callable[[str], None] | None = None,
+        scope: Scope | None = None,
     ) -> Answer:
         """Answer ``question`` (earlier questions of the conversation in ``history``)
         from ``k`` passages; ``on_token`` receives an LLM's text as it streams.
@@ -174,7 +176,8 @@ class Engine:
         ``cancel``, set from another thread, stops an LLM's answer at its next chunk with
         ``AnswerCancelled`` (an extractive answer takes too little time to stop).
         ``on_phase`` hears "reading N passages" when they are retrieved and handed to the
-        answerer, then "writing" at an LLM's first token."""
+        answerer, then "writing" at an LLM's first token. ``scope`` limits the articles
+        read to an outlet and a range of dates."""
         question = check_question(question)
         started = time.perf_counter()
         if not _HAS_WORD.search(question):  # only punctuation: nothing to look for
@@ -187,7 +190,7 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         answerer = self.answerer(llm, parts)
-        hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1))
+        hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1), scope=scope)
         retrieved = time.perf_counter()
         if on_phase:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
@@ -207,6 +210,6 @@ class Engine:
     def has_articles(self) -> bool:
         return bool(self.refresh().lexical.ids)
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
+    def search(self, query: str, k: int = 5, scope: Scope | None = None) -> list[Hit]:
         """The ``k`` documents best matching ``query``, each by its best passage."""
-        return self.refresh().retriever.search_documents(query, k)
+        return self.refresh().retriever.search_documents(query, k, scope)

@@ -10,6 +10,7 @@ from qa.arabic import is_arabic
 from qa.bridge import Bridge
 from qa.lexical import LexicalIndex
 from qa.passage import Passage
+from qa.scope import Scope
 
 CANDIDATES = 50  # passages taken from each ranking before fusion
 # Measured on XQuAD English→Arabic (400 questions): 0.865 -> 0.874 nDCG@10 at 0.3-0.4.
@@ -29,9 +30,11 @@ class Hit:
 class DenseIndex(Protocol):
     """What retrieval needs of the passage store (qa.store.PassageStore)."""
 
-    def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]: ...
+    def nearest(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[Passage, float]]: ...
 
     def get(self, ids: list[str]) -> list[Passage]: ...
+
+    def restriction(self, scope: Scope) -> tuple[dict, set[str]]: ...
 
 
 class QueryEncoder(Protocol):
@@ -76,35 +79,39 @@ class Retriever:
     lexical: LexicalIndex
     bridge: Bridge
 
-    def dense(self, query: str, n: int = CANDIDATES) -> list[Hit]:
-        """The ``n`` nearest passages by cosine similarity, best first."""
+    def dense(self, query: str, n: int = CANDIDATES, where: dict | None = None) -> list[Hit]:
+        """The ``n`` nearest passages by cosine similarity (among those ``where`` admits), best first."""
         if n <= 0:
             return []
-        return [Hit(p, score) for p, score in self.store.nearest(self.encoder.embed_query(query), n)]
+        return [Hit(p, score) for p, score in self.store.nearest(self.encoder.embed_query(query), n, where)]
 
-    def fused_scores(self, query: str, dense: list[Hit]) -> dict[str, float]:
+    def fused_scores(self, query: str, dense: list[Hit], allowed: set[str] | None = None) -> dict[str, float]:
         """An Arabic query: dense and BM25 scores fused. Any other: BM25 over the query's
         words carried into Arabic, at a lower weight, and the dense candidates checked
-        for those words."""
+        for those words. BM25 ranks only the ``allowed`` passages when given."""
         scored = [(h.passage.id, h.score) for h in dense]
         if is_arabic(query):
-            return fuse(scored, self.lexical.search(query, CANDIDATES), 1.0)
-        translated = self.lexical.search_terms(self.bridge.arabic_query(query), CANDIDATES)
+            return fuse(scored, self.lexical.search(query, CANDIDATES, allowed), 1.0)
+        translated = self.lexical.search_terms(self.bridge.arabic_query(query), CANDIDATES, allowed)
         fused = fuse(scored, translated, TRANSLATED_BM25_WEIGHT)
         shares = self.bridge.coverage(query, [h.passage.text for h in dense], self.lexical.stats)
         for hit, share in zip(dense, shares):
             fused[hit.passage.id] += BRIDGE_WEIGHT * share
         return fused
 
-    def search(self, query: str, n: int = 20) -> list[Hit]:
-        """The ``n`` best passages by the fused dense and BM25 scores."""
-        dense = self.dense(query, CANDIDATES)
-        fused = self.fused_scores(query, dense)
+    def search(self, query: str, n: int = 20, scope: Scope | None = None) -> list[Hit]:
+        """The ``n`` best passages by the fused dense and BM25 scores, from the articles in
+        ``scope`` (both rankings are restricted, not their result filtered)."""
+        where, allowed = self.store.restriction(scope) if scope else (None, None)
+        if allowed is not None and not allowed:
+            return []
+        dense = self.dense(query, CANDIDATES, where)
+        fused = self.fused_scores(query, dense, allowed)
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:n]
         known = {h.passage.id: h.passage for h in dense}
         known.update((p.id, p) for p in self.store.get([pid for pid in best if pid not in known]))
         return [Hit(known[pid], fused[pid]) for pid in best if pid in known]
 
-    def search_documents(self, query: str, k: int = 5) -> list[Hit]:
+    def search_documents(self, query: str, k: int = 5, scope: Scope | None = None) -> list[Hit]:
         """Documents best matching ``query``, each represented by its best passage."""
-        return best_per_document(self.search(query, max(k * 8, 40)), k)
+        return best_per_document(self.search(query, max(k * 8, 40), scope), k)

@@ -22,6 +22,7 @@ from qa.catalog import Catalog, database_errors
 from qa.config import Settings
 from qa.errors import MissingCollectionError, ModelMismatchError, SanadError, StoreError, storage_hint
 from qa.passage import Passage
+from qa.scope import Scope
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -141,8 +142,9 @@ class PassageStore:
         with chroma_errors(self.settings):
             return self.collection.count()
 
-    def nearest(self, vector: list[float], n: int) -> list[tuple[Passage, float]]:
-        """The ``n`` passages nearest to ``vector`` with their cosine similarity, best first."""
+    def nearest(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[Passage, float]]:
+        """The ``n`` passages nearest to ``vector`` (among those ``where`` admits) with
+        their cosine similarity, best first."""
         count = self.count()
         if count == 0 or n <= 0:
             return []
@@ -151,6 +153,7 @@ class PassageStore:
                 query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
                 n_results=min(n, count),
                 include=["documents", "metadatas", "distances"],
+                where=where,
             )
         return [
             (Passage.from_chroma(pid, text, meta), 1.0 - distance)
@@ -158,6 +161,17 @@ class PassageStore:
                 result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
             )
         ]
+
+    def restriction(self, scope: Scope) -> tuple[dict, set[str]]:
+        """The Chroma filter for the articles in ``scope``, and the ids of their passages
+        (for the BM25 side); an empty set when no article is in scope."""
+        keys = [r.key for r in self.catalog.all() if scope.admits(r.outlet, r.date)]
+        where = {"doc_key": {"$in": keys}}
+        if not keys:
+            return where, set()
+        with chroma_errors(self.settings):
+            got: Any = self.collection.get(where=where, include=[])  # type: ignore[arg-type]
+        return where, set(got["ids"])
 
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:

@@ -251,3 +251,19 @@ def test_a_summary_request_gets_a_dated_digest_one_sentence_per_article(engine):
     assert dates == sorted(dates)
     assert all(c.quote in c.passage and f"[{c.n}]" in answer.answer for c in answer.citations)
     assert engine.ask("Summarise the news about the population of Mars").answerable is False
+
+
+def test_outlet_and_date_filters_narrow_what_is_read(run_json, run_qa, corpus):
+    run_json("ingest", str(corpus))
+    question = "How many US troops are in Iraq?"
+    code, answer = run_json("ask", question, "--outlet", "kurdistan24")
+    assert code == 0 and "2500" in answer["answer"]
+    assert {c["outlet"] for c in answer["citations"]} == {"Kurdistan24"}
+    code, answer = run_json("ask", question, "--since", "2023-12-01")
+    assert answer["citations"] and all(c["date"] >= "2023-12-01" for c in answer["citations"])  # undated left out
+    code, found = run_json("search", "القوات الأميركية في العراق", "--until", "2023-11-30", "-k", "5")
+    assert found["results"] and {r["doc_id"] for r in found["results"]} == {"000_2b23c7f29fb6677a.txt"}
+    code, answer = run_json("ask", question, "--outlet", "No Such Outlet")
+    assert code == 0 and not answer["answerable"] and not answer["citations"]
+    code, _, err = run_qa("ask", question, "--since", "March 2018")
+    assert code == 2 and "YYYY-MM-DD" in err

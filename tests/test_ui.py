@@ -6,6 +6,7 @@ import html
 import json
 import shutil
 import threading
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -230,3 +231,17 @@ def test_the_article_list_pages_and_searches_titles_with_arabic_letter_variants(
     app.sidebar.text_input(key="title_search").set_value("الاقتصاد").run()  # typed without the hamza
     rows = article_rows(app)
     assert len(rows) == 5 and all("الإقتصاد" in row for row in rows)
+
+
+def test_the_sidebar_narrows_answers_to_an_outlet_and_dates(app):
+    outlet = next(s for s in app.sidebar.selectbox if s.label == "Only articles from")
+    assert "Kurdistan24" in outlet.options and "Rudaw" in outlet.options
+    outlet.set_value("Kurdistan24").run()
+    ask(app, "How many US troops are in Iraq?")
+    cards = [m.value for m in app.markdown if 'class="card-head"' in m.value]
+    assert cards and all("Kurdistan24" in card for card in cards)
+    outlet.set_value("all outlets").run()
+    next(d for d in app.sidebar.date_input if d.label == "to").set_value(date(2023, 11, 30)).run()
+    ask(app, "How many US troops are in Iraq?")
+    cards = [m.value for m in app.chat_message[-1].markdown if 'class="card-head"' in m.value]
+    assert all("2023&#45;11&#45;08" in card for card in cards)  # only the one article dated by then

@@ -34,6 +34,7 @@ from qa.display import (
 )
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
+from qa.scope import Scope
 from qa.writer import ingest_running
 from ui.articles import articles_panel
 from ui.auth import User, current_user, sign_out_button
@@ -215,7 +216,33 @@ def corpus_panel(engine: Engine, user: User) -> None:
         ingest_from_panel(engine, user, "re-scan the articles folder")
 
 
-def settings_panel(engine: Engine) -> tuple[str, int]:
+@dataclass(frozen=True)
+class Answering:
+    """How the sidebar says to answer: the answerer, passages read, the articles in scope."""
+
+    spec: str  # "" for the extractive answerer
+    k: int
+    scope: Scope
+
+
+ALL_OUTLETS = "all outlets"
+
+
+def scope_panel(engine: Engine) -> Scope:
+    """Only articles of one outlet, between two dates (both optional)."""
+    outlets = sorted({r.outlet for r in engine.refresh().store.catalog.all() if r.outlet}, key=str.casefold)
+    outlet = st.selectbox("Only articles from", [ALL_OUTLETS, *outlets])
+    since, until = st.columns(2)
+    first = since.date_input("Dated from", value=None, format="YYYY-MM-DD")
+    last = until.date_input("to", value=None, format="YYYY-MM-DD")
+    return Scope(
+        None if outlet == ALL_OUTLETS else outlet,
+        first.isoformat() if first else None,  # one date (value=None asks for one, not a range)
+        last.isoformat() if last else None,
+    )
+
+
+def settings_panel(engine: Engine) -> Answering:
     st.subheader("Answering")
     settings = engine.settings
     offered = {"extractive (no LLM)": "", **settings.llm_options()}  # label → spec
@@ -228,12 +255,13 @@ def settings_panel(engine: Engine) -> tuple[str, int]:
     )
     spec = offered[choice]
     k = st.slider("Passages to read", 1, 12, DEFAULT_PASSAGES)
+    scope = scope_panel(engine)
     st.caption(
         f"Model: `{settings.embedding_model}`  \nStore: `{settings.store_location}` "
         f"(collection `{settings.collection}`, {engine.refresh().store.count()} passages)  \n"
         f"Articles folder: `{settings.articles_dir}`"
     )
-    return spec, k
+    return Answering(spec, k, scope)
 
 
 @st.dialog("Article", width="large")
@@ -315,7 +343,7 @@ def keep_cut_short_turn(history: ChatHistory) -> None:
         del st.session_state["asking"]
 
 
-def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
+def chat(engine: Engine, history: ChatHistory, how: Answering) -> None:
     keep_cut_short_turn(history)
     history.show_in_address()
     conversation = history.current()
@@ -331,7 +359,7 @@ def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
         st.markdown(text_block(question), unsafe_allow_html=True)
     reply = st.chat_message("assistant")
     with reply:
-        answer_turn(engine, asking, [t.question for t in turns], spec, k)
+        answer_turn(engine, asking, [t.question for t in turns], how)
     assert asking.turn is not None  # answer_turn returns only once it is set
     history.add(asking.turn, asking.conversation_id)  # saved before it is drawn: a click then loses nothing
     del st.session_state["asking"]
@@ -340,7 +368,7 @@ def chat(engine: Engine, history: ChatHistory, spec: str, k: int) -> None:
         show_reply(engine, asking.turn, f"answer{len(turns)}")
 
 
-def answer_turn(engine: Engine, asking: Asking, asked: list[str], spec: str, k: int) -> None:
+def answer_turn(engine: Engine, asking: Asking, asked: list[str], how: Answering) -> None:
     """Answer ``asking`` (``asked``: the conversation's earlier questions) in a worker
     thread, showing what it is doing, for how long, the LLM's text as it comes, and a
     Stop button; the turn is left in ``asking.turn``. Stop, like any click, ends this
@@ -356,11 +384,12 @@ def answer_turn(engine: Engine, asking: Asking, asked: list[str], spec: str, k: 
                 engine.ask(
                     asking.question,
                     asked,
-                    k,
-                    spec or None,
+                    how.k,
+                    how.spec or None,
                     on_token=tokens.append,
                     cancel=cancel,
                     on_phase=phases.append,
+                    scope=how.scope or None,
                 )
             )
         except Exception as exc:  # raised again below, in the page's own thread
@@ -375,7 +404,7 @@ def answer_turn(engine: Engine, asking: Asking, asked: list[str], spec: str, k: 
         while worker.is_alive():
             elapsed = time.monotonic() - started
             status.caption(f"{phases[-1].capitalize()}… {elapsed:.0f} s")
-            if elapsed > STOP_AFTER_S and spec and not stop_shown:
+            if elapsed > STOP_AFTER_S and how.spec and not stop_shown:
                 stop.button("Stop", icon=":material/stop_circle:", key="stop-answer")
                 stop_shown = True
             if tokens:
@@ -413,9 +442,9 @@ def main() -> None:
             sign_out_button(user)
             history = ChatHistory(shared_engine()["conversations"], user)
             conversations_slot = st.container()  # filled after the chat: it then includes this run's answer
-            spec, k = settings_panel(engine)
+            how = settings_panel(engine)
             corpus_panel(engine, user)
-        chat(engine, history, spec, k)
+        chat(engine, history, how)
         with conversations_slot:
             conversations_panel(history)
     except SanadError as exc:  # every error a user can act on, shown in one place

@@ -24,7 +24,7 @@ LAYERS = [
         "qa.places",
     },
     {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
-    {"qa.passage", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
+    {"qa.passage", "qa.scope", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
         "qa.retrieve",
         "qa.answer_types",

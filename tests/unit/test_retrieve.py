@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.retrieve import Hit, best_per_document, fuse
+from qa.scope import Scope
 
 from .conftest import passage
 
@@ -67,3 +70,32 @@ def test_an_arabic_question_gets_bm25_at_full_weight(parts):
     lexical_only = retriever.fused_scores("حصاد الحنطة في نينوى", [])
     assert set(lexical_only) == {"h1", "h2"}
     assert max(lexical_only.values()) == pytest.approx(1.0)  # BM25 normalised, at weight 1
+
+
+def test_a_scope_restricts_both_rankings_not_their_result(parts):
+    """Wheat matches the question best, but only the water article is in scope: with the
+    dense ranking cut to one candidate (a large store), a filter applied after ranking
+    would find nothing; ranking within the scope finds the water passage."""
+    dated = [
+        replace(WATER, outlet="BBC Arabic", date="2018-03-01"),
+        replace(WHEAT, outlet="Al Arabiya", date="2018-05-02"),
+        replace(WHEAT_MORE, outlet="Al Arabiya", date="2018-05-03T10:00:00"),
+    ]
+    retriever, _ = parts(dated, dense_limit=1)
+    question = "متى بدأ حصاد الحنطة في نينوى؟"
+    assert retriever.search(question, n=1)[0].passage.doc_key == "wheat"
+    assert [h.passage.doc_key for h in retriever.search(question, n=3, scope=Scope("bbc arabic"))] == ["water"]
+    may = retriever.search(question, n=3, scope=Scope(since="2018-05-01", until="2018-05-31"))
+    assert {h.passage.id for h in may} == {"h1", "h2"}
+    assert retriever.search(question, n=3, scope=Scope(until="2017-12-31")) == []
+
+
+def test_scope_admits_by_outlet_regardless_of_case_and_by_inclusive_dates():
+    assert Scope("bbc arabic").admits("BBC Arabic", None)
+    assert not Scope("BBC Arabic").admits("Al Arabiya", "2018-03-01")
+    assert Scope(since="2018-03-01", until="2018-03-31").admits(None, "2018-03-31T23:00:00")
+    assert not Scope(since="2018-03-01").admits("x", "2018-02-28")
+    assert not Scope(until="2018-03-01").admits("x", None)  # an undated article cannot be shown to be in range
+    assert not Scope() and Scope(outlet="x")
+    with pytest.raises(ValueError):
+        Scope(since="March 2018")
