@@ -104,13 +104,20 @@ def answered(page, question: str):
     )
     answer = last_answer(page)
     answer.locator("p[dir]").first.wait_for(timeout=300_000)
+    idle(page)  # the rest of the answer (its cards) is drawn after its first line
     return answer
+
+
+def idle(page) -> None:
+    """Wait until the page's script run is over (Streamlit's running indicator is gone)."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
 
 
 def test_the_troop_answer_leads_with_the_figure_and_its_article_opens_at_the_quote(page):
     answer = answered(page, "How many US troops are in Iraq?")
     assert "2500" in answer.locator("p[dir]").first.inner_text()  # the direct answer comes first
     cards = answer.get_by_role("button", name="Open article")
+    cards.nth(1).wait_for(timeout=60_000)
     assert cards.count() >= 2 and answer.locator("mark").count() == cards.count()  # each quote once
     assert answer.locator("mark strong").first.inner_text() == "2500"  # the figure marked in its quote
     assert "Levant News" in answer.inner_text() and "2023-12-13" in answer.inner_text()
