@@ -153,6 +153,15 @@ def card_title(citation: Citation) -> str:
     return f"[{citation.n}] {' · '.join(_where_and_when(citation))} — {citation.title or citation.doc_id}"
 
 
+def plain_text(answer: Answer) -> str:
+    """The answer and its sources as plain text, to copy: each source's outlet, date,
+    title, quote and address."""
+    sources = [
+        f"{card_title(c)}\n«{c.quote}»" + (f"\n{c.source}" if web_address(c.source) else "") for c in answer.citations
+    ]
+    return "\n\n".join([answer.answer, *sources])
+
+
 def card_header(citation: Citation, anchor: str) -> str:
     """'[n] Outlet · date' over the title; each part isolated so none reorders the others."""
     meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in _where_and_when(citation))

@@ -72,6 +72,8 @@ def test_answer_with_markers_and_source_cards(app):
     assert "Kurdistan24" in page and "Levant News" in page and "2023-12-13" in shown(page)
     assert [b.label for b in app.main.button] == ["Open article", "Open article"]
     assert page.count("<mark>") == 2  # each quote once, in its card
+    (copy,) = [c.value for c in app.main.code]  # the answer as text, with a copy button
+    assert "2500" in copy and "Levant News" in copy and "<" not in copy
 
 
 def test_unanswerable_is_shown_as_such_not_as_an_error(app):

@@ -27,6 +27,7 @@ from qa.display import (
     card_header,
     confidence_line,
     markdown_safe,
+    plain_text,
     quote_block,
     quoted_in_answer,
     source_line,
@@ -291,6 +292,8 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
     confidence = confidence_line(answer)
     if confidence:
         st.caption(confidence)
+    with st.popover("Copy", icon=":material/content_copy:"):
+        st.code(plain_text(answer), language=None, wrap_lines=True)  # shown as text, with a copy button
     if answer.mode != "extractive":
         st.caption(f"Mode: {answer.mode}")
     shown = quoted_in_answer(answer)

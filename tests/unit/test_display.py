@@ -18,6 +18,7 @@ from qa.display import (
     article_block,
     card_header,
     markdown_safe,
+    plain_text,
     quote_block,
     quoted_in_answer,
     source_line,
@@ -163,3 +164,10 @@ def test_an_upload_holds_a_days_copy_not_an_archive(tmp_path):
         with pytest.raises(IngestError, match="at most 200"):
             save_upload(tmp_path, "archive.jsonl", archive)
     assert not (tmp_path / "uploads" / "archive.jsonl").exists()
+
+
+def test_an_answer_copies_as_plain_text_with_its_sources():
+    answer = troops_answer()
+    text = plain_text(answer)
+    assert text.startswith(answer.answer) and "[1] كردستان24 · 2023-12-13 — عنوان" in text and f"«{TROOPS}»" in text
+    assert "&#" not in text and "<" not in text  # not HTML: text to paste
