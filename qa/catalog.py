@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from qa.errors import StoreError, storage_hint
+from qa.scope import Scope
 
 _metadata = MetaData()
 documents = Table(
@@ -242,6 +243,23 @@ class Catalog:
                 )
             )
             conn.execute(uploaded_files.insert().values(collection=self.collection, file=file, user=user, at=_now()))
+
+    @_reported
+    def keys_in(self, scope: Scope) -> list[str]:
+        """The keys of the documents in ``scope`` (read from three columns, not whole records)."""
+        c = documents.c
+        query = select(c.key, c.outlet, c.date).where(c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
+
+    @_reported
+    def outlets(self) -> list[str]:
+        """The outlets the articles name, each once, in alphabetical order (case aside)."""
+        query = select(documents.c.outlet).where(
+            documents.c.collection == self.collection, documents.c.outlet.isnot(None)
+        )
+        with self.engine.connect() as conn:
+            return sorted(set(conn.execute(query).scalars()), key=str.casefold)
 
     @_reported
     def uploaders(self) -> dict[str, tuple[str, str]]:

@@ -179,13 +179,6 @@ class ConversationStore:
                 conn.execute(delete(turns).where(turns.c.conversation_id == conversation_id))
         return bool(gone)
 
-    def delete_all(self, owner: str) -> int:
-        """Deletes the owner's conversations; how many there were."""
-        c = conversations.c
-        with self._transaction() as conn:
-            conn.execute(delete(turns).where(turns.c.conversation_id.in_(select(c.id).where(c.owner == owner))))
-            return conn.execute(delete(conversations).where(c.owner == owner)).rowcount
-
     def list(self, owner: str, limit: int = 50) -> list[ConversationSummary]:
         """The owner's conversations, most recently updated first."""
         c = conversations.c
@@ -242,7 +235,7 @@ def _escaped(text: str) -> str:
     return ASCII_PUNCTUATION.sub(lambda m: "\\" + m.group(), text)
 
 
-def _inline(text: str) -> str:
+def _markdown_line(text: str) -> str:
     """Escaped text on one line."""
     return _escaped(" ".join(text.split()))
 
@@ -259,7 +252,7 @@ def _link(address: str) -> str:
 
 
 def _citation_markdown(citation: Citation) -> list[str]:
-    parts = [_inline(card_title(citation))]
+    parts = [_markdown_line(card_title(citation))]
     if address := web_address(citation.source):
         parts.append(_link(address))
     quote = _paragraphs(citation.quote)
@@ -269,9 +262,9 @@ def _citation_markdown(citation: Citation) -> list[str]:
 
 
 def _turn_markdown(turn: Turn) -> list[str]:
-    parts = [f"**Q:** {_inline(turn.question)}"]
+    parts = [f"**Q:** {_markdown_line(turn.question)}"]
     if turn.note:
-        parts.append(f"*No answer:* {_inline(turn.note)}")
+        parts.append(f"*No answer:* {_markdown_line(turn.note)}")
     if turn.answer:
         parts += _paragraphs(turn.answer.answer)
         for citation in turn.answer.citations:
@@ -282,7 +275,7 @@ def _turn_markdown(turn: Turn) -> list[str]:
 def to_markdown(conversation: Conversation) -> str:
     """The conversation as Markdown: title, date, then each question, its answer and citations."""
     started = datetime.fromisoformat(conversation.created).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"# {_inline(conversation.title) or 'Conversation'}", started]
+    parts = [f"# {_markdown_line(conversation.title) or 'Conversation'}", started]
     for turn in conversation.turns:
         parts += _turn_markdown(turn)
     return "\n\n".join(parts) + "\n"

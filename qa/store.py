@@ -165,7 +165,7 @@ class PassageStore:
     def restriction(self, scope: Scope) -> tuple[dict, set[str]]:
         """The Chroma filter for the articles in ``scope``, and the ids of their passages
         (for the BM25 side); an empty set when no article is in scope."""
-        keys = [r.key for r in self.catalog.all() if scope.admits(r.outlet, r.date)]
+        keys = self.catalog.keys_in(scope)
         where = {"doc_key": {"$in": keys}}
         if not keys:
             return where, set()

@@ -231,8 +231,7 @@ ALL_OUTLETS = "all outlets"
 
 def scope_panel(engine: Engine) -> Scope:
     """Only articles of one outlet, between two dates (both optional)."""
-    outlets = sorted({r.outlet for r in engine.refresh().store.catalog.all() if r.outlet}, key=str.casefold)
-    outlet = st.selectbox("Only articles from", [ALL_OUTLETS, *outlets])
+    outlet = st.selectbox("Only articles from", [ALL_OUTLETS, *engine.refresh().store.catalog.outlets()])
     since, until = st.columns(2)
     first = since.date_input("Dated from", value=None, format="YYYY-MM-DD")
     last = until.date_input("to", value=None, format="YYYY-MM-DD")

@@ -142,7 +142,7 @@ def test_another_cards_figure_is_marked_only_as_a_whole_number():
 def test_file_names_and_dates_are_isolated_so_right_to_left_lines_keep_their_order():
     citation = troops_answer().citations[0]
     header = card_header(citation, "a")
-    assert '<div id="a-1"' in header and "<bdi>2023&#45;12&#45;13</bdi>" in header
+    assert '<div id="a-1"' in header and "<bdi>كردستان24</bdi> · <bdi><bdi>2023&#45;12&#45;13</bdi></bdi>" in header
     assert "<bdi>004&#95;852b&#46;txt</bdi>" in source_line(citation) and "<code>" not in source_line(citation)
     assert "<bdi>2023&#45;12&#45;13</bdi>" in text_block("نشر في 2023-12-13")
 
