@@ -1,7 +1,7 @@
 """Sign-in, roles, provenance and the change log, in the real chat and a real Chromium.
 
-Users sign in with names and passwords from a users file (the local method). The
-OIDC method (st.login) needs an identity provider; it is documented, not tested here.
+Users sign in with names and passwords from a users file (the local method), or
+through OIDC (st.login) against a real OpenID Connect server run on this machine.
 """
 
 from __future__ import annotations
@@ -32,29 +32,40 @@ FORGED = {
 }
 
 
-def start_chat(base: Path, *args: str, users: Path | None = None) -> tuple[subprocess.Popen, str]:
+def start_chat(
+    base: Path, *args: str, users: Path | None = None, port: int | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """`qa ui` on the bundled articles, run from `base` (where a .streamlit/secrets.toml is read)."""
     articles = base / "articles"
     shutil.copytree(BUNDLED_CORPUS, articles)
-    port = free_port()
-    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles)}
+    port = port or free_port()
+    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles), **(env or {})}
     if users:
         env["QA_USERS"] = str(users)
     server = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "ui", "--port", str(port), *args],
+        cwd=base,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    if not serving(url + "/_stcore/health", server):
+        server.kill()
+        pytest.fail(f"the chat did not start: {server.stderr.read().decode() if server.stderr else ''}")
+    return server, url
+
+
+def serving(url: str, server: subprocess.Popen, seconds: float = 120) -> bool:
+    """Wait until `url` answers, for as long as the process serving it lives."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            return server, url
+            urllib.request.urlopen(url, timeout=2)
+            return True
         except OSError:
             time.sleep(0.5)
-    server.kill()
-    pytest.fail(f"the chat did not start: {server.stderr.read().decode() if server.stderr else ''}")
+    return False
 
 
 def stop(server: subprocess.Popen, url: str) -> None:
@@ -191,3 +202,65 @@ def test_a_second_upload_waits_its_turn_and_both_are_reported(browser, tmp_path)
         pages[1].get_by_text("1 added", exact=False).wait_for(timeout=600_000)
     finally:
         stop(server, url)
+
+
+def test_oidc_sign_in_through_a_real_local_provider(browser, tmp_path):
+    """st.login against a real OpenID Connect server on this machine (oidc-provider-mock:
+    discovery, authorization code, a signed ID token checked against its keys). The
+    provider asks for no password: the test picks who signs in. An editor is a verified
+    email listed in QA_EDITORS; an unverified email is never taken as the user's name."""
+    provider_port, chat_port = free_port(), free_port()
+    issuer = f"http://127.0.0.1:{provider_port}"
+    provider = subprocess.Popen(
+        [
+            sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port),
+            "--user-claims", json.dumps({"sub": "u-sara", "email": "sara@example.org", "email_verified": True}),
+            "--user-claims", json.dumps({"sub": "u-omar", "email": "sara@example.org", "email_verified": False}),
+            "--user-claims", json.dumps({"sub": "u-lina", "email": "sara@example.org"}),  # says nothing of it
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert serving(f"{issuer}/.well-known/openid-configuration", provider), "the OIDC provider did not start"
+        (tmp_path / ".streamlit").mkdir()
+        (tmp_path / ".streamlit" / "secrets.toml").write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{chat_port}/oauth2callback"\n'
+            'cookie_secret = "a test secret, not a real one"\n'
+            'client_id = "sanad"\n'
+            'client_secret = "sanad secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        server, url = start_chat(tmp_path, port=chat_port, env={"QA_EDITORS": "Sara@example.org"})
+        try:
+            editor = oidc_signed_in(browser, url, "u-sara")
+            assert editor.get_by_text("Signed in as sara@example.org (editor)").count() == 1
+            assert editor.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 1
+
+            # The same email, but the provider does not vouch for it: a reader, known by subject.
+            for subject in ("u-omar", "u-lina"):
+                impostor = oidc_signed_in(browser, url, subject)
+                assert impostor.get_by_text(f"Signed in as {subject} at {issuer} (reader)").count() == 1
+                assert impostor.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+            assert "2500" in ask(impostor, "How many US troops are in Iraq?", answers=1).inner_text()
+
+            editor.get_by_role("button", name="Sign out").click()
+            editor.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+            assert editor.get_by_placeholder("Ask about the articles").count() == 0
+        finally:
+            stop(server, url)
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
+def oidc_signed_in(browser, url: str, subject: str):
+    """A new browser signs in through the provider's authorization page as `subject`."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url, wait_until="networkidle")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=subject, exact=True).click()  # the provider's page: who signs in
+    page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+    return page

@@ -38,7 +38,7 @@ def _oidc_user(settings: Settings) -> User:
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
     email = str(st.user.get("email") or "")
-    verified = bool(email) and st.user.get("email_verified") is not False  # "not verified" is believed
+    verified = bool(email) and st.user.get("email_verified") is True  # only what the provider vouches for
     editor = verified and email.casefold() in settings.editors
     # The name is who the user is to the chat: their conversations and changes go under it.
     # An email the provider does not vouch for, or a display name, could be anyone's.
