@@ -10,7 +10,9 @@ Editors upload, re-scan and ingest; readers only ask. Three ways in:
   or, when the operator asks for it, on any address as read-only for everyone.
 
 Anything else is refused: a chat on a network address with no sign-in would let
-anyone change every user's answers.
+anyone change every user's answers. A loopback chat is the local user's only while its
+requests come from this machine: one relayed by a proxy, or addressed to another host
+name (a DNS-rebinding page), is refused the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +74,34 @@ def serving_mode(address: str | None, sign_in: bool, public_readonly: bool) -> s
         "could change the articles everyone's answers come from. Configure sign-in (QA_USERS with "
         "`qa user add`, or OIDC in secrets.toml), bind 127.0.0.1, or serve it read-only with "
         "`qa ui --public-readonly`."
+    )
+
+
+# Headers a reverse proxy adds: the request came from beyond this machine.
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+LOCAL_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def foreign_request(headers: Mapping[str, str]) -> str | None:
+    """Why a request to a loopback chat with no sign-in is not the local user's, or None.
+
+    Binding 127.0.0.1 keeps other machines out only until a proxy relays them in, or a
+    web page whose name resolves to 127.0.0.1 drives the user's own browser (its Host
+    header then names that page's host)."""
+    folded = {name.lower(): value for name, value in headers.items()}
+    if any(folded.get(name) for name in PROXY_HEADERS):
+        where = "is reached through a proxy"
+    else:
+        host = folded.get("host", "").strip().lower()
+        name = host if host.endswith("]") else host.rsplit(":", 1)[0]
+        # No Host at all is no browser's request (every browser sends one), so no web page's.
+        if not host or name in LOCAL_HOST_NAMES or is_loopback(name):
+            return None
+        where = f"was asked for as {host}, not as this machine"
+    return (
+        f"This chat {where}, with no sign-in, so whoever sent the request could change the articles "
+        "everyone's answers come from. Configure sign-in (QA_USERS with `qa user add`, or OIDC in "
+        "secrets.toml), or serve it read-only with `qa ui --public-readonly`."
     )
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from ingest.uploads import MAX_UPLOAD_BYTES
 from qa.config import Settings
 from qa.engine import DEFAULT_PASSAGES
 from qa.errors import QuestionError, SanadError, StoreError, storage_hint
@@ -479,8 +480,18 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+# The chat server's settings; .streamlit/config.toml gives `streamlit run` the same.
+STREAMLIT_OPTIONS = {
+    "server.headless": "true",
+    "server.fileWatcherType": "none",  # a served chat does not reload itself when files change
+    "server.maxUploadSize": str(max(1, MAX_UPLOAD_BYTES // 1024 // 1024)),
+    "client.toolbarMode": "viewer",  # no Deploy button or developer menu
+    "client.showErrorDetails": "none",  # an unforeseen error shows no traceback or server paths
+    "browser.gatherUsageStats": "false",
+}
+
+
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.uploads import MAX_UPLOAD_BYTES
     from qa.access import oidc_in_secrets, password_sign_in, serving_mode
     from qa.config import PROJECT_ROOT
 
@@ -495,13 +506,10 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         **({"QA_CHROMA_URL": settings.chroma_url} if settings.chroma_url else {}),
         **({"QA_PUBLIC_READONLY": "1"} if args.public_readonly else {}),
     }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"),
-        "--server.address", args.host, "--server.port", str(args.port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-        "--server.maxUploadSize", str(max(1, MAX_UPLOAD_BYTES // 1024 // 1024)),
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+    options = {**STREAMLIT_OPTIONS, "server.address": args.host, "server.port": str(args.port)}
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py")]
+    for option, value in options.items():
+        command += [f"--{option}", value]
     print(f"Sanad chat on http://{args.host}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
     sys.stderr.flush()
     # Streamlit takes this process's place: a signal to `qa ui` reaches the server itself,

@@ -171,6 +171,33 @@ def test_another_address_without_sign_in_is_refused_or_read_only(browser, tmp_pa
         stop(server, url)
 
 
+def test_a_loopback_chat_is_the_local_users_only_from_this_machine(browser, tmp_path):
+    """With no sign-in, 127.0.0.1 keeps other machines out until a proxy relays them in
+    or a web page whose name resolves to 127.0.0.1 drives the user's own browser."""
+    server, url = start_chat(tmp_path)
+    port = url.rsplit(":", 1)[1]
+    rebinding = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebound.example 127.0.0.1"],
+    )
+    try:
+        relayed = browser.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.9"}).new_page()
+        rebound = rebinding.new_page()
+        for page, address in ((relayed, url), (rebound, f"http://rebound.example:{port}")):
+            page.goto(address, wait_until="networkidle")
+            page.get_by_text("with no sign-in", exact=False).wait_for(timeout=120_000)
+            assert page.get_by_placeholder("Ask about the articles").count() == 0
+            assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+
+        local = browser.new_page()
+        local.goto(url, wait_until="networkidle")
+        local.locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(state="attached", timeout=300_000)
+    finally:
+        rebinding.close()
+        stop(server, url)
+
+
 def test_a_second_upload_waits_its_turn_and_both_are_reported(browser, tmp_path):
     """Two editors' sessions upload at once: the second is told its place in the queue,
     and each gets its own report when its ingest is done."""

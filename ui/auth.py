@@ -7,7 +7,9 @@ import streamlit as st
 from qa.access import (
     ANONYMOUS_READER,
     LOCAL_EDITOR,
+    AccessError,
     User,
+    foreign_request,
     oidc_in_secrets,
     password_sign_in,
     serving_mode,
@@ -24,7 +26,12 @@ def current_user(settings: Settings) -> User:
     passwords = password_sign_in(settings.users_file)
     mode = serving_mode(st.get_option("server.address"), oidc or passwords, settings.public_readonly)
     if mode == "local":
-        return LOCAL_EDITOR
+        foreign = foreign_request(st.context.headers)
+        if not foreign:
+            return LOCAL_EDITOR
+        if settings.public_readonly:
+            return ANONYMOUS_READER
+        raise AccessError(foreign)
     if mode == "public-readonly":
         return ANONYMOUS_READER
     if oidc:

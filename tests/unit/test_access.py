@@ -6,7 +6,16 @@ import stat
 
 import pytest
 
-from qa.access import AccessError, User, add_user, is_loopback, password_sign_in, serving_mode, sign_in
+from qa.access import (
+    AccessError,
+    User,
+    add_user,
+    foreign_request,
+    is_loopback,
+    password_sign_in,
+    serving_mode,
+    sign_in,
+)
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
@@ -62,3 +71,22 @@ def test_a_password_entry_of_the_wrong_type_is_a_failed_sign_in(tmp_path):
     users = tmp_path / "users.toml"
     users.write_text('[users.sara]\npassword = 42\nrole = "editor"\n', encoding="utf-8")
     assert sign_in(users, "sara", "42") is None
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8501", "localhost:8501", "[::1]:8501", "127.0.0.2", "LOCALHOST"])
+def test_a_request_from_this_machine_is_the_local_users(host):
+    assert foreign_request({"Host": host}) is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "127.0.0.1:8501", "X-Forwarded-For": "203.0.113.9"},  # nginx in front
+        {"Host": "127.0.0.1:8501", "forwarded": "for=203.0.113.9"},
+        {"Host": "127.0.0.1:8501", "X-Real-IP": "203.0.113.9"},
+        {"Host": "rebound.example:8501"},  # a page whose name resolves to 127.0.0.1
+        {"Host": "192.168.1.20:8501"},
+    ],
+)
+def test_a_relayed_or_misaddressed_request_is_not(headers):
+    assert "with no sign-in" in (foreign_request(headers) or "")
