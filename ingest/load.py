@@ -121,9 +121,11 @@ def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
 
 
 # A file that is UTF-8 but for a few bad bytes (a truncated copy, one stray Latin-1
-# byte) keeps its text with those bytes replaced; more than this share of replaced
-# characters means another encoding, found by detection instead.
-MAX_REPLACED_SHARE = 0.01
+# byte) keeps its text with those bytes replaced. It is UTF-8 when its well-formed
+# multi-byte characters outnumber its bad bytes this many times: text in another
+# encoding (cp1256 Arabic, Latin-1) almost never forms valid UTF-8 sequences by chance.
+# A share of the length would not do: one stray byte is over 1% of a short article.
+UTF8_EVIDENCE = 10
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,10 @@ def decode_bytes(data: bytes) -> Decoded:
     replaced = lossy.count("\ufffd") - data.count("\ufffd".encode())
     if replaced == 0:
         return Decoded(lossy)
-    # UTF-8 with a few bad bytes, not another encoding: other characters than ASCII decoded
-    # well ("Café" in windows-1252 has none, and goes to detection).
-    written_in_utf8 = any(ord(ch) > 127 and ch != "\ufffd" for ch in lossy)
-    if written_in_utf8 and replaced <= MAX_REPLACED_SHARE * len(lossy) and _looks_like_text(lossy):
+    # UTF-8 with a few bad bytes, not another encoding ("Café" in windows-1252 has no
+    # well-formed multi-byte character at all, and goes to detection).
+    well_formed = sum(1 for ch in lossy if ord(ch) > 127 and ch != "\ufffd")
+    if well_formed >= UTF8_EVIDENCE * replaced and _looks_like_text(lossy):
         return Decoded(lossy, replaced)
     best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
     if best is None:

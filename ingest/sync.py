@@ -202,9 +202,8 @@ def _read_all(found: Discovery, max_bytes: int, report: IngestReport) -> tuple[l
             incomplete.add(str(source.path))
             report.failed.extend({"path": p, "error": e} for p, e in read.failed)
         if read.replaced:
-            report.warnings.append(
-                {"path": str(source.path), "warning": f"{read.replaced} bytes that are not UTF-8 were replaced by �"}
-            )
+            places = f"{read.replaced} place{'s' if read.replaced > 1 else ''}"
+            report.warnings.append({"path": str(source.path), "warning": f"not UTF-8 in {places}, replaced by �"})
     return docs, incomplete
 
 

@@ -168,13 +168,14 @@ def test_arabic_answers_align_right_and_keep_dates_and_file_names_in_order(page)
 
 def test_uploaded_article_is_answerable_at_once(page, tmp_path):
     upload, noise = tmp_path / "mosul-bridge.txt", tmp_path / "noise.txt"
-    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    upload.write_bytes(NEW_ARTICLE.encode() + b"\n\xff\n")  # one stray byte: kept, and said
     noise.write_bytes(bytes(range(256)) * 20)  # saved, then fails: binary
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(upload), str(noise)])
     page.get_by_text("mosul-bridge.txt").wait_for(timeout=60_000)
     page.get_by_role("button", name="Ingest uploaded files").click()
     page.get_by_text("1 added", exact=False).wait_for(timeout=300_000)
     page.get_by_text("noise.txt was not kept").wait_for(timeout=30_000)  # not failing again on every re-scan
+    assert page.get_by_text("! mosul-bridge.txt: not UTF-8 in 1 place, replaced by �").count() == 1
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_text("Articles (6)").count() == 1  # the panel is current at once
     assert sidebar.locator('[data-testid="stFileUploaderFile"]').count() == 0  # the uploader starts empty again

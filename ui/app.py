@@ -80,6 +80,8 @@ def show_report(report: IngestReport) -> None:
         st.text(f"Repaired: {repair}")
     for failure in report.failed:
         st.text(f"✗ {failure['path'].rsplit('/', 1)[-1]}: {failure['error']}")
+    for warning in report.warnings:
+        st.text(f"! {warning['path'].rsplit('/', 1)[-1]}: {warning['warning']}")
 
 
 def run_ingest(engine: Engine, paths, who: str) -> IngestReport | None:

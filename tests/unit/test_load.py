@@ -136,6 +136,13 @@ def test_a_few_bad_bytes_in_utf8_are_replaced_and_counted_not_the_article_lost()
     assert decoded.text.replace("\ufffd", "") == ARABIC * 6
 
 
+def test_one_bad_byte_in_a_short_utf8_article_is_replaced_too():
+    """One byte is over 1% of a one-sentence article; its well-formed Arabic still says UTF-8."""
+    short = "قال الوزير إن السد يخزن المياه"
+    decoded = decode_bytes(short.encode() + b" \xff")
+    assert (decoded.text, decoded.replaced) == (short + " \ufffd", 1)
+
+
 def test_another_encoding_is_not_mistaken_for_damaged_utf8():
     assert decode_bytes(ARABIC.encode("cp1256")) == Decoded(ARABIC)
     text = "The café on the corner served breakfast to the reporters every morning. " * 3
