@@ -22,6 +22,7 @@ from ingest.sync import IngestReport
 from qa.errors import SanadError
 
 Ingest = Callable[..., IngestReport]  # ingest.sync.ingest, with the chat's settings and encoder bound
+AfterIngest = Callable[[IngestReport], list[str]]  # tidies up after a job; says what it did
 
 
 @dataclass
@@ -32,7 +33,9 @@ class IngestJob:
     done: int = 0  # passages embedded so far
     total: int = 0  # passages to embed (known once the articles are read)
     waiting_for: str | None = None  # another process's ingest holds the store
+    after: AfterIngest | None = None  # run by the worker once ingested, whether or not a tab is open
     report: IngestReport | None = None
+    notes: list[str] = field(default_factory=list)  # what `after` did
     error: str | None = None
     finished: threading.Event = field(default_factory=threading.Event)
 
@@ -44,8 +47,10 @@ class IngestQueue:
         self._lock = threading.Condition()
         threading.Thread(target=self._work, name="sanad-ingest", daemon=True).start()
 
-    def submit(self, who: str, paths: list[Path], action: str | None = None) -> IngestJob:
-        job = IngestJob(who, paths, action)
+    def submit(
+        self, who: str, paths: list[Path], action: str | None = None, after: AfterIngest | None = None
+    ) -> IngestJob:
+        job = IngestJob(who, paths, action, after=after)
         with self._lock:
             self._jobs.append(job)
             self._lock.notify()
@@ -70,6 +75,8 @@ class IngestQueue:
                     who=job.who,
                     action=job.action,
                 )
+                if job.after:
+                    job.notes = job.after(job.report)
             except SanadError as exc:
                 job.error = str(exc)
             except Exception as exc:  # a bug must not stop every later ingest

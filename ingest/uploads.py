@@ -65,3 +65,12 @@ def save_upload(articles_dir: Path, name: str, data: bytes, max_bytes: int = MAX
 
 def _holds(path: Path, data: bytes) -> bool:
     return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def discard_unstored(uploads: list[Path], stored_files: set[str]) -> list[Path]:
+    """Delete the uploaded files that put nothing in the store (kept, each would fail
+    again on every re-scan); the ones deleted."""
+    discarded = [path for path in uploads if str(path) not in stored_files]
+    for path in discarded:
+        path.unlink(missing_ok=True)
+    return discarded

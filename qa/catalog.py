@@ -253,6 +253,13 @@ class Catalog:
             return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
 
     @_reported
+    def files(self) -> set[str]:
+        """The files the stored documents came from."""
+        query = select(documents.c.file).where(documents.c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    @_reported
     def outlets(self) -> list[str]:
         """The outlets the articles name, each once, in alphabetical order (case aside)."""
         query = select(documents.c.outlet).where(

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from ingest.uploads import UPLOAD_FOLDER
 from qa.access import add_user
 from qa.config import BUNDLED_CORPUS
 
 from .conftest import free_port
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NEW_ARTICLE
 
 FORGED = {
     "id": "forged-1",
@@ -291,3 +292,41 @@ def oidc_signed_in(browser, url: str, subject: str):
     page.get_by_role("button", name=subject, exact=True).click()  # the provider's page: who signs in
     page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
     return page
+
+
+def test_an_upload_whose_tab_is_closed_is_ingested_tidied_and_logged_all_the_same(browser, tmp_path):
+    """The ingest belongs to the server, not the tab: closing it mid-ingest neither stops
+    the ingest nor leaves a failed upload behind to fail again on every re-scan."""
+    server, url = start_chat(tmp_path)
+    try:
+        page = browser.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.get_by_placeholder("Ask about the articles").wait_for(timeout=300_000)
+        files = [
+            {"name": "mosul-bridge.txt", "mimeType": "text/plain", "buffer": NEW_ARTICLE.encode()},
+            {"name": "noise.txt", "mimeType": "text/plain", "buffer": bytes(range(256)) * 20},  # binary: fails
+        ]
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+        page.get_by_text("noise.txt").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Ingest uploaded files").click()
+        uploads = tmp_path / "articles" / UPLOAD_FOLDER
+        deadline = time.monotonic() + 60
+        while not (uploads / "noise.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert (uploads / "noise.txt").exists(), "the upload was never saved"
+        page.context.close()  # the tab goes while its ingest is queued or running
+
+        deadline = time.monotonic() + 300
+        while (uploads / "noise.txt").exists() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert not (uploads / "noise.txt").exists()  # tidied by the server, with no tab to see it
+        assert (uploads / "mosul-bridge.txt").exists()
+
+        later = browser.new_page()
+        later.goto(url, wait_until="networkidle")
+        assert "420" in ask(later, "كم يبلغ طول جسر الحرية في الموصل؟", answers=1).inner_text()
+        later.get_by_text("Changes to the articles (2 latest)").click()  # the first start, then the upload
+        log = later.locator('[data-testid="stExpander"]').filter(has_text="Changes to the articles")
+        log.get_by_text("local user").first.wait_for(state="attached", timeout=60_000)  # a grid cell: who asked
+    finally:
+        stop(server, url)

@@ -19,12 +19,13 @@ def test_jobs_run_in_turn_to_the_end_and_say_how_it_went(corpus, settings, tmp_p
     late.write_text("جسر جديد\n\nافتتحت الحكومة العراقية جسرا جديدا فوق نهر دجلة في مدينة الموصل يوم الأحد.\n")
 
     first = queue.submit("sara", [corpus])
-    second = queue.submit("omar", [late.parent])
+    second = queue.submit("omar", [late.parent], after=lambda report: [f"then tidied after {report.added}"])
     assert queue.position(second) == 1  # behind the first, which runs until its report is in
     assert first.finished.wait(600) and second.finished.wait(600)  # nobody polls: they finish anyway
     assert queue.position(first) == queue.position(second) == -1
     assert first.report and first.report.added == 5 and first.done == first.total > 0
     assert second.report and second.report.added == 1
+    assert second.notes == ["then tidied after 1"]  # by the worker, with no one watching
     assert [c.user for c in open_catalog(settings).changes()] == ["omar", "sara"]
 
 

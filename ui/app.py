@@ -16,7 +16,7 @@ import streamlit as st
 
 from ingest.jobs import IngestJob, IngestQueue
 from ingest.sync import IngestReport, ingest
-from ingest.uploads import save_upload
+from ingest.uploads import discard_unstored, save_upload
 from qa.answer_types import Answer, Citation
 from qa.config import Settings
 from qa.conversations import ConversationStore, Turn
@@ -116,7 +116,8 @@ def ingest_from_panel(engine: Engine, user: User, action: str, paths: list[Path]
         st.info("Your last ingest is still under way: re-scan the folder once it is done (saved files go in then).")
         return
     queue = shared_engine()["ingests"]
-    st.session_state["ingest_job"] = queue.submit(user.name, paths or [engine.settings.articles_dir], action)
+    tidy = partial(discard_failed_uploads, engine, paths) if paths else None
+    st.session_state["ingest_job"] = queue.submit(user.name, paths or [engine.settings.articles_dir], action, tidy)
 
 
 @st.fragment(run_every=1)
@@ -159,15 +160,13 @@ def first_start(engine: Engine) -> None:
     shared_engine()["first_start_done"] = True  # only after a whole ingest: an interrupted one is redone
 
 
-def discard_failed_uploads(job: IngestJob, ingested_files: set[str]) -> None:
-    """An uploaded file that put nothing in the store is deleted: kept, it would fail
-    again on every re-scan. (Not when documents were deferred: they are still to come.)"""
-    if job.action is None or not job.action.startswith("upload") or not job.report or job.report.deferred:
-        return
-    for path in job.paths:
-        if str(path) not in ingested_files:
-            path.unlink(missing_ok=True)
-            st.caption(markdown_safe(f"{path.name} was not kept: nothing in it could be ingested."))
+def discard_failed_uploads(engine: Engine, uploads: list[Path], report: IngestReport) -> list[str]:
+    """After an upload's ingest, in the worker: its files that put nothing in the store go
+    (not when documents were deferred: they are still to come)."""
+    if report.deferred:
+        return []
+    gone = discard_unstored(uploads, engine.refresh().store.catalog.files())
+    return [f"{path.name} was not kept: nothing in it could be ingested." for path in gone]
 
 
 def corpus_panel(engine: Engine, user: User) -> None:
@@ -177,7 +176,8 @@ def corpus_panel(engine: Engine, user: User) -> None:
     if finished:
         if finished.report:
             show_report(finished.report)
-            discard_failed_uploads(finished, {r.file for r in records})
+            for note in finished.notes:
+                st.caption(markdown_safe(note))
         else:
             st.error(markdown_safe(f"Ingestion failed: {finished.error}"))
         for reason in st.session_state.pop("refused_uploads", []):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.uploads import MAX_UPLOAD_DOCUMENTS, safe_name, save_upload
+from ingest.uploads import MAX_UPLOAD_DOCUMENTS, discard_unstored, safe_name, save_upload
 from qa.answer_types import Answer, Citation
 from qa.display import (
     CITED_ID,
@@ -77,6 +77,12 @@ def test_uploads_stay_inside_the_articles_folder_and_are_capped(tmp_path):
         save_upload(tmp_path, "x.exe", b"MZ")
     with pytest.raises(IngestError, match="limited"):
         save_upload(tmp_path, "big.txt", b"x" * 20, max_bytes=10)
+
+
+def test_only_uploads_that_put_nothing_in_the_store_are_discarded(tmp_path):
+    kept, failed = save_upload(tmp_path, "kept.txt", "نص".encode()), save_upload(tmp_path, "bad.txt", b"\x00")
+    assert discard_unstored([kept, failed], stored_files={str(kept)}) == [failed]
+    assert kept.exists() and not failed.exists()
 
 
 def test_the_confidence_line_says_high_or_medium_and_nothing_for_abstentions():
