@@ -51,9 +51,20 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
         if hint:
             raise StoreError(f"Cannot write to the store at {settings.store_location}: {hint}.") from None
         raise StoreError(
-            f"The Chroma store at {settings.store_location} failed: {exc}. If it stays broken, "
-            f"`qa ingest --rebuild` builds it again from the articles."
+            f"The Chroma store at {settings.store_location} failed: {exc}. {_start_again(settings)}"
         ) from None
+
+
+def _start_again(settings: Settings) -> str:
+    """How to build a broken store again. An embedded one's damaged files can defeat
+    `--rebuild` itself (it cannot drop a malformed collection), so its folder is moved aside."""
+    if settings.chroma_url:
+        return "If it stays broken, `qa ingest --rebuild` builds the collection again from the articles."
+    folder = settings.store_dir
+    return (
+        f"If its files are damaged, move the folder aside (mv {folder} {folder}.broken) "
+        "and run `qa ingest` to build it again from the articles."
+    )
 
 
 LOW_SPACE_BYTES = 16 * 1024 * 1024
@@ -97,14 +108,12 @@ def chroma_client(settings: Settings) -> ClientAPI:
         with _embedded_systems:
             return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
     except Exception as exc:
+        forget_in_memory_state(settings)  # a half-made system for this path would fail every later client
         folder = settings.store_dir
         hint = storage_hint(exc)
         if hint:
             raise StoreError(f"Cannot use the store at {folder}: {hint}.") from None
-        raise StoreError(
-            f"{folder} is not a usable Chroma store ({exc}). If its files are damaged, move the folder "
-            f"aside (mv {folder} {folder}.broken) and run `qa ingest` to build it again from the articles."
-        ) from None
+        raise StoreError(f"{folder} is not a usable Chroma store ({exc}). {_start_again(settings)}") from None
 
 
 def make_records_folder(settings: Settings) -> None:

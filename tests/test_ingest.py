@@ -172,10 +172,17 @@ def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
     assert code == 1 and "records database" in err and "not usable" in err
 
     (store_dir / "records.sqlite").unlink()
-    (store_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 500)
-    code, _, err = run_qa("search", "troops")
-    assert code == 1 and "not a usable Chroma store" in err
-    assert f"mv {store_dir} {store_dir}.broken" in err and "qa ingest" in err  # how to start again
+    code, _, err = run_qa("ingest", str(corpus))
+    assert code == 0, err
+    (store_dir / "chroma.sqlite3").write_bytes(b"\x00garbage" * 500)  # a populated store's file damaged
+    for command in (["search", "troops"], ["ingest", str(corpus)], ["ingest", "--rebuild", str(corpus)], ["doctor"]):
+        code, _, err = run_qa(*command)
+        assert code == 1 and "not a usable Chroma store" in err and "Traceback" not in err, command
+        assert f"mv {store_dir} {store_dir}.broken" in err and "qa ingest" in err, command  # how to start again
+    shutil.move(store_dir, f"{store_dir}.broken")  # as it says
+    code, _, err = run_qa("ingest", str(corpus))
+    assert code == 0, err
+    assert "2500" in run_qa("ask", "How many US troops are in Iraq?")[1]
 
 
 def test_a_catalogue_from_another_version_is_rebuilt(run_json, store_dir, corpus):
