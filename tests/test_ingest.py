@@ -294,6 +294,14 @@ def test_a_full_disk_or_a_read_only_store_is_one_line_saying_so(small_disk, corp
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "read-only file system" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
+    subprocess.run(["mount", "-o", "remount,rw,size=300m", str(disk)], check=True)
+    assert qa(disk / "whole-store", "ingest", str(corpus)).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)  # a store that worked, now read-only
+    for command in (["ingest", str(corpus)], ["search", "troops"], ["ask", "How many US troops are in Iraq?"]):
+        done = qa(disk / "whole-store", *command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, command
+        assert "read-only file system" in done.stderr and len(done.stderr.strip().splitlines()) == 1, command
+
 
 def test_an_uploaded_article_keeps_a_claimed_outlet_only_when_it_is_trusted(corpus, settings):
     settings = settings.with_overrides(articles_dir=corpus)
