@@ -56,7 +56,9 @@ def test_a_hostile_url_is_shown_as_a_path_not_a_link():
     line = source_line(citation)
     assert "<a " not in line  # before, any source starting with https became a link
     good = replace(citation, source="https://www.bbc.com/arabic/a?b=1")
-    assert 'href="https&#58;&#47;&#47;www&#46;bbc&#46;com&#47;arabic&#47;a&#63;b&#61;1"' in source_line(good)
+    link = source_line(good)
+    assert 'href="https&#58;&#47;&#47;www&#46;bbc&#46;com&#47;arabic&#47;a&#63;b&#61;1"' in link
+    assert 'rel="noopener noreferrer nofollow"' in link  # the article's page gets no hold on this one
 
 
 @pytest.mark.parametrize(
