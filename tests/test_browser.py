@@ -215,6 +215,7 @@ def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_serve
         "url": f"https://x ![p]({trap}/pixel) [official source](https://evil.example/phish)",
         "text": (
             "أعلنت وزارة الزراعة العراقية أن محصول القمح في محافظة واسط بلغ 730 ألف طن هذا الموسم "
+            "(\u202e2500\u202c طن منها في الكوت) "  # a right-to-left override: 2500 would be drawn 0052
             f"![q]({trap}/quote) [اضغط هنا](https://evil.example/phish) :red[تحذير] $\\frac{{1}}{{2}}$ "
             f'<img src="{trap}/html">، وهو أعلى رقم منذ عشر سنوات.'
         ),
@@ -234,6 +235,7 @@ def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_serve
     page.screenshot(path=str(ARTIFACTS / "chat-hostile-article.png"), full_page=True)
     text = answer.inner_text()
     assert "730" in text and "![q](" in text and ":red[" in text  # the markup is shown as written
+    assert "2500" in text and "\u202e" not in text  # the override is gone: the figure reads as written
     assert requests == []
     assert page.locator("img[src*='127.0.0.1']").count() == 0
     assert page.locator("a[href*='evil.example']").count() == 0

@@ -97,7 +97,8 @@ def test_the_confidence_line_says_high_or_medium_and_nothing_for_abstentions():
     assert confidence_line(Answer("q", "a", True, "llm")) is None
 
 
-def test_uploads_of_one_name_at_once_each_get_their_own_file(tmp_path):
+@pytest.mark.parametrize("round_", range(20))  # a race: each round is another chance to lose it
+def test_uploads_of_one_name_at_once_each_get_their_own_file(tmp_path, round_):
     texts = [f"نص المقال رقم {n}".encode() for n in range(16)]
     barrier = threading.Barrier(len(texts))
 
