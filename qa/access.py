@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import threading
+import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,6 +158,42 @@ def sign_in(path: Path, name: str, password: str) -> User | None:
         return None
     role = entry.get("role", "reader")
     return User(name, role if role in ROLES else "reader")
+
+
+class SignInThrottle:
+    """Wrong passwords for one name: after a few free tries, each further try waits a pause
+    that doubles with each failure (to a ceiling), so guessing a password through the chat
+    is hopeless while its owner, who knows it, is kept out a few minutes at most."""
+
+    FREE_TRIES = 5
+    FIRST_PAUSE = 30.0  # seconds
+    MAX_PAUSE = 900.0
+    MAX_NAMES = 10_000  # names tried, remembered; the oldest forgotten past this
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._failures: dict[str, tuple[int, float]] = {}  # name: (count, when the last failed)
+        self._lock = threading.Lock()
+
+    def wait_left(self, name: str) -> float:
+        """Seconds before ``name`` may be tried again (0: now)."""
+        with self._lock:
+            count, last = self._failures.get(name, (0, 0.0))
+        if count < self.FREE_TRIES:
+            return 0.0
+        pause = min(self.MAX_PAUSE, self.FIRST_PAUSE * 2 ** (count - self.FREE_TRIES))
+        return max(0.0, last + pause - self._clock())
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            count, _ = self._failures.pop(name, (0, 0.0))
+            self._failures[name] = (count + 1, self._clock())
+            while len(self._failures) > self.MAX_NAMES:
+                del self._failures[next(iter(self._failures))]
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name, None)
 
 
 def add_user(path: Path, name: str, password: str, role: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ingest.uploads import UPLOAD_FOLDER
-from qa.access import add_user
+from qa.access import SignInThrottle, add_user
 from qa.config import BUNDLED_CORPUS
 
 from .conftest import free_port
@@ -125,6 +125,12 @@ def test_readers_ask_editors_change_and_uploads_say_who_added_them(browser, tmp_
         stranger.get_by_role("button", name="Sign in").click()
         stranger.get_by_text("Wrong name or password").wait_for(timeout=60_000)
         assert stranger.get_by_placeholder("Ask about the articles").count() == 0
+        for attempt in range(SignInThrottle.FREE_TRIES + 1):  # guessing goes on: the name is held back
+            stranger.get_by_role("textbox", name="Name").fill("guessed-name")
+            stranger.get_by_role("textbox", name="Password").fill(f"guess {attempt}")
+            stranger.get_by_role("button", name="Sign in").click()
+            stranger.wait_for_timeout(1500)
+        stranger.get_by_text("Too many wrong passwords for this name").wait_for(timeout=60_000)
 
         reader = signed_in(browser, url, "omar", "reader password 1")
         assert reader.get_by_text("Signed in as omar (reader)").count() == 1

@@ -8,6 +8,7 @@ from qa.access import (
     ANONYMOUS_READER,
     LOCAL_EDITOR,
     AccessError,
+    SignInThrottle,
     User,
     foreign_request,
     oidc_in_secrets,
@@ -68,12 +69,24 @@ def _password_user(settings: Settings) -> User:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         assert settings.users_file is not None  # password mode means a users file
+        throttle = sign_in_throttle()
+        if wait := throttle.wait_left(name):
+            st.error(f"Too many wrong passwords for this name: try again in {wait:.0f} s.")
+            st.stop()
         user = sign_in(settings.users_file, name, password)
         if user:
+            throttle.succeeded(name)
             st.session_state["user"] = user
             st.rerun()
+        throttle.failed(name)
         st.error("Wrong name or password.")
     st.stop()
+
+
+@st.cache_resource
+def sign_in_throttle() -> SignInThrottle:
+    """One per server: every session's wrong passwords count against the name tried."""
+    return SignInThrottle()
 
 
 def sign_out_button(user: User) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from qa.access import (
     AccessError,
+    SignInThrottle,
     User,
     add_user,
     foreign_request,
@@ -90,3 +91,22 @@ def test_a_request_from_this_machine_is_the_local_users(host):
 )
 def test_a_relayed_or_misaddressed_request_is_not(headers):
     assert "with no sign-in" in (foreign_request(headers) or "")
+
+
+def test_wrong_passwords_for_a_name_slow_its_next_tries_and_a_right_one_clears_them():
+    now = [1000.0]
+    throttle = SignInThrottle(clock=lambda: now[0])
+    for _ in range(SignInThrottle.FREE_TRIES):
+        assert throttle.wait_left("sara") == 0
+        throttle.failed("sara")
+    assert throttle.wait_left("sara") == SignInThrottle.FIRST_PAUSE
+    assert throttle.wait_left("omar") == 0  # another name is not held back
+    now[0] += SignInThrottle.FIRST_PAUSE
+    assert throttle.wait_left("sara") == 0
+    throttle.failed("sara")
+    assert throttle.wait_left("sara") == 2 * SignInThrottle.FIRST_PAUSE  # each failure doubles the pause
+    for _ in range(20):
+        throttle.failed("sara")
+    assert throttle.wait_left("sara") == SignInThrottle.MAX_PAUSE
+    throttle.succeeded("sara")
+    assert throttle.wait_left("sara") == 0
