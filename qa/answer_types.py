@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Protocol
 
+from qa.outlets import outlet_name
 from qa.passage import Passage
 
 if TYPE_CHECKING:
@@ -48,16 +49,26 @@ class Citation:
         """The citation an ``Answer.as_dict`` holds; keys this version does not know are ignored."""
         return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
-    @property
-    def outlet_label(self) -> str | None:
-        """The outlet, and for an uploaded article who uploaded it: "Rudaw (uploaded by sara on 2026-11-30)"."""
+    def outlet_label(self, arabic: bool = False) -> str | None:
+        """The outlet in the reader's script, and for an uploaded article who uploaded it:
+        "Rudaw (uploaded by sara on 2026-11-30)"."""
+        outlet = outlet_name(self.outlet, arabic) if self.outlet else None
         uploaded = f"uploaded by {self.uploaded_by}" if self.uploaded_by else None
-        return f"{self.outlet} ({uploaded})" if self.outlet and uploaded else self.outlet or uploaded
+        return f"{outlet} ({uploaded})" if outlet and uploaded else outlet or uploaded
 
-    @property
-    def label(self) -> str:
+    def label(self, arabic: bool = False) -> str:
         """'Outlet, date' as far as known."""
-        return ", ".join(x for x in (self.outlet_label, self.date) if x) or self.doc_id
+        return ", ".join(x for x in (self.outlet_label(arabic), self.date) if x) or self.doc_id
+
+
+@dataclass
+class Finding:
+    """One claim of an answer: what was read off its quote (a figure, a date, a name) if
+    anything, and the citations that back it. Figures that differ are several findings."""
+
+    lead: str | None
+    citations: list[int]  # citation numbers
+    text: str | None = None  # the lead as its first citation's quote writes it
 
 
 @dataclass
@@ -73,6 +84,7 @@ class Answer:
     # How likely the best sentence found answers the question (qa.confidence), also when
     # it was too unlikely to be given; None for digests and LLM answers.
     confidence: float | None = None
+    findings: list[Finding] = field(default_factory=list)  # the extractive answer's claims, newest first
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -82,6 +94,9 @@ class Answer:
         """The answer ``as_dict`` gave, its citations restored; keys this version does not know are ignored."""
         known = {f.name: values[f.name] for f in fields(cls) if f.name in values}
         known["citations"] = [Citation.from_dict(c) for c in known.get("citations", [])]
+        known["findings"] = [
+            Finding(f.get("lead"), list(f.get("citations", [])), f.get("text")) for f in known.get("findings", [])
+        ]
         return cls(**known)
 
 

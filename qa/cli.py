@@ -243,6 +243,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_answer(answer) -> None:
+    from qa.arabic import is_arabic
     from qa.display import confidence_line
 
     print(for_terminal(answer.answer))
@@ -250,7 +251,7 @@ def _print_answer(answer) -> None:
     if confidence:
         print(confidence)
     for c in answer.citations:
-        heading = for_terminal(f"[{c.n}] {c.label} — {c.title or c.doc_id}")
+        heading = for_terminal(f"[{c.n}] {c.label(is_arabic(answer.question))} — {c.title or c.doc_id}")
         print(f"\n{heading}\n    {name_for_terminal(c.source)}\n    «{for_terminal(c.quote)}»")
 
 

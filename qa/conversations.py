@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from qa.answer_types import Answer, Citation
+from qa.arabic import is_arabic
 from qa.catalog import database_errors
 from qa.config import Settings
 from qa.display import ASCII_PUNCTUATION, card_title
@@ -251,8 +252,8 @@ def _link(address: str) -> str:
     return "<" + address.replace("<", "%3C").replace(">", "%3E") + ">"
 
 
-def _citation_markdown(citation: Citation) -> list[str]:
-    parts = [_markdown_line(card_title(citation))]
+def _citation_markdown(citation: Citation, arabic: bool) -> list[str]:
+    parts = [_markdown_line(card_title(citation, arabic))]
     if address := web_address(citation.source):
         parts.append(_link(address))
     quote = _paragraphs(citation.quote)
@@ -268,7 +269,7 @@ def _turn_markdown(turn: Turn) -> list[str]:
     if turn.answer:
         parts += _paragraphs(turn.answer.answer)
         for citation in turn.answer.citations:
-            parts += _citation_markdown(citation)
+            parts += _citation_markdown(citation, is_arabic(turn.question))
     return parts
 
 

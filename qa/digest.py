@@ -48,5 +48,5 @@ def compose_digest(lang: str, picks: list[tuple[Passage, str, float]]) -> tuple[
     citations = [Citation.of(n, passage, sentence, score) for n, (passage, sentence, score) in enumerate(ordered, 1)]
     lines = [TITLE[lang].format(n=len(citations)) if len(citations) > 1 else TITLE_ONE[lang]]
     for citation in citations:
-        lines.append(f"- {citation.label}: «{citation.quote}» [{citation.n}]")
+        lines.append(f"- {citation.label(lang == 'ar')}: «{citation.quote}» [{citation.n}]")
     return "\n".join(lines), citations

@@ -67,12 +67,15 @@ def _marked(text: str, start: int, end: int, tag: str = "mark", attributes: str 
 
 
 def _answer_span(citation: Citation, answer: Answer) -> tuple[int, int] | None:
-    """Where the answer asked for (a figure, a date) is in this citation's quote."""
-    if not answer.answer_text:
-        return None
+    """Where the answer asked for (a figure, a date) is in this citation's quote: the
+    figure of its own finding when figures differ."""
     if citation.n == 1 and answer.answer_span:
         return answer.answer_span[0], answer.answer_span[1]
-    found = re.search(rf"(?<!\d){re.escape(answer.answer_text)}(?!\d)", citation.quote)  # not 12 in 2012
+    finding = next((f for f in answer.findings if citation.n in f.citations), None)
+    written = finding.text if finding else answer.answer_text
+    if not written:
+        return None
+    found = re.search(rf"(?<!\d){re.escape(written)}(?!\d)", citation.quote)  # not 12 in 2012
     return found.span() if found else None
 
 
@@ -122,14 +125,50 @@ def quoted_in_answer(answer: Answer) -> set[int]:
     return {c.n for c in answer.citations if c.quote in lead}
 
 
+def _cite_link(n: int | str, anchor: str) -> str:
+    return f'<a class="cite" href="#{anchor}-{n}" target="_self">&#91;{n}&#93;</a>'
+
+
 def answer_block(answer: Answer, anchor: str) -> str:
     """The answer text, escaped, without the quotes its cards show; each [n] a link to
-    card n (whose element id is ``anchor``-n). An answer to an Arabic question runs
-    right to left even when its line starts with a figure or a file name."""
-    marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
-    link = rf'<a class="cite" href="#{anchor}-\1" target="_self">&#91;\1&#93;</a>'
+    card n (whose element id is ``anchor``-n). Figures that differ are a table instead.
+    An answer to an Arabic question runs right to left even when its line starts with a
+    figure or a file name."""
     direction = "rtl" if is_arabic(answer.question) else "auto"
-    return re.sub(marker, link, text_block("\n".join(_lead_lines(answer)), direction))
+    table = figures_table(answer, anchor)
+    if table:
+        return table
+    marker = re.escape(markdown_safe("[")) + r"(\d+)" + re.escape(markdown_safe("]"))
+    return re.sub(marker, _cite_link(r"\1", anchor), text_block("\n".join(_lead_lines(answer)), direction))
+
+
+FIGURES_DIFFER = {
+    "en": ("The articles give different figures, newest first:", ("Figure", "Source", "Outlet", "Date")),
+    "ar": ("تعطي المقالات أرقاما مختلفة، الأحدث أولا:", ("الرقم", "المصدر", "الوسيلة", "التاريخ")),
+}
+
+
+def figures_table(answer: Answer, anchor: str) -> str | None:
+    """Figures that differ as a table, a row per source: the figure, its [n], outlet and
+    date, newest first (undated last); None unless the answer has several figures."""
+    if len(answer.findings) < 2 or not all(f.lead for f in answer.findings):
+        return None
+    arabic = is_arabic(answer.question)
+    heading, columns = FIGURES_DIFFER["ar" if arabic else "en"]
+    by_number = {c.n: c for c in answer.citations}
+    rows = [(f.lead or "", by_number[n]) for f in answer.findings for n in f.citations if n in by_number]
+    rows.sort(key=lambda row: row[1].date or "", reverse=True)
+    head = "".join(f"<th>{markdown_safe(name)}</th>" for name in columns)
+    body = "".join(
+        f"<tr><td><bdi>{_inline(lead)}</bdi></td><td>{_cite_link(c.n, anchor)}</td>"
+        f"<td><bdi>{_inline(c.outlet_label(arabic) or NO_OUTLET)}</bdi></td><td><bdi>{_inline(c.date or 'undated')}</bdi></td></tr>"
+        for lead, c in rows
+    )
+    direction = "rtl" if arabic else "ltr"
+    return (
+        _paragraph(markdown_safe(heading), direction)
+        + f'<table dir="{direction}" class="figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 NO_OUTLET = "outlet not stated"
@@ -144,27 +183,30 @@ def confidence_line(answer: Answer) -> str | None:
     return f"Confidence: {level} ({answer.confidence:.2f})"
 
 
-def _where_and_when(citation: Citation) -> list[str]:
-    return [citation.outlet_label or NO_OUTLET, citation.date or "undated"]
+def _where_and_when(citation: Citation, arabic: bool) -> list[str]:
+    return [citation.outlet_label(arabic) or NO_OUTLET, citation.date or "undated"]
 
 
-def card_title(citation: Citation) -> str:
-    """'[n] Outlet · date — Title' as plain text."""
-    return f"[{citation.n}] {' · '.join(_where_and_when(citation))} — {citation.title or citation.doc_id}"
+def card_title(citation: Citation, arabic: bool = False) -> str:
+    """'[n] Outlet · date — Title' as plain text, the outlet in the reader's script."""
+    return f"[{citation.n}] {' · '.join(_where_and_when(citation, arabic))} — {citation.title or citation.doc_id}"
 
 
 def plain_text(answer: Answer) -> str:
     """The answer and its sources as plain text, to copy: each source's outlet, date,
     title, quote and address."""
+    arabic = is_arabic(answer.question)
     sources = [
-        f"{card_title(c)}\n«{c.quote}»" + (f"\n{c.source}" if web_address(c.source) else "") for c in answer.citations
+        f"{card_title(c, arabic)}\n«{c.quote}»" + (f"\n{c.source}" if web_address(c.source) else "")
+        for c in answer.citations
     ]
     return "\n\n".join([answer.answer, *sources])
 
 
-def card_header(citation: Citation, anchor: str) -> str:
-    """'[n] Outlet · date' over the title; each part isolated so none reorders the others."""
-    meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in _where_and_when(citation))
+def card_header(citation: Citation, anchor: str, arabic: bool = False) -> str:
+    """'[n] Outlet · date' over the title, the outlet in the reader's script; each part
+    isolated so none reorders the others."""
+    meta = " · ".join(f"<bdi>{_inline(part)}</bdi>" for part in _where_and_when(citation, arabic))
     title = _paragraph(f"<b>{_inline(citation.title)}</b>") if citation.title else ""
     return f'<div id="{anchor}-{citation.n}" class="card-head">&#91;{citation.n}&#93; {meta}</div>{title}'
 

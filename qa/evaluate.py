@@ -96,7 +96,7 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
         choice = parts.extractive.best_groups(q["question"], hits, None)
         if choice.signals is None:
             continue
-        text, citations, _ = compose(q["question"], choice.groups)
+        text, citations, _, _ = compose(q["question"], choice.groups)
         right = (
             q["answerable"]
             and contains_answer(text, q["answers"] + q.get("answers_en", []))

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.answer_types import Answer, Citation
+from qa.answer_types import Answer, Citation, Finding
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
@@ -256,12 +256,15 @@ def meeting(
     return kept, missing
 
 
-def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Citation], DirectAnswer | None]:
-    """Answer text with [n] markers, the citations in marker order, and the direct answer
-    (the figure or date asked for) in the first citation's quote, if any."""
+def compose(
+    question: str, groups: list[list[Candidate]]
+) -> tuple[str, list[Citation], list[Finding], DirectAnswer | None]:
+    """Answer text with [n] markers, the citations in marker order, a finding per group,
+    and the direct answer (the figure or date asked for) in the first citation's quote, if any."""
     lang = language_of(question)
     citations: list[Citation] = []
     lines: list[str] = []
+    findings: list[Finding] = []
     first_direct: DirectAnswer | None = None
     for group in groups:
         markers = ""
@@ -269,24 +272,26 @@ def compose(question: str, groups: list[list[Candidate]]) -> tuple[str, list[Cit
             citations.append(Citation.of(len(citations) + 1, candidate.hit.passage, candidate.text, candidate.score))
             markers += f"[{len(citations)}]"
         first = group[0]
-        sources = "; ".join(dict.fromkeys(c.label for c in citations[-len(group) :]))
+        sources = "; ".join(dict.fromkeys(c.label(lang == "ar") for c in citations[-len(group) :]))
         # Other outlets saying the same are cited in their cards; a second sentence of
         # the same article (a near tie) is quoted too.
         quotes = " … ".join(f"«{c.text}»" for c in group if c.hit.passage.doc_key == first.hit.passage.doc_key)
         direct = direct_answer(question, first.text, english=lang == "en")
         if group is groups[0]:
             first_direct = direct
+        numbers = [c.n for c in citations[-len(group) :]]
+        findings.append(Finding(direct.lead, numbers, direct.text) if direct else Finding(None, numbers))
         # The claim and its sources on one line, the quote on its own: each line then
         # takes its own reading direction when an English lead meets an Arabic quote.
         lines.append(f"{direct.lead + ' — ' if direct else ''}{markers} ({sources})\n{quotes}")
     if len(lines) == 1:
-        return lines[0], citations, first_direct
+        return lines[0], citations, findings, first_direct
     lead = (
         "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
     )
     if not NUMBER_QUESTION.search(question):
         lead = "تقول المقالات:" if lang == "ar" else "The articles say:"
-    return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations, first_direct
+    return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations, findings, first_direct
 
 
 class ExtractiveAnswerer:
@@ -410,14 +415,14 @@ class ExtractiveAnswerer:
             if choice.missing:
                 text = NOT_FOUND_ABOUT[lang].format(", ".join(c.text for c in choice.missing))
             return Answer(question, text, False, self.mode, confidence=confidence)
-        text, citations, direct = compose(question, choice.groups[:1] if choice.given_for else choice.groups)
+        text, citations, findings, direct = compose(question, choice.groups[:1] if choice.given_for else choice.groups)
         if choice.given_for:
             # What the articles give instead, cited, but not as the answer.
             asked, given = choice.given_for
             name = given.arabic if lang == "ar" else given.english
             text = GIVEN_FOR[lang].format(asked=asked.text, given=name) + "\n" + text
             return Answer(question, text, False, self.mode, citations, confidence=confidence)
-        answer = Answer(question, text, True, self.mode, citations, confidence=confidence)
+        answer = Answer(question, text, True, self.mode, citations, confidence=confidence, findings=findings)
         if direct:
             answer.answer_text, answer.answer_span = direct.text, [direct.start, direct.end]
         return answer

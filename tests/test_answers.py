@@ -144,8 +144,12 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     code, result = run_json("ask", "How many US troops are in Iraq?")
     assert code == 0
     assert set(result) == {
-        "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span", "confidence"
+        "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span", "confidence",
+        "findings",
     }  # fmt: skip
+    assert result["findings"] == [
+        {"lead": "about 2500", "citations": [c["n"] for c in result["citations"]], "text": result["answer_text"]}
+    ]
     assert set(result["timings_ms"]) == {"retrieve", "answer", "total"}
     assert isinstance(result["confidence"], float) and 0 <= result["confidence"] <= 1
     citation = result["citations"][0]

@@ -157,6 +157,8 @@ def test_arabic_answers_align_right_and_keep_dates_and_file_names_in_order(page)
         " b = el.getBoundingClientRect(); return [t.left - b.left, b.right - t.right]; }"
     )
     assert gaps[1] < 2 < gaps[0]  # a short right-to-left line starts at the right edge
+    shown = answer.inner_text()
+    assert "كوردستان 24" in shown and "Kurdistan24" not in shown  # outlets in the reader's script
     page.screenshot(path=str(ARTIFACTS / "chat-arabic.png"), full_page=True)
     answered(page, "كم عدد المصابين في الهجوم على القاعدة في أربيل؟")
     mixed = page.locator('[data-testid="stChatMessage"] p[dir="rtl"] bdi')
@@ -258,3 +260,30 @@ def test_the_conversation_survives_a_reload_and_exports_with_its_quotes(page):
     page.get_by_role("button", name="New chat").click()
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length === 0", timeout=60_000)
     assert page.get_by_text("Earlier conversations (1)").count() == 1
+
+
+def test_figures_that_differ_are_a_table_newest_first(page):
+    records = [
+        {"id": "erbil-a", "date": "2023-05-02", "title": "أربيل تتوسع عمرانيا",
+         "text": "قالت محافظة أربيل إن عدد سكان مدينة أربيل يبلغ نحو 1.5 مليون نسمة، وإن المدينة تشهد توسعا عمرانيا كبيرا."},
+        {"id": "erbil-b", "date": "2024-02-11", "title": "مشاريع سكنية جديدة في أربيل",
+         "text": "أعلنت محافظة أربيل أن عدد سكان مدينة أربيل يبلغ نحو 1.9 مليون نسمة، وأنها تخطط لمشاريع سكنية جديدة."},
+    ]  # fmt: skip
+    feed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    upload = {"name": "erbil.jsonl", "mimeType": "application/json", "buffer": feed}
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
+    page.get_by_text("erbil.jsonl").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Ingest uploaded files").click()
+    page.get_by_text("2 added", exact=False).wait_for(timeout=300_000)
+    answer = answered(page, "How many people live in the city of Erbil?")
+    table = answer.locator("table.figures")
+    table.wait_for(timeout=60_000)
+    rows = [row.inner_text() for row in table.locator("tbody tr").all()]
+    page.screenshot(path=str(ARTIFACTS / "chat-figures-differ.png"), full_page=True)
+    assert len(rows) == 2
+    assert "1.9 million" in rows[0] and "2024-02-11" in rows[0]  # the newest first
+    assert "1.5 million" in rows[1] and "2023-05-02" in rows[1]
+    for link in table.locator("a.cite").all():  # each [n] leads to its card
+        assert page.locator(link.get_attribute("href")).count() == 1
+    assert answer.locator("mark").count() == 2  # each quote once, in its card
+    assert answer.locator("mark strong").all_inner_texts() == ["1.9 مليون", "1.5 مليون"]  # each its own figure

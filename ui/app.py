@@ -18,6 +18,7 @@ from ingest.jobs import IngestJob, IngestQueue
 from ingest.sync import IngestReport, ingest
 from ingest.uploads import discard_unstored, save_upload
 from qa.answer_types import Answer, Citation
+from qa.arabic import is_arabic
 from qa.config import Settings
 from qa.conversations import ConversationStore, Turn
 from qa.display import (
@@ -267,9 +268,9 @@ def settings_panel(engine: Engine) -> Answering:
 
 
 @st.dialog("Article", width="large")
-def show_article(engine: Engine, citation: Citation) -> None:
+def show_article(engine: Engine, citation: Citation, arabic: bool) -> None:
     """The whole cleaned article, the cited quote marked and scrolled into view."""
-    st.markdown(card_header(citation, "article"), unsafe_allow_html=True)
+    st.markdown(card_header(citation, "article", arabic), unsafe_allow_html=True)
     st.markdown(source_line(citation), unsafe_allow_html=True)
     text = engine.refresh().store.article_text(citation.doc_key) if citation.doc_key else ""
     if not text:
@@ -298,14 +299,15 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
     if answer.mode != "extractive":
         st.caption(f"Mode: {answer.mode}")
     shown = quoted_in_answer(answer)
+    arabic = is_arabic(answer.question)  # outlets named in the reader's script
     for citation in answer.citations:
         with st.container(border=True):
-            st.markdown(card_header(citation, anchor), unsafe_allow_html=True)
+            st.markdown(card_header(citation, anchor, arabic), unsafe_allow_html=True)
             if citation.n not in shown:
                 st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
             st.markdown(source_line(citation), unsafe_allow_html=True)
             if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon=":material/article:"):
-                show_article(engine, citation)
+                show_article(engine, citation, arabic)
 
 
 def show_turn(engine: Engine, number: int, turn: Turn) -> None:

@@ -193,7 +193,7 @@ def test_the_markdown_export_has_questions_answers_and_cited_quotes(db):
     assert markdown.startswith("# ")
     assert "**Q:** ثم؟" in markdown
     assert "*No answer:* Stopped\\." in markdown
-    assert "\\[1\\] الجزيرة · 2024\\-05\\-01 — تراجع الصادرات" in markdown
+    assert "\\[1\\] Al Jazeera · 2024\\-05\\-01 — تراجع الصادرات" in markdown  # asked in Latin letters
     assert "\n<https://example.com/news/1>\n" in markdown
     assert "\n> وقال الوزير إن الصادرات تراجعت بنسبة 3\\.5\\% \\(في الربع الأول\\)" in markdown
 

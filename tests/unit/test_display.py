@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -11,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from ingest.uploads import MAX_UPLOAD_DOCUMENTS, discard_unstored, safe_name, save_upload
-from qa.answer_types import Answer, Citation
+from qa.answer_types import Answer, Citation, Finding
 from qa.display import (
     CITED_ID,
     answer_block,
     article_block,
     card_header,
+    figures_table,
     markdown_safe,
     plain_text,
     quote_block,
@@ -119,11 +121,48 @@ def test_citation_markers_link_to_their_cards_and_nothing_else_becomes_a_link():
     assert "](" not in block and block.count("<a") == 2 and "<img" not in block
 
 
+def differing_figures(question: str) -> Answer:
+    """73 attacks by one outlet on two days, 40 by another in between; the first's outlet hostile."""
+    quotes = ["تعرضت القوات الأميركية إلى 73 هجوما.", "تعرضت القوات إلى 40 هجوما.", "وقع 73 هجوما منذ أكتوبر."]
+    citations = [
+        Citation(1, "a", "/a.txt", None, "Rudaw ![x](http://h/i)", "2023-11-08", quotes[0], quotes[0], 0.9),
+        Citation(2, "b", "/b.txt", None, "Kurdistan24", "2023-12-13", quotes[2], quotes[2], 0.8),
+        Citation(3, "c", "/c.txt", None, None, "2023-11-20", quotes[1], quotes[1], 0.8),
+    ]
+    text = "The articles differ by date (newest first):\n- 73 — [1][2] (…)\n«…»\n- 40 — [3] (…)\n«…»"
+    findings = [Finding("73", [1, 2], "73"), Finding("40", [3], "40")]
+    return Answer(question, text, True, "extractive", citations, findings=findings)
+
+
+def test_figures_that_differ_are_a_table_a_row_per_source_newest_first():
+    table = answer_block(differing_figures("How many attacks were there?"), "answer2")
+    rows = re.findall(r"<tr><td>(.*?)</tr>", table)
+    assert [re.search(r"answer2-(\d)", row).group(1) for row in rows] == ["2", "3", "1"]  # 12-13, 11-20, 11-08
+    assert ["73" in rows[0], "40" in rows[1], "73" in rows[2]] == [True, True, True]
+    assert "<img" not in table and "](" not in table  # the outlet's markup is text
+    assert "outlet not stated" in rows[1] and '<table dir="ltr"' in table
+    assert '<table dir="rtl"' in answer_block(differing_figures("كم عدد الهجمات؟"), "a")
+
+
+def test_one_figure_or_none_read_off_is_no_table():
+    one = replace(differing_figures("q"), findings=[Finding("73", [1, 2])])
+    assert figures_table(one, "a") is None
+    unread = replace(differing_figures("q"), findings=[Finding("73", [1, 2]), Finding(None, [3])])
+    assert figures_table(unread, "a") is None
+    assert Answer.from_dict(differing_figures("q").as_dict()).findings == differing_figures("q").findings
+
+
+def test_each_card_bolds_the_figure_of_its_own_finding():
+    answer = differing_figures("How many attacks were there?")
+    assert "<strong>40</strong>" in quote_block(answer.citations[2], answer)
+    assert "<strong>73</strong>" in quote_block(answer.citations[1], answer)
+
+
 TROOPS = "وينتشر في العراق حوالى 2500 جندي أميركي."
 
 
 def troops_answer(answer_text: str = "2500 [1]\n«" + TROOPS + "»") -> Answer:
-    citation = Citation(1, "d", "/articles/004_852b.txt", "عنوان", "كردستان24", "2023-12-13", TROOPS, TROOPS, 0.9)
+    citation = Citation(1, "d", "/articles/004_852b.txt", "عنوان", "موقع الرافدين", "2023-12-13", TROOPS, TROOPS, 0.9)
     start = TROOPS.index("2500")
     return Answer("q", answer_text, True, "extractive", [citation], answer_text="2500", answer_span=[start, start + 4])
 
@@ -151,9 +190,19 @@ def test_another_cards_figure_is_marked_only_as_a_whole_number():
 def test_file_names_and_dates_are_isolated_so_right_to_left_lines_keep_their_order():
     citation = troops_answer().citations[0]
     header = card_header(citation, "a")
-    assert '<div id="a-1"' in header and "<bdi>كردستان24</bdi> · <bdi><bdi>2023&#45;12&#45;13</bdi></bdi>" in header
+    assert '<div id="a-1"' in header and "<bdi>موقع الرافدين</bdi> · <bdi><bdi>2023&#45;12&#45;13</bdi></bdi>" in header
     assert "<bdi>004&#95;852b&#46;txt</bdi>" in source_line(citation) and "<code>" not in source_line(citation)
     assert "<bdi>2023&#45;12&#45;13</bdi>" in text_block("نشر في 2023-12-13")
+
+
+def test_a_known_outlet_is_named_in_the_readers_script_and_an_unknown_one_as_given():
+    citation = replace(troops_answer().citations[0], outlet="kurdistan 24")
+    assert "<bdi>Kurdistan24</bdi>" in card_header(citation, "a")
+    assert "<bdi>كوردستان 24</bdi>" in card_header(citation, "a", arabic=True)
+    assert replace(citation, outlet="البلاد").label(arabic=False) == "Al Bilad, 2023-12-13"
+    uploaded = replace(citation, outlet="Sky News Arabia", uploaded_by="sara on 2026-11-30")
+    assert uploaded.outlet_label(arabic=True) == "سكاي نيوز عربية (uploaded by sara on 2026-11-30)"
+    assert "<bdi>موقع الرافدين</bdi>" in card_header(troops_answer().citations[0], "a", arabic=False)  # unknown
 
 
 def test_the_article_view_marks_the_cited_quote_in_the_whole_article():
@@ -178,5 +227,5 @@ def test_an_upload_holds_a_days_copy_not_an_archive(tmp_path):
 def test_an_answer_copies_as_plain_text_with_its_sources():
     answer = troops_answer()
     text = plain_text(answer)
-    assert text.startswith(answer.answer) and "[1] كردستان24 · 2023-12-13 — عنوان" in text and f"«{TROOPS}»" in text
+    assert text.startswith(answer.answer) and "[1] موقع الرافدين · 2023-12-13 — عنوان" in text and f"«{TROOPS}»" in text
     assert "&#" not in text and "<" not in text  # not HTML: text to paste

@@ -29,7 +29,7 @@ def test_the_answer_quotes_the_sentence_verbatim_with_its_citation(parts):
     first = answer.citations[0]
     assert first.quote.startswith("وينتشر حوالى 2500") and first.quote in first.passage
     assert (first.outlet, first.date, first.source) == ("Kurdistan24", "2023-12-13", "/articles/kurdistan.txt")
-    assert answer.answer.startswith("حوالي 2500 — [1] (Kurdistan24, 2023-12-13)")
+    assert answer.answer.startswith("حوالي 2500 — [1] (كوردستان 24, 2023-12-13)")  # in the reader's script
     assert "خطة جديدة للطاقة" not in answer.answer  # the other sentence of the passage is not quoted
 
 
@@ -40,8 +40,8 @@ def test_differing_figures_are_listed_newest_first_and_equal_ones_cited_together
     assert lines[0] == "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):"
     figures = [line for line in lines if line.startswith("- ")]
     assert figures[0].startswith("- حوالي 2500 — [1][2]")  # the same figure: one line, both sources
-    assert "Kurdistan24, 2023-12-13" in figures[0] and "Rudaw, 2023-12-01" in figures[0]
-    assert figures[1].startswith("- 2000 — [3] (Levant News, 2023-11-01)")  # the older figure after it
+    assert "كوردستان 24, 2023-12-13" in figures[0] and "روداو, 2023-12-01" in figures[0]
+    assert figures[1].startswith("- 2000 — [3] (ليفانت نيوز, 2023-11-01)")  # the older figure after it
     assert {c.outlet for c in answer.citations[:2]} == {"Kurdistan24", "Rudaw"}
     assert all(c.quote in c.passage for c in answer.citations)
 
@@ -78,9 +78,11 @@ def test_compose_marks_each_group_and_keeps_the_order(parts):
     found = candidates(retriever.search(QUESTION, n=2))
     answerer.score(QUESTION, None, found)
     groups = select(found, QUESTION)
-    text, citations, _ = compose(QUESTION, groups)
+    text, citations, findings, _ = compose(QUESTION, groups)
     assert [c.n for c in citations] == list(range(1, len(citations) + 1))
     assert all(f"[{c.n}]" in text for c in citations)
+    assert [n for f in findings for n in f.citations] == [c.n for c in citations]  # a finding per group
+    assert len(findings) == len(groups) and all(f.lead for f in findings)  # the figure each group gives
 
 
 def test_a_follow_up_is_judged_with_its_context(parts):
