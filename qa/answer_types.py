@@ -57,8 +57,8 @@ class Citation:
         return f"{outlet} ({uploaded})" if outlet and uploaded else outlet or uploaded
 
     def label(self, arabic: bool = False) -> str:
-        """'Outlet, date' as far as known."""
-        return ", ".join(x for x in (self.outlet_label(arabic), self.date) if x) or self.doc_id
+        """'Outlet, date' as far as known (an Arabic comma for an Arabic reader)."""
+        return ("، " if arabic else ", ").join(x for x in (self.outlet_label(arabic), self.date) if x) or self.doc_id
 
 
 @dataclass

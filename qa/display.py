@@ -148,6 +148,12 @@ FIGURES_DIFFER = {
 }
 
 
+def _figure_row(lead: str, citation: Citation, anchor: str, arabic: bool) -> str:
+    cells = [f"<bdi>{_inline(lead)}</bdi>", _cite_link(citation.n, anchor)]
+    cells += [f"<bdi>{_inline(part)}</bdi>" for part in _where_and_when(citation, arabic)]
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
 def figures_table(answer: Answer, anchor: str) -> str | None:
     """Figures that differ as a table, a row per source: the figure, its [n], outlet and
     date, newest first (undated last); None unless the answer has several figures."""
@@ -159,11 +165,7 @@ def figures_table(answer: Answer, anchor: str) -> str | None:
     rows = [(f.lead or "", by_number[n]) for f in answer.findings for n in f.citations if n in by_number]
     rows.sort(key=lambda row: row[1].date or "", reverse=True)
     head = "".join(f"<th>{markdown_safe(name)}</th>" for name in columns)
-    body = "".join(
-        f"<tr><td><bdi>{_inline(lead)}</bdi></td><td>{_cite_link(c.n, anchor)}</td>"
-        f"<td><bdi>{_inline(c.outlet_label(arabic) or NO_OUTLET)}</bdi></td><td><bdi>{_inline(c.date or 'undated')}</bdi></td></tr>"
-        for lead, c in rows
-    )
+    body = "".join(_figure_row(lead, c, anchor, arabic) for lead, c in rows)
     direction = "rtl" if arabic else "ltr"
     return (
         _paragraph(markdown_safe(heading), direction)
@@ -172,6 +174,7 @@ def figures_table(answer: Answer, anchor: str) -> str | None:
 
 
 NO_OUTLET = "outlet not stated"
+UNSTATED = {False: (NO_OUTLET, "undated"), True: ("الوسيلة غير مذكورة", "بلا تاريخ")}  # in the reader's language
 HIGH_CONFIDENCE = 0.75  # right about three times in four or better (qa.confidence is calibrated)
 
 
@@ -184,7 +187,8 @@ def confidence_line(answer: Answer) -> str | None:
 
 
 def _where_and_when(citation: Citation, arabic: bool) -> list[str]:
-    return [citation.outlet_label(arabic) or NO_OUTLET, citation.date or "undated"]
+    no_outlet, undated = UNSTATED[arabic]
+    return [citation.outlet_label(arabic) or no_outlet, citation.date or undated]
 
 
 def card_title(citation: Citation, arabic: bool = False) -> str:

@@ -272,7 +272,9 @@ def compose(
             citations.append(Citation.of(len(citations) + 1, candidate.hit.passage, candidate.text, candidate.score))
             markers += f"[{len(citations)}]"
         first = group[0]
-        sources = "; ".join(dict.fromkeys(c.label(lang == "ar") for c in citations[-len(group) :]))
+        sources = ("؛ " if lang == "ar" else "; ").join(
+            dict.fromkeys(c.label(lang == "ar") for c in citations[-len(group) :])
+        )
         # Other outlets saying the same are cited in their cards; a second sentence of
         # the same article (a near tie) is quoted too.
         quotes = " … ".join(f"«{c.text}»" for c in group if c.hit.passage.doc_key == first.hit.passage.doc_key)

@@ -203,6 +203,9 @@ def test_a_known_outlet_is_named_in_the_readers_script_and_an_unknown_one_as_giv
     uploaded = replace(citation, outlet="Sky News Arabia", uploaded_by="sara on 2026-11-30")
     assert uploaded.outlet_label(arabic=True) == "سكاي نيوز عربية (uploaded by sara on 2026-11-30)"
     assert "<bdi>موقع الرافدين</bdi>" in card_header(troops_answer().citations[0], "a", arabic=False)  # unknown
+    unstated = replace(citation, outlet=None, date=None)
+    assert "<bdi>الوسيلة غير مذكورة</bdi> · <bdi>بلا تاريخ</bdi>" in card_header(unstated, "a", arabic=True)
+    assert "<bdi>outlet not stated</bdi> · <bdi>undated</bdi>" in card_header(unstated, "a")
 
 
 def test_the_article_view_marks_the_cited_quote_in_the_whole_article():

@@ -29,7 +29,7 @@ def test_the_answer_quotes_the_sentence_verbatim_with_its_citation(parts):
     first = answer.citations[0]
     assert first.quote.startswith("وينتشر حوالى 2500") and first.quote in first.passage
     assert (first.outlet, first.date, first.source) == ("Kurdistan24", "2023-12-13", "/articles/kurdistan.txt")
-    assert answer.answer.startswith("حوالي 2500 — [1] (كوردستان 24, 2023-12-13)")  # in the reader's script
+    assert answer.answer.startswith("حوالي 2500 — [1] (كوردستان 24، 2023-12-13)")  # in the reader's script
     assert "خطة جديدة للطاقة" not in answer.answer  # the other sentence of the passage is not quoted
 
 
@@ -40,8 +40,8 @@ def test_differing_figures_are_listed_newest_first_and_equal_ones_cited_together
     assert lines[0] == "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):"
     figures = [line for line in lines if line.startswith("- ")]
     assert figures[0].startswith("- حوالي 2500 — [1][2]")  # the same figure: one line, both sources
-    assert "كوردستان 24, 2023-12-13" in figures[0] and "روداو, 2023-12-01" in figures[0]
-    assert figures[1].startswith("- 2000 — [3] (ليفانت نيوز, 2023-11-01)")  # the older figure after it
+    assert "كوردستان 24، 2023-12-13" in figures[0] and "روداو، 2023-12-01" in figures[0] and "؛ " in figures[0]
+    assert figures[1].startswith("- 2000 — [3] (ليفانت نيوز، 2023-11-01)")  # the older figure after it
     assert {c.outlet for c in answer.citations[:2]} == {"Kurdistan24", "Rudaw"}
     assert all(c.quote in c.passage for c in answer.citations)
 
