@@ -76,7 +76,7 @@ class IngestQueue:
                     action=job.action,
                 )
                 if job.after:
-                    job.notes = job.after(job.report)
+                    job.notes = _after(job)
             except SanadError as exc:
                 job.error = str(exc)
             except Exception as exc:  # a bug must not stop every later ingest
@@ -93,3 +93,12 @@ def _progress(job: IngestJob, done: int, total: int) -> None:
 
 def _waiting(job: IngestJob, message: str) -> None:
     job.waiting_for = message
+
+
+def _after(job: IngestJob) -> list[str]:
+    """The job's tidying step's notes; its failure is a note too, not the ingest's."""
+    assert job.after is not None and job.report is not None
+    try:
+        return job.after(job.report)
+    except Exception as exc:  # the articles are in; only the tidying failed
+        return [f"Tidying up after the ingest failed: {exc.__class__.__name__}: {exc}"]

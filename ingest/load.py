@@ -121,11 +121,13 @@ def _walk(root: Path, failed: list[tuple[str, str]]) -> Iterator[SourceFile]:
 
 
 # A file that is UTF-8 but for a few bad bytes (a truncated copy, one stray Latin-1
-# byte) keeps its text with those bytes replaced. It is UTF-8 when its well-formed
-# multi-byte characters outnumber its bad bytes this many times: text in another
-# encoding (cp1256 Arabic, Latin-1) almost never forms valid UTF-8 sequences by chance.
-# A share of the length would not do: one stray byte is over 1% of a short article.
+# byte) keeps its text with those bytes replaced. It is UTF-8 when it has well-formed
+# multi-byte characters (text in another encoding, cp1256 Arabic or Latin-1, almost
+# never forms them by chance) and either they outnumber its bad bytes this many times
+# (a short Arabic article with one stray byte) or its bad bytes are at most this share
+# of its length (a long English article with a few curly quotes and one stray byte).
 UTF8_EVIDENCE = 10
+MAX_REPLACED_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,8 @@ def decode_bytes(data: bytes) -> Decoded:
     # UTF-8 with a few bad bytes, not another encoding ("Café" in windows-1252 has no
     # well-formed multi-byte character at all, and goes to detection).
     well_formed = sum(1 for ch in lossy if ord(ch) > 127 and ch != "\ufffd")
-    if well_formed >= UTF8_EVIDENCE * replaced and _looks_like_text(lossy):
+    few_bad = well_formed >= UTF8_EVIDENCE * replaced or (well_formed and replaced <= MAX_REPLACED_SHARE * len(lossy))
+    if few_bad and _looks_like_text(lossy):
         return Decoded(lossy, replaced)
     best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
     if best is None:

@@ -25,6 +25,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import bcrypt
 
@@ -80,26 +81,36 @@ def serving_mode(address: str | None, sign_in: bool, public_readonly: bool) -> s
 
 
 # Headers a reverse proxy adds: the request came from beyond this machine.
-PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via")
 LOCAL_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _is_local_name(name: str) -> bool:
+    return name in LOCAL_HOST_NAMES or is_loopback(name.strip("[]"))
 
 
 def foreign_request(headers: Mapping[str, str]) -> str | None:
     """Why a request to a loopback chat with no sign-in is not the local user's, or None.
 
-    Binding 127.0.0.1 keeps other machines out only until a proxy relays them in, or a
-    web page whose name resolves to 127.0.0.1 drives the user's own browser (its Host
-    header then names that page's host)."""
-    folded = {name.lower(): value for name, value in headers.items()}
+    Binding 127.0.0.1 keeps other machines out only until a proxy relays them in (it
+    may add forwarding headers; the browser's Origin then names the proxy's address),
+    or a web page whose name resolves to 127.0.0.1 drives the user's own browser (its
+    Host and Origin then name that page's host)."""
+    folded = {name.lower(): value.strip().lower() for name, value in headers.items()}
     if any(folded.get(name) for name in PROXY_HEADERS):
         where = "is reached through a proxy"
     else:
-        host = folded.get("host", "").strip().lower()
-        name = host if host.endswith("]") else host.rsplit(":", 1)[0]
-        # No Host at all is no browser's request (every browser sends one), so no web page's.
-        if not host or name in LOCAL_HOST_NAMES or is_loopback(name):
+        host = folded.get("host", "")
+        origin = folded.get("origin", "")
+        origin_name = urlsplit(origin).hostname if origin.startswith(("http://", "https://")) else origin
+        # No Host or Origin at all is no browser's request (browsers send both on a
+        # WebSocket), so no web page's; a page from a file or a sandbox sends "null".
+        if host and not _is_local_name(host if host.endswith("]") else host.rsplit(":", 1)[0]):
+            where = f"was asked for as {host}, not as this machine"
+        elif origin and not _is_local_name(origin_name or ""):
+            where = f"was opened from {origin}, not from this machine"
+        else:
             return None
-        where = f"was asked for as {host}, not as this machine"
     return (
         f"This chat {where}, with no sign-in, so whoever sent the request could change the articles "
         "everyone's answers come from. Configure sign-in (QA_USERS with `qa user add`, or OIDC in "
@@ -163,7 +174,10 @@ def sign_in(path: Path, name: str, password: str) -> User | None:
 class SignInThrottle:
     """Wrong passwords for one name: after a few free tries, each further try waits a pause
     that doubles with each failure (to a ceiling), so guessing a password through the chat
-    is hopeless while its owner, who knows it, is kept out a few minutes at most."""
+    is hopeless. Each try counts as a failure from the moment it is let through (until
+    its password is found right), so tries sent at once from many sessions cannot slip
+    through one pause together. Whoever knows a name can keep it slowed: its owner then
+    waits up to MAX_PAUSE for a try."""
 
     FREE_TRIES = 5
     FIRST_PAUSE = 30.0  # seconds
@@ -172,24 +186,21 @@ class SignInThrottle:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._failures: dict[str, tuple[int, float]] = {}  # name: (count, when the last failed)
+        self._failures: dict[str, tuple[int, float]] = {}  # name: (count, when the last was let through)
         self._lock = threading.Lock()
 
-    def wait_left(self, name: str) -> float:
-        """Seconds before ``name`` may be tried again (0: now)."""
+    def try_now(self, name: str) -> float:
+        """0 and the try counted as failed until ``succeeded``, or the seconds to wait first."""
         with self._lock:
-            count, last = self._failures.get(name, (0, 0.0))
-        if count < self.FREE_TRIES:
-            return 0.0
-        pause = min(self.MAX_PAUSE, self.FIRST_PAUSE * 2 ** (count - self.FREE_TRIES))
-        return max(0.0, last + pause - self._clock())
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            count, _ = self._failures.pop(name, (0, 0.0))
-            self._failures[name] = (count + 1, self._clock())
+            count, last = self._failures.pop(name, (0, 0.0))
+            wait = 0.0
+            if count >= self.FREE_TRIES:
+                doublings = min(count - self.FREE_TRIES, 10)  # 2**10 pauses are past the ceiling
+                wait = max(0.0, last + min(self.MAX_PAUSE, self.FIRST_PAUSE * 2**doublings) - self._clock())
+            self._failures[name] = (count, last) if wait else (count + 1, self._clock())
             while len(self._failures) > self.MAX_NAMES:
                 del self._failures[next(iter(self._failures))]
+            return wait
 
     def succeeded(self, name: str) -> None:
         with self._lock:

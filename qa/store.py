@@ -57,13 +57,16 @@ def chroma_errors(settings: Settings) -> Iterator[None]:
 
 def _start_again(settings: Settings) -> str:
     """How to build a broken store again. An embedded one's damaged files can defeat
-    `--rebuild` itself (it cannot drop a malformed collection), so its folder is moved aside."""
+    `--rebuild` itself (it cannot drop a malformed collection), so Chroma's files are moved
+    aside; records.sqlite stays (conversations, the change log, who uploaded what), and
+    the next ingest finds its documents missing from Chroma and embeds them again."""
     if settings.chroma_url:
         return "If it stays broken, `qa ingest --rebuild` builds the collection again from the articles."
     folder = settings.store_dir
     return (
-        f"If its files are damaged, move the folder aside (mv {folder} {folder}.broken) "
-        "and run `qa ingest` to build it again from the articles."
+        f"If Chroma's files are damaged, move them aside, keeping records.sqlite (mkdir {folder}.broken && "
+        f"mv {folder}/chroma.sqlite3 {folder}/*-*-*-*-*/ {folder}.broken/) and run `qa ingest` to embed the "
+        "articles again."
     )
 
 

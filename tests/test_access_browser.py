@@ -23,7 +23,7 @@ from qa.access import SignInThrottle, add_user
 from qa.config import BUNDLED_CORPUS
 
 from .conftest import free_port
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NEW_ARTICLE
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NEW_ARTICLE, idle
 
 FORGED = {
     "id": "forged-1",
@@ -129,7 +129,8 @@ def test_readers_ask_editors_change_and_uploads_say_who_added_them(browser, tmp_
             stranger.get_by_role("textbox", name="Name").fill("guessed-name")
             stranger.get_by_role("textbox", name="Password").fill(f"guess {attempt}")
             stranger.get_by_role("button", name="Sign in").click()
-            stranger.wait_for_timeout(1500)
+            stranger.wait_for_timeout(1000)
+            idle(stranger)  # this try's run is over before the next
         stranger.get_by_text("Too many wrong passwords for this name").wait_for(timeout=60_000)
 
         reader = signed_in(browser, url, "omar", "reader password 1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -178,8 +179,11 @@ def test_corrupt_or_foreign_store_is_a_clear_error(run_qa, store_dir, corpus):
     for command in (["search", "troops"], ["ingest", str(corpus)], ["ingest", "--rebuild", str(corpus)], ["doctor"]):
         code, _, err = run_qa(*command)
         assert code == 1 and "not a usable Chroma store" in err and "Traceback" not in err, command
-        assert f"mv {store_dir} {store_dir}.broken" in err and "qa ingest" in err, command  # how to start again
-    shutil.move(store_dir, f"{store_dir}.broken")  # as it says
+        assert "keeping records.sqlite" in err and "qa ingest" in err, command  # how to start again
+    advice = re.search(r"\((mkdir .*)\) and run", err)
+    assert advice, err
+    subprocess.run(["bash", "-c", advice.group(1)], check=True)  # as it says
+    assert (store_dir / "records.sqlite").exists()
     code, _, err = run_qa("ingest", str(corpus))
     assert code == 0, err
     assert "2500" in run_qa("ask", "How many US troops are in Iraq?")[1]

@@ -37,6 +37,7 @@ from qa.display import (
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.errors import IngestError, QuestionError, SanadError
 from qa.scope import Scope
+from qa.store import open_catalog
 from qa.writer import ingest_running
 from ui.articles import articles_panel
 from ui.auth import User, current_user, sign_out_button
@@ -166,7 +167,7 @@ def discard_failed_uploads(engine: Engine, uploads: list[Path], report: IngestRe
     (not when documents were deferred: they are still to come)."""
     if report.deferred:
         return []
-    gone = discard_unstored(uploads, engine.refresh().store.catalog.files())
+    gone = discard_unstored(uploads, open_catalog(engine.settings).files())  # no index rebuilt meanwhile
     return [f"{path.name} was not kept: nothing in it could be ingested." for path in gone]
 
 

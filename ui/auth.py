@@ -64,13 +64,13 @@ def _password_user(settings: Settings) -> User:
         return user
     st.title("Sanad")
     with st.form("sign-in"):
-        name = st.text_input("Name")
-        password = st.text_input("Password", type="password")
+        name = st.text_input("Name", max_chars=100)  # as `qa user add` allows
+        password = st.text_input("Password", type="password", max_chars=1000)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         assert settings.users_file is not None  # password mode means a users file
         throttle = sign_in_throttle()
-        if wait := throttle.wait_left(name):
+        if wait := throttle.try_now(name):
             st.error(f"Too many wrong passwords for this name: try again in {wait:.0f} s.")
             st.stop()
         user = sign_in(settings.users_file, name, password)
@@ -78,7 +78,6 @@ def _password_user(settings: Settings) -> User:
             throttle.succeeded(name)
             st.session_state["user"] = user
             st.rerun()
-        throttle.failed(name)
         st.error("Wrong name or password.")
     st.stop()
 

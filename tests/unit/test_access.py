@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -77,6 +79,7 @@ def test_a_password_entry_of_the_wrong_type_is_a_failed_sign_in(tmp_path):
 @pytest.mark.parametrize("host", ["127.0.0.1:8501", "localhost:8501", "[::1]:8501", "127.0.0.2", "LOCALHOST"])
 def test_a_request_from_this_machine_is_the_local_users(host):
     assert foreign_request({"Host": host}) is None
+    assert foreign_request({"Host": host, "Origin": f"http://{host}"}) is None
 
 
 @pytest.mark.parametrize(
@@ -87,6 +90,10 @@ def test_a_request_from_this_machine_is_the_local_users(host):
         {"Host": "127.0.0.1:8501", "X-Real-IP": "203.0.113.9"},
         {"Host": "rebound.example:8501"},  # a page whose name resolves to 127.0.0.1
         {"Host": "192.168.1.20:8501"},
+        {"Host": "127.0.0.1:8501", "Origin": "http://192.168.1.20"},  # a proxy that adds no header
+        {"Host": "127.0.0.1:8501", "Origin": "null"},  # a page from a file or a sandbox
+        {"Host": "127.0.0.1:8501", "Via": "1.1 proxy"},
+        {"Host": "127.0.0.1.evil.example"},
     ],
 )
 def test_a_relayed_or_misaddressed_request_is_not(headers):
@@ -97,16 +104,34 @@ def test_wrong_passwords_for_a_name_slow_its_next_tries_and_a_right_one_clears_t
     now = [1000.0]
     throttle = SignInThrottle(clock=lambda: now[0])
     for _ in range(SignInThrottle.FREE_TRIES):
-        assert throttle.wait_left("sara") == 0
-        throttle.failed("sara")
-    assert throttle.wait_left("sara") == SignInThrottle.FIRST_PAUSE
-    assert throttle.wait_left("omar") == 0  # another name is not held back
+        assert throttle.try_now("sara") == 0  # let through, and counted until found right
+    assert throttle.try_now("sara") == SignInThrottle.FIRST_PAUSE
+    assert throttle.try_now("sara") == SignInThrottle.FIRST_PAUSE  # a refused try does not count
+    assert throttle.try_now("omar") == 0  # another name is not held back
     now[0] += SignInThrottle.FIRST_PAUSE
-    assert throttle.wait_left("sara") == 0
-    throttle.failed("sara")
-    assert throttle.wait_left("sara") == 2 * SignInThrottle.FIRST_PAUSE  # each failure doubles the pause
-    for _ in range(20):
-        throttle.failed("sara")
-    assert throttle.wait_left("sara") == SignInThrottle.MAX_PAUSE
+    assert throttle.try_now("sara") == 0
+    assert throttle.try_now("sara") == 2 * SignInThrottle.FIRST_PAUSE  # each failure doubles the pause
     throttle.succeeded("sara")
-    assert throttle.wait_left("sara") == 0
+    assert throttle.try_now("sara") == 0
+
+
+def test_tries_sent_at_once_cannot_slip_through_one_pause_together():
+    throttle = SignInThrottle()
+    barrier = threading.Barrier(20)
+
+    def attempt(_: int) -> float:
+        barrier.wait()
+        return throttle.try_now("sara")
+
+    with ThreadPoolExecutor(20) as pool:
+        waits = list(pool.map(attempt, range(20)))
+    assert waits.count(0) == SignInThrottle.FREE_TRIES
+
+
+def test_the_pause_never_passes_its_ceiling_however_many_failures():
+    now = [0.0]
+    throttle = SignInThrottle(clock=lambda: now[0])
+    for _ in range(2000):  # 2 ** 1995 would overflow a float
+        now[0] += SignInThrottle.MAX_PAUSE
+        assert throttle.try_now("sara") == 0
+    assert throttle.try_now("sara") == SignInThrottle.MAX_PAUSE

@@ -49,9 +49,8 @@ def test_a_digest_quotes_one_sentence_per_article_oldest_first(parts):
     lines = answer.answer.splitlines()
     assert lines[0] == "ملخص من 3 مقالات (الأقدم أولاً):"
     assert [c.doc_id for c in answer.citations] == ["early", "late", "undated"]  # by date, undated last
-    assert lines[1].startswith(
-        "- شفق نيوز، 2023-11-08: «وذكر المتحدث"
-    )  # the outlet as an Arabic reader writes it and lines[1].endswith("[1]")
+    assert lines[1].startswith("- شفق نيوز، 2023-11-08: «وذكر المتحدث")  # the outlet in Arabic
+    assert lines[1].endswith("[1]")
     assert all(c.quote in c.passage for c in answer.citations)
 
 

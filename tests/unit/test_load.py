@@ -143,6 +143,12 @@ def test_one_bad_byte_in_a_short_utf8_article_is_replaced_too():
     assert (decoded.text, decoded.replaced) == (short + " \ufffd", 1)
 
 
+def test_one_bad_byte_in_a_long_english_article_with_a_few_curly_quotes_is_replaced_too():
+    article = ("The minister’s office said the talks would resume next week. " * 40).encode() + b"\x93"
+    decoded = decode_bytes(article)
+    assert decoded.replaced == 1 and "minister’s" in decoded.text  # not read as cp1252: "ministerâ€™s"
+
+
 def test_another_encoding_is_not_mistaken_for_damaged_utf8():
     assert decode_bytes(ARABIC.encode("cp1256")) == Decoded(ARABIC)
     text = "The café on the corner served breakfast to the reporters every morning. " * 3
