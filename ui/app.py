@@ -39,7 +39,7 @@ from qa.errors import IngestError, QuestionError, SanadError
 from qa.scope import Scope
 from qa.store import open_catalog
 from qa.writer import ingest_running
-from ui.articles import articles_panel
+from ui.articles import CatalogRecords, articles_panel
 from ui.auth import User, current_user, sign_out_button
 from ui.conversation import STOPPED, ChatHistory, conversations_panel
 
@@ -73,7 +73,13 @@ def shared_engine() -> dict:
         )
     )
     conversations = ConversationStore(engine.settings)
-    return {"engine": engine, "first_start_done": False, "ingests": queue, "conversations": conversations}
+    return {
+        "engine": engine,
+        "first_start_done": False,
+        "ingests": queue,
+        "conversations": conversations,
+        "records": CatalogRecords(),
+    }
 
 
 def show_report(report: IngestReport) -> None:
@@ -173,7 +179,7 @@ def discard_failed_uploads(engine: Engine, uploads: list[Path], report: IngestRe
 
 def corpus_panel(engine: Engine, user: User) -> None:
     catalog = engine.refresh().store.catalog
-    records = catalog.all()
+    records = shared_engine()["records"].of(catalog)
     finished: IngestJob | None = st.session_state.pop("finished_ingest", None)
     if finished:
         if finished.report:

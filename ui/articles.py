@@ -3,16 +3,34 @@ so it reads the same with five articles or an archive of thousands."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import streamlit as st
 
 from qa.arabic import normalize_arabic
-from qa.catalog import DocumentRecord
+from qa.catalog import Catalog, DocumentRecord
 from qa.display import NO_OUTLET, article_rows, markdown_safe
 
 PAGE_SIZE = 20
 OUTLETS_SHOWN = 8
+
+
+class CatalogRecords:
+    """The catalogue's records, read again only when its generation has moved: every page
+    draw shows them, and on an archive of 30,000 articles a read costs about 0.3 s."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._records: list[DocumentRecord] = []
+
+    def of(self, catalog: Catalog) -> list[DocumentRecord]:
+        generation = catalog.generation()
+        with self._lock:
+            if generation != self._generation:
+                self._records, self._generation = catalog.all(), generation
+            return self._records
 
 
 def newest_first(records: list[DocumentRecord]) -> list[DocumentRecord]:

@@ -30,3 +30,23 @@ def test_a_state_table_from_an_older_version_is_replaced(tmp_path):
     assert catalog.generation() == "new/0"
     catalog.bump()
     assert catalog.generation().endswith("/1")
+
+
+def test_the_article_panel_reads_the_catalogue_again_only_when_it_changed(tmp_path):
+    from qa.catalog import DocumentRecord
+    from ui.articles import CatalogRecords
+
+    catalog = Catalog(f"sqlite:///{tmp_path / 'records.sqlite'}", "articles")
+
+    def record(key: str) -> DocumentRecord:
+        return DocumentRecord(key, key, key, "/", key, None, None, None, None, "h", 1)
+
+    catalog.upsert([record("a")])
+    catalog.bump()
+    records = CatalogRecords()
+    first = records.of(catalog)
+    assert [r.key for r in first] == ["a"] and records.of(catalog) is first  # not read again
+    catalog.upsert([record("b")])
+    assert records.of(catalog) is first  # a write outside an ingest's bump is not seen…
+    catalog.bump()
+    assert [r.key for r in records.of(catalog)] == ["a", "b"]  # …until the generation moves
