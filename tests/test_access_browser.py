@@ -283,7 +283,14 @@ def test_oidc_sign_in_through_a_real_local_provider(browser, tmp_path):
             assert "2500" in ask(impostor, "How many US troops are in Iraq?", answers=1).inner_text()
 
             editor.get_by_role("button", name="Sign out").click()
-            editor.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+            # Streamlit ends the provider's session too when it kept the ID token: the
+            # provider then asks to confirm before sending the browser back.
+            signed_out = editor.get_by_role("button", name="Sign in")
+            end_session = editor.get_by_role("button", name="End session")
+            signed_out.or_(end_session).first.wait_for(timeout=60_000)
+            if end_session.count():
+                end_session.click()
+            signed_out.wait_for(timeout=60_000)
             assert editor.get_by_placeholder("Ask about the articles").count() == 0
         finally:
             stop(server, url)
