@@ -85,6 +85,7 @@ class Answer:
     # it was too unlikely to be given; None for digests and LLM answers.
     confidence: float | None = None
     findings: list[Finding] = field(default_factory=list)  # the extractive answer's claims, newest first
+    period: list[str] | None = None  # [since, until]: only articles dated then were read, as the question asked
 
     def as_dict(self) -> dict:
         return asdict(self)

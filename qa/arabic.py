@@ -31,6 +31,24 @@ def normalize_arabic(text: str) -> str:
     return text.translate(_DIGITS).translate(_LETTERS).lower()
 
 
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalize_arabic(text)`` (whitespace runs made one space), and for each of its
+    characters the index in ``text`` it came from: a match in the folded text can be
+    mapped back to the words as written."""
+    folded: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace():
+            if folded and folded[-1] != " ":
+                folded.append(" ")
+                offsets.append(index)
+            continue
+        for part in normalize_arabic(char):
+            folded.append(part)
+            offsets.append(index)
+    return "".join(folded), offsets
+
+
 def is_arabic(text: str) -> bool:
     """True when Arabic letters outnumber Latin ones."""
     arabic = len(_ARABIC_LETTER.findall(text))

@@ -253,6 +253,14 @@ class Catalog:
             return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
 
     @_reported
+    def dates(self) -> list[str]:
+        """The dated articles' days (ISO), oldest first, one per article."""
+        c = documents.c
+        query = select(c.date).where(c.collection == self.collection, c.date.isnot(None))
+        with self.engine.connect() as conn:
+            return sorted(day[:10] for day in conn.execute(query).scalars() if day)
+
+    @_reported
     def files(self) -> set[str]:
         """The files the stored documents came from."""
         query = select(documents.c.file).where(documents.c.collection == self.collection)

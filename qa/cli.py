@@ -244,12 +244,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def _print_answer(answer) -> None:
     from qa.arabic import is_arabic
-    from qa.display import confidence_line
+    from qa.display import confidence_line, period_line
 
     print(for_terminal(answer.answer))
-    confidence = confidence_line(answer)
-    if confidence:
-        print(confidence)
+    for line in (period_line(answer), confidence_line(answer)):
+        if line:
+            print(line)
     for c in answer.citations:
         heading = for_terminal(f"[{c.n}] {c.label(is_arabic(answer.question))} — {c.title or c.doc_id}")
         print(f"\n{heading}\n    {name_for_terminal(c.source)}\n    «{for_terminal(c.quote)}»")

@@ -16,9 +16,11 @@ blank line would end the HTML block.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic
+from qa.asked_time import Period
 from qa.catalog import DocumentRecord
 from qa.urls import web_address
 
@@ -186,6 +188,16 @@ def confidence_line(answer: Answer) -> str | None:
     return f"Confidence: {level} ({answer.confidence:.2f})"
 
 
+def period_line(answer: Answer) -> str | None:
+    """The period the question named, which the answer was sought in, as plain text."""
+    if not answer.period:
+        return None
+    period = Period(*map(date.fromisoformat, answer.period))
+    if is_arabic(answer.question):
+        return f"بحثنا في مقالات الفترة التي يذكرها السؤال: {period.label(arabic=True)}."
+    return f"Sought in the articles of the period the question names: {period.label()}."
+
+
 def _where_and_when(citation: Citation, arabic: bool) -> list[str]:
     no_outlet, undated = UNSTATED[arabic]
     return [citation.outlet_label(arabic) or no_outlet, citation.date or undated]
@@ -204,7 +216,7 @@ def plain_text(answer: Answer) -> str:
         f"{card_title(c, arabic)}\n«{c.quote}»" + (f"\n{c.source}" if web_address(c.source) else "")
         for c in answer.citations
     ]
-    return "\n\n".join([answer.answer, *sources])
+    return "\n\n".join([answer.answer, *filter(None, [period_line(answer)]), *sources])
 
 
 def card_header(citation: Citation, anchor: str, arabic: bool = False) -> str:

@@ -18,10 +18,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 from qa.answer_types import Answer, Answerer
+from qa.asked_time import AskedTime, Period, asked_time, covered
 from qa.bridge import Bridge
 from qa.bundled_model import ensure_bundled_model
 from qa.confidence import ConfidenceModel
@@ -52,6 +55,17 @@ def _llm_key(spec: str) -> str:
     """One LLM per model: a GGUF file however its path is written."""
     provider, _, name = spec.partition(":")
     return f"gguf:{Path(name).expanduser().resolve()}" if provider == "gguf" and name else spec
+
+
+def _interleaved(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    """Both rankings' hits taking turns (each keeps its order), each passage once."""
+    seen: set[str] = set()
+    out = []
+    for hit in (h for pair in zip_longest(first, second) for h in pair if h):
+        if hit.passage.id not in seen:
+            seen.add(hit.passage.id)
+            out.append(hit)
+    return out
 
 
 def _first_token_says_writing(
@@ -89,6 +103,7 @@ class Parts:
     bridge: Bridge
     retriever: Retriever
     extractive: ExtractiveAnswerer
+    dates: list[str]  # the dated articles' days, oldest first (qa.asked_time reads "last week" against them)
 
 
 class Engine:
@@ -143,6 +158,7 @@ class Engine:
                 bridge=bridge,
                 retriever=Retriever(store, self.encoder, lexical, bridge),
                 extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge, self.reader, self.confidence),
+                dates=store.catalog.dates(),
             )
             return self._parts
 
@@ -190,22 +206,53 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         answerer = self.answerer(llm, parts)
-        hits = parts.retriever.search(answerer.query_for(question, history), n=max(k, 1), scope=scope)
+        asked = asked_time(question, date.fromisoformat(parts.dates[-1]) if parts.dates else None)
+        period = covered(asked.period, parts.dates)
+        reading = asked.without_period(question) if period else question  # the date is checked by the articles'
+        hits = self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period)
         retrieved = time.perf_counter()
         if on_phase:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
             on_token = _first_token_says_writing(on_token, on_phase)
         if isinstance(answerer, LLMAnswerer):
-            answer = answerer.answer(question, hits, history, on_token, cancel)
+            answer = answerer.answer(reading, hits, history, on_token, cancel)
         else:
-            answer = answerer.answer(question, hits, history, on_token)
+            answer = answerer.answer(reading, hits, history, on_token)
         done = time.perf_counter()
+        if period:
+            answer.question, answer.period = question, [period.since.isoformat(), period.until.isoformat()]
         answer.timings_ms = {
             "retrieve": round((retrieved - started) * 1000, 1),
             "answer": round((done - retrieved) * 1000, 1),
             "total": round((done - started) * 1000, 1),
         }
         return answer
+
+    @staticmethod
+    def _retrieve(
+        parts: Parts, query: str, k: int, scope: Scope | None, asked: AskedTime, period: Period | None
+    ) -> list[Hit]:
+        """The ``k`` best passages. For a question naming a ``period``, the ``k`` best of the
+        articles dated in it and, for a period named by its dates, the ``k`` best of any
+        date that name it (what happened in June may be reported in July); for one asking
+        for the latest, also the ``k`` best of the articles newer than any of those (the
+        answerer prefers the newest of the sentences that answer equally well)."""
+        search = parts.retriever.search
+        scope = scope or Scope()
+        if period:
+            hits = search(query, n=k, scope=scope.within(period.since, period.until))
+            if asked.named:
+                later = [
+                    h for h in search(query, n=k, scope=scope) if period.named_in(f"{h.passage.title} {h.passage.text}")
+                ]
+                hits = _interleaved(hits, later)
+        else:
+            hits = search(query, n=k, scope=scope)
+        newest_read = max((h.passage.date or "")[:10] for h in hits) if hits else ""
+        if not (asked.latest and newest_read and newest_read < parts.dates[-1]):
+            return hits
+        after = date.fromisoformat(newest_read) + timedelta(days=1)
+        return _interleaved(hits, search(query, n=k, scope=scope.within(after, date.max)))
 
     def has_articles(self) -> bool:
         return bool(self.refresh().lexical.ids)

@@ -57,7 +57,9 @@ def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
         return Graded(
             q, True, miss=f"{q['qid']} answered an unanswerable question: {q['question']} -> {answer.answer[:120]}"
         )
-    right = contains_answer(answer.answer, q["answers"] + q.get("answers_en", []))
+    # A question asking for the latest is right only when the newest value leads.
+    lead = answer.citations[0].quote if q.get("kind") == "latest" and answer.citations else answer.answer
+    right = contains_answer(lead, q["answers"] + q.get("answers_en", []))
     sourced = bool(answer.citations) and answer.citations[0].doc_id in q.get("sources", [q.get("doc_id")])
     miss = None
     if not (right and sourced):

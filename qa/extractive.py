@@ -24,6 +24,7 @@ import numpy as np
 
 from qa.answer_types import Answer, Citation, Finding
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
+from qa.asked_time import asked_time
 from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
 from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
@@ -193,17 +194,24 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-def select(found: list[Candidate], question: str) -> list[list[Candidate]]:
-    """Groups of sentences to quote: the best, the sources that corroborate it,
+def select(found: list[Candidate], question: str, latest: bool = False) -> list[list[Candidate]]:
+    """Groups of sentences to quote: the best (for a question asking for the ``latest``,
+    the newest of those about as good as the best), the sources that corroborate it,
     and, for a number question, other sources' differing figures for the same period
     (a sentence with another figure never supports this one)."""
     ranked = sorted(found, key=lambda c: c.score, reverse=True)
+    top = ranked[0].score
+    if latest:
+        close = [c for c in ranked if c.score >= top - CORROBORATION_MARGIN]
+        newest = max(close, key=lambda c: (c.hit.passage.date or "")[:10])  # the best-scored of a day
+        ranked.remove(newest)
+        ranked.insert(0, newest)
     best = ranked[0]
     groups: list[list[Candidate]] = [[best]]
     cited_docs = {best.hit.passage.doc_key}
     numeric = bool(NUMBER_QUESTION.search(question))
     for other in ranked[1:]:
-        if len(cited_docs) >= MAX_SOURCES or other.score < best.score - CORROBORATION_MARGIN:
+        if len(cited_docs) >= MAX_SOURCES or other.score < top - CORROBORATION_MARGIN:
             break
         if other.hit.passage.doc_key in cited_docs:
             if other.score >= best.score - NEAR_TIE and len(groups[0]) == 1 and not numeric:
@@ -359,7 +367,8 @@ class ExtractiveAnswerer:
         self.score(question, context, kept)
         if not kept:
             return Choice([], None, missing)
-        groups = select(kept, question)
+        latest = asked_time(question, None).latest
+        groups = select(kept, question, latest)
         read_as = f"{context} {question}" if context else question  # a follow-up says little alone
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
@@ -368,8 +377,9 @@ class ExtractiveAnswerer:
         pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for _, _, q in contrasts]
         scores = self.reader.read(pairs)  # one pass: the reader's cost is mostly per pass
         read, contrasted = scores[: len(pairs) - len(contrasts)], scores[len(pairs) - len(contrasts) :]
-        if runner_up and best.score - runner_up.score < CORROBORATION_MARGIN and read[1] - read[0] > READER_OVERRULES:
-            # A near tie the reader settles: the runner-up is the one that answers.
+        near_tie = runner_up is not None and best.score - runner_up.score < CORROBORATION_MARGIN
+        if runner_up and near_tie and not latest and read[1] - read[0] > READER_OVERRULES:
+            # A near tie the reader settles (for the latest, the date does): the runner-up is the one that answers.
             runner_up.score = best.score + 1e-6
             groups, best, runner_up, read = select(kept, question), runner_up, best, read[::-1]
             contrasts = other_countries(read_as, constraints, best.text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -19,6 +19,12 @@ class Scope:
 
     def __bool__(self) -> bool:
         return bool(self.outlet or self.since or self.until)
+
+    def within(self, since: date, until: date) -> Scope:
+        """This scope narrowed to the days from ``since`` to ``until`` (empty when they do not meet)."""
+        first = max(filter(None, (self.since, since.isoformat())))
+        last = min(filter(None, (self.until, until.isoformat())))
+        return replace(self, since=first, until=last)
 
     def admits(self, outlet: str | None, day: str | None) -> bool:
         """Is an article of this outlet and date (ISO, maybe with a time) in scope? An

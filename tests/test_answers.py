@@ -271,3 +271,22 @@ def test_outlet_and_date_filters_narrow_what_is_read(run_json, run_qa, corpus):
     assert code == 0 and not answer["answerable"] and not answer["citations"]
     code, _, err = run_qa("ask", question, "--since", "March 2018")
     assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_a_time_named_in_the_question_narrows_what_is_read(run_json, run_qa, corpus):
+    """December 2023 has one dated article (Kurdistan24's): only it is read, and the answer
+    says so; a month no article is from narrows nothing (it may be when an event was)."""
+    run_json("ingest", str(corpus))
+    code, answer = run_json("ask", "How many US troops were in Iraq in December 2023?")
+    assert code == 0 and answer["answerable"] and "2500" in answer["answer"]
+    assert answer["period"] == ["2023-12-01", "2023-12-31"]
+    assert {c["outlet"] for c in answer["citations"]} == {"Kurdistan24"}
+    assert answer["question"] == "How many US troops were in Iraq in December 2023?"
+    code, answer = run_json("ask", "كم عدد الجنود الأمريكيين في العراق في تشرين الثاني/نوفمبر 2023؟")
+    assert answer["period"] == ["2023-11-01", "2023-11-30"]
+    for c in answer["citations"]:  # dated then, or a later article that names the month
+        assert c["date"].startswith("2023-11") or "نوفمبر" in c["passage"] or "تشرين الثاني" in c["passage"]
+    code, out, _ = run_qa("ask", "How many US troops were in Iraq in December 2023?")
+    assert "Sought in the articles of the period the question names: 1–31 December 2023." in out
+    code, answer = run_json("ask", "How many US troops were in Iraq in June 2023?")
+    assert answer["period"] is None and answer["answerable"]

@@ -287,3 +287,15 @@ def test_figures_that_differ_are_a_table_newest_first(page):
         assert page.locator(link.get_attribute("href")).count() == 1
     assert answer.locator("mark").count() == 2  # each quote once, in its card
     assert answer.locator("mark strong").all_inner_texts() == ["1.9 مليون", "1.5 مليون"]  # each its own figure
+
+
+def test_a_month_named_in_a_question_narrows_the_answer_and_says_so(page):
+    """After the Erbil articles above (May 2023 and February 2024): a question naming May
+    2023 is answered from that month's article alone, with the period under the answer."""
+    answer = answered(page, "How many people lived in the city of Erbil in May 2023?")
+    text = answer.inner_text()
+    assert "1.5" in text and "1.9" not in text
+    assert "Sought in the articles of the period the question names: 1–31 May 2023." in text
+    arabic = answered(page, "كم عدد سكان مدينة أربيل في شباط/فبراير 2024؟")
+    assert "1.9" in arabic.inner_text() and "1.5" not in arabic.inner_text()
+    assert "بحثنا في مقالات الفترة التي يذكرها السؤال: 1–29 فبراير 2024." in arabic.inner_text()

@@ -28,6 +28,7 @@ from qa.display import (
     card_header,
     confidence_line,
     markdown_safe,
+    period_line,
     plain_text,
     quote_block,
     quoted_in_answer,
@@ -290,17 +291,20 @@ def show_article(engine: Engine, citation: Citation, arabic: bool) -> None:
 def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
     """The answer first, then one card per source with its quote marked; ``anchor``
     makes this answer's element ids unique on the page."""
+    period = period_line(answer)
     if not answer.answerable:
         # No answer; when the articles give something close instead, that follows, cited.
         lead, _, instead = answer.answer.partition("\n")
         st.info(markdown_safe(lead), icon=":material/search:")
+        if period:
+            st.caption(period)
         if not answer.citations:
             return
         answer = replace(answer, answer=instead)
     st.markdown(answer_block(answer, anchor), unsafe_allow_html=True)
-    confidence = confidence_line(answer)
-    if confidence:
-        st.caption(confidence)
+    for line in (period if answer.answerable else None, confidence_line(answer)):
+        if line:
+            st.caption(line)
     with st.popover("Copy", icon=":material/content_copy:"):
         st.code(plain_text(answer), language=None, wrap_lines=True)  # shown as text, with a copy button
     if answer.mode != "extractive":

@@ -6,26 +6,34 @@ store is tested in tests/test_concurrency.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import qa.engine
+import qa.extractive
+from qa.asked_time import asked_time
 from qa.config import Settings
 from qa.engine import Engine
 from qa.lexical import build_index
 from qa.llm import LLMAnswerer
 
-from .conftest import MemoryStore, passage
+from .conftest import FakeReader, MemoryStore, confidence_on, passage
 
 WHEAT = passage("h1", "افتتحت وزارة الزراعة موسم حصاد الحنطة في محافظة نينوى هذا الأسبوع.", "wheat")
 WATER = passage("w1", "صوت مجلس النواب على قانون جديد لتنظيم توزيع مياه نهري دجلة والفرات.", "water")
 
 
 class Catalogue:
-    def __init__(self) -> None:
+    def __init__(self, passages: list) -> None:
         self.value = 1
+        self.passages = passages
 
     def generation(self) -> int:
         return self.value
+
+    def dates(self) -> list[str]:
+        return sorted({p.date for p in self.passages if p.date})
 
 
 class FakeStore(MemoryStore):
@@ -46,7 +54,8 @@ class FakeStore(MemoryStore):
 
 @pytest.fixture
 def world(monkeypatch, encoder):
-    state = {"passages": [WHEAT], "catalogue": Catalogue(), "opened": 0, "built": 0}
+    passages = [WHEAT]
+    state = {"passages": passages, "catalogue": Catalogue(passages), "opened": 0, "built": 0}
 
     def load_or_build(store):
         state["built"] += 1
@@ -84,3 +93,67 @@ def test_an_llm_falls_back_to_the_current_extractive_answerer(world, encoder, mo
     assert engine.answerer("fake:model").fallback is engine.refresh().extractive
     assert started == ["fake:model"]  # the model is set up once
     assert engine.answerer(None) is engine.refresh().extractive
+
+
+# The same flood reported in March and in June, with another figure; an unrelated article in October.
+TOLL_MARCH = passage("m1", "ارتفعت حصيلة قتلى الفيضانات في محافظة ميسان إلى 40 قتيلا.", "march", date="2018-03-10")
+TOLL_JUNE = passage("j1", "ارتفعت حصيلة قتلى فيضانات محافظة ميسان إلى 95 قتيلا أمس.", "june", date="2018-06-02")
+HARVEST_OCT = passage("o1", "افتتحت وزارة الزراعة موسم حصاد الحنطة في محافظة نينوى.", "october", date="2018-10-20")
+TOLL = "كم بلغت حصيلة قتلى الفيضانات في محافظة ميسان"
+
+
+@pytest.fixture
+def news(world, encoder, monkeypatch):
+    world["passages"][:] = [TOLL_MARCH, TOLL_JUNE, HARVEST_OCT]
+    # The relevance floor is set on the model's cosines; the fake encoder's run lower.
+    monkeypatch.setattr(qa.extractive, "RELEVANT_FROM", {"ar": 0.5, "en": 0.5})
+    return Engine(Settings(), encoder=encoder, reader=FakeReader(), confidence=confidence_on("similarity", threshold=0))
+
+
+def test_a_month_named_in_a_question_narrows_what_is_read_to_articles_of_that_month(news):
+    for month, doc in (("يونيو", "june"), ("آذار/مارس", "march")):
+        answer = news.ask(f"{TOLL} في {month}؟")
+        assert answer.answerable and {c.doc_id for c in answer.citations} == {doc}
+        assert answer.period and answer.period[0][:7] == {"june": "2018-06", "march": "2018-03"}[doc]
+
+
+def test_last_week_is_the_last_week_of_the_newest_article_and_nothing_in_it_answers(news):
+    answer = news.ask(f"{TOLL} الأسبوع الماضي؟")
+    assert answer.period == ["2018-10-14", "2018-10-20"]
+    assert not answer.answerable and all(c.doc_id == "october" for c in answer.citations)
+
+
+def test_a_period_no_article_is_from_narrows_nothing(news):
+    """August 2018: no article was published then, so it is read as the time of an event."""
+    answer = news.ask(f"{TOLL} في أغسطس؟")
+    assert answer.period is None and answer.answerable
+
+
+def test_the_latest_is_the_newest_of_the_sentences_that_answer_about_as_well(news):
+    assert asked_time("ما آخر حصيلة لقتلى الفيضانات في محافظة ميسان؟", None).latest
+    plain = news.ask(f"{TOLL}؟", k=1)
+    assert [c.doc_id for c in plain.citations] == ["march"]  # the closer wording wins on its own
+    latest = news.ask("ما آخر حصيلة لقتلى الفيضانات في محافظة ميسان؟", k=1)
+    assert latest.citations[0].doc_id == "june"  # found by the second search, among newer articles
+    assert "95" in latest.citations[0].quote
+
+
+def test_an_article_published_after_a_named_month_is_read_when_it_names_it(news, world):
+    """What happened in March may be reported in October: such an article, naming March, answers."""
+    recalled = passage(
+        "r1", "بلغت حصيلة قتلى فيضانات آذار في محافظة ميسان 40 قتيلا بحسب تقرير جديد.", "report", date="2018-10-05"
+    )
+    world["passages"][:] = [recalled, TOLL_JUNE, HARVEST_OCT]
+    answer = news.ask(f"{TOLL} في مارس؟")
+    assert answer.period is None and answer.answerable  # no article is dated in March…
+    world["passages"].append(replace(HARVEST_OCT, id="m0", doc_key="old", doc_id="old", date="2018-03-02"))
+    world["catalogue"].value += 1
+    answer = news.ask(f"{TOLL} في مارس؟")  # …now one is, on another subject
+    assert answer.period == ["2018-03-01", "2018-03-31"]
+    assert answer.answerable and answer.citations[0].doc_id == "report"
+
+
+def test_a_question_naming_a_month_its_subject_was_not_reported_in_is_not_answered(news):
+    answer = news.ask(f"{TOLL} في أكتوبر؟")  # October has an article, on the harvest
+    assert answer.period == ["2018-10-01", "2018-10-31"]
+    assert not answer.answerable

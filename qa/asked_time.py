@@ -1,0 +1,249 @@
+"""The time a question asks about: a period it names ("in March 2018", "on 5 May",
+«الأسبوع الماضي») and whether it asks for the latest ("the latest toll", «آخر حصيلة»).
+
+A period relative to now ("last week", «الشهر الماضي») is counted from the newest
+article's date: an archive's "last week" is the last week it covers, not the calendar's.
+A month named without a year is its latest occurrence up to that date. Years alone
+("in 2018", "last year") are left out: a year in a question is as often the time of
+an event an article recalls as the time it was published, and the constraint checks
+(qa.constraints) already hold an answer's article to the year named.
+
+Hand-written rather than a date parser library's: dateparser and its kind read a
+whole string as one date, while a question holds its period among other words, in
+two languages, with Arabic month names in two traditions («آذار/مارس»).
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from qa.arabic import normalize_arabic, normalize_with_offsets
+from qa.months import ENGLISH_MONTHS, MONTHS
+
+
+@dataclass(frozen=True)
+class Period:
+    since: date
+    until: date  # both ends included
+
+    def label(self, arabic: bool = False) -> str:
+        """ "1–31 March 2018", "5 March 2018", «1–31 مارس 2018»."""
+        a, b = self.since, self.until
+
+        def month(d: date) -> str:
+            return _ARABIC_MONTH_NAMES[d.month - 1] if arabic else d.strftime("%B")
+
+        if a == b:
+            return f"{a.day} {month(a)} {a.year}"
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{a.day}–{b.day} {month(a)} {a.year}"
+        if a.year == b.year:
+            return f"{a.day} {month(a)} – {b.day} {month(b)} {a.year}"
+        return f"{a.day} {month(a)} {a.year} – {b.day} {month(b)} {b.year}"
+
+    def admits(self, day: str | None) -> bool:
+        """Is an article of this ISO date (maybe with a time) from this period?"""
+        return bool(day) and self.since.isoformat() <= day[:10] <= self.until.isoformat()  # type: ignore[index]
+
+    def named_in(self, text: str) -> bool:
+        """Does ``text`` name a month of this period (in either language, any tradition)?"""
+        folded = normalize_arabic(text)
+        first, last = self.since.year * 12 + self.since.month - 1, self.until.year * 12 + self.until.month - 1
+        return any(_MONTH_IN_TEXT[n % 12 + 1].search(folded) for n in range(first, min(last, first + 11) + 1))
+
+
+@dataclass(frozen=True)
+class AskedTime:
+    period: Period | None = None  # the dates the question names
+    latest: bool = False  # it asks for the newest report
+    # The period is named ("in March", "on 5 May"), not relative ("last week"): an article
+    # published later may name it as the time of what it reports.
+    named: bool = False
+    spans: tuple[tuple[int, int], ...] = ()  # where the question names the period, with its preposition
+
+    def without_period(self, question: str) -> str:
+        """The question without the words naming its period: once the articles read are
+        those of the period, the sentence that answers need not say it again."""
+        for start, end in sorted(self.spans, reverse=True):
+            question = question[:start] + " " + question[end:]
+        question = re.sub(r"\s+([?؟.,،!])", r"\1", re.sub(r"\s+", " ", question)).strip(" ,،")
+        return question[:1].upper() + question[1:] if question[:1].isascii() else question
+
+
+_ARABIC_MONTH_NAMES = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")  # fmt: skip
+# Month names as normalised text (qa.arabic); English abbreviations left out ("mar", "jun").
+_MONTH_OF = {normalize_arabic(n): m for n, m in MONTHS.items() if not n.isascii() or n in ENGLISH_MONTHS}
+# A month named in an article (its two-word Levantine names whole; «آب» left out, which
+# without its madda is also أب, "father").
+_MONTH_IN_TEXT = {
+    month: re.compile(
+        r"(?<!\w)[وبل]?(?:"
+        + "|".join(re.escape(name) for name, m in _MONTH_OF.items() if m == month and name != "اب")
+        + r")(?!\w)"
+    )
+    for month in range(1, 13)
+}
+_MONTH_NAME = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))  # "تشرين الثاني" before "تشرين"
+# A month, maybe with its other tradition's name beside it: «اذار/مارس», «اذار (مارس)».
+_MONTH = rf"(?<!\w)(?P<month>{_MONTH_NAME})(?!\w)(?:\s*[/(-]\s*(?:{_MONTH_NAME})\)?)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+_YEAR_AFTER = rf"(?:,?\s+(?:of\s+|من\s+)?(?:عام\s+|سنه\s+)?{_YEAR})"
+_DAY = r"(?<!\d)(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+_OF_MONTH = r"\s+(?:of\s+)?(?:من\s+)?(?:شهر\s+)?"
+# Where in the month: "early March", «منتصف مارس».
+_PART = r"(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the middle of|اوايل|مطلع|بدايه|منتصف|اواسط|اواخر|نهايه)[\s-]+(?:شهر\s+)?"
+# A word before a month named alone that makes it a time ("in May", not "may").
+_LEAD = r"(?<!\w)(?:in|during|since|until|through|from|between|last|في|خلال|منذ|حتي|شهر|بشهر|من|الي)\s+(?:the\s+month\s+of\s+)?"
+
+_ISO_DAY = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
+_DAY_RANGE = re.compile(
+    rf"{_DAY.format('first')}\s*(?:-|–|to|and|الي|و|حتي)\s*{_DAY.format('day')}{_OF_MONTH}{_MONTH}{_YEAR_AFTER}?"
+)
+_DAY_MONTH = re.compile(rf"{_DAY.format('day')}{_OF_MONTH}{_MONTH}{_YEAR_AFTER}?")
+_MONTH_DAY = re.compile(rf"{_MONTH}\s+{_DAY.format('day')}{_YEAR_AFTER}?")
+_MONTH_YEAR = re.compile(rf"(?:{_PART})?{_MONTH}{_YEAR_AFTER}")
+# A month alone needs a lead or a part before it: checked when read.
+_MONTH_ALONE = re.compile(rf"(?P<lead>{_LEAD})?(?:{_PART})?{_MONTH}(?:\s+(?:الماضي|المنصرم|الفايت|السابق))?")
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_PAST_N = re.compile(
+    rf"\b(?:past|last|previous)\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+(?P<unit>day|week|month)s?\b"
+    r"|(?<!\d)(?P<n_ar>\d+)\s+(?P<unit_ar>يوما|ايام|اسبوعا|اسابيع|اشهر|شهرا|شهور)\s+(?:الماضيه|الاخيره|المنصرمه|الفايته)"
+    r"|(?P<dual>يومين|اسبوعين|شهرين)\s+(?:الماضيين|الاخيرين|المنصرمين)"
+)
+_UNIT_DAYS = {"day": 1, "يوما": 1, "ايام": 1, "week": 7, "اسبوعا": 7, "اسابيع": 7, "month": 30, "اشهر": 30, "شهرا": 30, "شهور": 30}  # fmt: skip
+_DUAL_DAYS = {"يومين": 2, "اسبوعين": 14, "شهرين": 60}
+_LAST_WEEK = re.compile(
+    r"\b(?:last|past|previous|this past|this)\s+week\b"
+    r"|هذا الاسبوع|الاسبوع\s+(?:الماضي|المنصرم|الفايت|المنقضي|الحالي|الجاري)"
+)
+_LAST_MONTH = re.compile(r"\b(?:last|previous)\s+month\b|الشهر\s+(?:الماضي|المنصرم|الفايت|السابق)")
+_PAST_MONTH = re.compile(r"\b(?:past|this past)\s+month\b")
+_THIS_MONTH = re.compile(r"\bthis\s+month\b|هذا الشهر|الشهر\s+(?:الحالي|الجاري)")
+_YESTERDAY = re.compile(r"\b(?P<before>the day before )?yesterday\b|(?<!\w)و?(?P<before_ar>اول\s+)?امس(?!\w)")
+
+# The preposition before a period's words, removed with them ("in March", «في آذار»).
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:in|during|on|since|from|between|of|for|through|over|and)\s+(?:the\s+)?|(?<!\w)the\s+"
+    r"|(?<!\w)(?:في|خلال|يوم|منذ|حتي|الي|و)\s+)$"
+)
+_LATEST = re.compile(
+    r"\b(?:latest|newest|most recent(?:ly)?|current(?:ly)?|now|so far|to date|recently)\b"
+    r"|\bthe last (?!(?:week|month|year|day|days|weeks|months|years)\b)\w"
+    r"|(?<!\w)(?:احدث|الاحدث|الاخير|الاخيره|حاليا|الحالي|الحاليه|الان|موخرا|حتي اللحظه)(?!\w)"
+)
+# «آخر» is also "another" («مسؤول آخر», after its noun): it means "latest" before its
+# noun, where a question puts it: first, or after a question word or a preposition.
+_LATEST_BEFORE_NOUN = re.compile(
+    r"(?:^|(?<!\w)(?:ما|ماذا|هو|هي|في|عن|من|كم|متي|اين|الي|علي|حسب|وفق)\s+)(?:[وب]?ال)?اخر\s+\w"
+)
+
+
+def asked_time(question: str, newest: date | None) -> AskedTime:
+    """The period (of publication) ``question`` names, read against ``newest`` (the newest
+    article's date; no period without it), and whether it asks for the latest."""
+    text, offsets = normalize_with_offsets(question)
+    latest = bool(_LATEST.search(text) or _LATEST_BEFORE_NOUN.search(text))
+    if newest is None:
+        return AskedTime(None, latest)
+    named, relative = _absolute(text, newest), _relative(text, newest)
+    found = named + relative
+    if not found:
+        return AskedTime(None, latest)
+    spans = []
+    for _, (start, end) in found:
+        before = _PREPOSITION_BEFORE.search(text, 0, start)
+        start = before.start() if before else start
+        spans.append((offsets[start], offsets[end - 1] + 1))
+    # Several periods ("between March and May") are read as the span from the first to the last.
+    period = Period(min(p.since for p, _ in found), max(p.until for p, _ in found))
+    return AskedTime(period, latest, not relative, tuple(spans))
+
+
+def covered(period: Period | None, dates: list[str]) -> Period | None:
+    """``period`` if some article (``dates``: their ISO days, sorted) is dated in it. A
+    period no article is from is read as the time of an event the articles may recall,
+    not of their publication: it narrows nothing."""
+    if period is None:
+        return None
+    first = bisect.bisect_left(dates, period.since.isoformat())
+    return period if first < len(dates) and dates[first] <= period.until.isoformat() else None
+
+
+def _absolute(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
+    """Named days, ranges of days and months, each part of the text read once (most
+    precise first), and where each is."""
+    found: list[tuple[Period, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_ISO_DAY, _DAY_RANGE, _DAY_MONTH, _MONTH_DAY, _MONTH_YEAR, _MONTH_ALONE):
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            period = _read(m, newest)
+            if period:
+                found.append((period, m.span()))
+                taken.append(m.span())
+    return found
+
+
+def _read(m: re.Match, newest: date) -> Period | None:
+    named = m.groupdict()
+    month = int(named["month"]) if named["month"].isdigit() else _MONTH_OF[named["month"]]
+    year = int(named["year"]) if named.get("year") else newest.year if month <= newest.month else newest.year - 1
+    if not named.get("day"):
+        if m.re is _MONTH_ALONE and not (named["lead"] or named["part"]):
+            return None  # "may", "march": maybe not a month
+        return _month_part(year, month, named.get("part"))
+    first, last = _day(year, month, int(named.get("first") or named["day"])), _day(year, month, int(named["day"]))
+    return Period(first.since, last.until) if first and last and first.since <= last.since else None
+
+
+def _month_part(year: int, month: int, part: str | None) -> Period:
+    """A month, or its first half, middle or second half ("early", "mid", "late")."""
+    first, last = 1, calendar.monthrange(year, month)[1]
+    if part in ("early", "the beginning of", "beginning of", "اوايل", "مطلع", "بدايه"):
+        last = 15
+    elif part in ("mid", "the middle of", "منتصف", "اواسط"):
+        first, last = 8, 24
+    elif part:  # late, the end of
+        first = 16
+    return Period(date(year, month, first), date(year, month, last))
+
+
+def _day(year: int, month: int, day: int) -> Period | None:
+    """A named day and the day after it: a day's news is often published the next morning."""
+    try:
+        first = date(year, month, day)
+    except ValueError:
+        return None
+    return Period(first, first + timedelta(days=1))
+
+
+def _relative(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
+    found: list[tuple[Period, tuple[int, int]]] = []
+    for m in _PAST_N.finditer(text):
+        if m["dual"]:
+            days = _DUAL_DAYS[m["dual"]]
+        else:
+            n = m["n"] or m["n_ar"]
+            days = (int(n) if n.isdigit() else _NUMBER_WORDS[n]) * _UNIT_DAYS[m["unit"] or m["unit_ar"]]
+        found.append((Period(newest - timedelta(days=max(days, 1) - 1), newest), m.span()))
+    last_week = _LAST_WEEK.search(text)
+    if last_week and not found:
+        found.append((Period(newest - timedelta(days=6), newest), last_week.span()))
+    end_of_last_month = newest.replace(day=1) - timedelta(days=1)
+    for pattern, period in (
+        (_LAST_MONTH, Period(end_of_last_month.replace(day=1), end_of_last_month)),
+        (_PAST_MONTH, Period(newest - timedelta(days=29), newest)),
+        (_THIS_MONTH, Period(newest.replace(day=1), newest)),
+    ):
+        if said := pattern.search(text):
+            found.append((period, said.span()))
+    for m in _YESTERDAY.finditer(text):
+        day = newest - timedelta(days=2 if m["before"] or m["before_ar"] else 1)
+        found.append((Period(day, day + timedelta(days=1)), m.span()))
+    return found

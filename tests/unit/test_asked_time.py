@@ -1,0 +1,107 @@
+"""Reading the time a question asks about (qa.asked_time)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.asked_time import Period, asked_time, covered
+
+NEWEST = date(2018, 10, 20)  # the newest article's date: relative periods count from it
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("How many troops were in Iraq in March 2018?", "2018-03-01", "2018-03-31"),
+        ("How many troops were in Iraq in March, 2018?", "2018-03-01", "2018-03-31"),
+        ("كم عدد القتلى في آذار/مارس 2018؟", "2018-03-01", "2018-03-31"),
+        ("كم عدد القتلى في شهر مارس من عام ٢٠١٨؟", "2018-03-01", "2018-03-31"),  # Arabic-Indic digits
+        ("ما الذي أعلنته الوزارة يوم ١٥ مايو ٢٠١٨؟", "2018-05-15", "2018-05-16"),  # and the morning after
+        ("What did the minister say on 5 March?", "2018-03-05", "2018-03-06"),
+        ("Who won the match on June 5th, 2018?", "2018-06-05", "2018-06-06"),
+        ("What happened on 2018-03-05?", "2018-03-05", "2018-03-06"),
+        ("What happened from 3 to 7 June?", "2018-06-03", "2018-06-08"),
+        ("What happened between March and May 2018?", "2018-03-01", "2018-05-31"),
+        ("What did he say in late September?", "2018-09-16", "2018-09-30"),
+        ("في منتصف أبريل، ماذا أعلنت الحكومة؟", "2018-04-08", "2018-04-24"),
+        ("مَاذا حَدَثَ فـــي أيلول الماضي؟", "2018-09-01", "2018-09-30"),  # diacritics and tatweel
+        # A month not yet reached in the newest article's year is last year's.
+        ("كم بلغ عدد اللاجئين في شهر تشرين الثاني؟", "2017-11-01", "2017-11-30"),
+        ("What happened last week in Gaza?", "2018-10-14", "2018-10-20"),
+        ("ماذا حدث الاسبوع الماضى في غزة؟", "2018-10-14", "2018-10-20"),  # alef and ya variants
+        ("ماذا قال الوزير الشهر الماضي؟", "2018-09-01", "2018-09-30"),
+        ("What did the minister say last month?", "2018-09-01", "2018-09-30"),
+        ("What was said this month?", "2018-10-01", "2018-10-20"),
+        ("What did he say yesterday?", "2018-10-19", "2018-10-20"),
+        ("ماذا قال أول أمس؟", "2018-10-18", "2018-10-19"),
+        ("How many people died in the past two weeks?", "2018-10-07", "2018-10-20"),
+        ("كم قتيلا سقط خلال الأسبوعين الماضيين؟", "2018-10-07", "2018-10-20"),
+        ("ما عدد القتلى خلال 3 أيام الماضية", "2018-10-18", "2018-10-20"),
+    ],
+)
+def test_a_named_period_is_read_as_publication_days(question, since, until):
+    period = asked_time(question, NEWEST).period
+    assert period == Period(date.fromisoformat(since), date.fromisoformat(until))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many US troops are in Iraq?",
+        "What did Theresa May say about Brexit?",  # "may" is a month only where a time is
+        "Who may win the election?",
+        "Will protesters march on the capital?",
+        "What did she say last year?",  # years are left to the constraint checks
+        "How many soldiers died in 2003?",
+        "What happened on 31 June?",  # no such day
+    ],
+)
+def test_no_period_where_none_is_named(question):
+    assert asked_time(question, NEWEST).period is None
+
+
+def test_nothing_relative_is_read_without_a_dated_article():
+    assert asked_time("What happened last week?", None).period is None
+    assert asked_time("What is the latest toll?", None).latest
+
+
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("What is the latest death toll?", True),
+        ("What is the most recent figure for refugees?", True),
+        ("How many troops are there now?", True),
+        ("What is the current price of oil?", True),
+        ("When was the last time Iran tested a missile?", True),
+        ("ما آخر حصيلة للقتلى في اليمن؟", True),
+        ("ما هي آخر حصيلة للقتلى؟", True),
+        ("آخر تطورات الأزمة؟", True),
+        ("ما أحدث الأرقام عن اللاجئين؟", True),
+        ("ما هو سعر النفط حاليا؟", True),
+        ("كم بلغ عدد القتلى حتى الآن؟", True),
+        ("ما الذي قاله مسؤول آخر عن الهجوم؟", False),  # «آخر» after its noun: "another"
+        ("ما الذي قاله الطرف الآخر؟", False),
+        ("What happened last week?", False),
+        ("How many troops are in Iraq?", False),
+    ],
+)
+def test_asking_for_the_latest(question, latest):
+    assert asked_time(question, NEWEST).latest is latest
+
+
+def test_a_period_narrows_only_when_an_article_is_from_it():
+    dates = ["2018-03-10", "2018-06-02", "2018-10-20"]
+    june = Period(date(2018, 6, 1), date(2018, 6, 30))
+    august = Period(date(2018, 8, 1), date(2018, 8, 31))
+    assert covered(june, dates) == june
+    assert covered(august, dates) is None  # the time of an event, maybe, not of publication
+    assert covered(Period(date(2018, 10, 20), date(2018, 10, 21)), dates) is not None
+    assert covered(None, dates) is None
+
+
+def test_a_period_is_labelled_in_the_readers_language():
+    assert Period(date(2018, 3, 1), date(2018, 3, 31)).label() == "1–31 March 2018"
+    assert Period(date(2018, 3, 5), date(2018, 3, 5)).label(arabic=True) == "5 مارس 2018"
+    assert Period(date(2018, 9, 16), date(2018, 10, 2)).label() == "16 September – 2 October 2018"
