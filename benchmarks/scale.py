@@ -1,20 +1,25 @@
-"""Scale: ingest throughput, store size, memory and latency at 1k, 10k and 50k passages.
+"""Scale on real news: a store grown from the ANT archive (29,366 articles), measured per stage.
 
-    python benchmarks/scale.py [--stages 1000,10000,50000] [--questions 60] [--workdir DIR] [--rebuild]
+    python benchmarks/scale.py [--stages 1000,10000,all] [--workdir DIR] [--build-only]
 
-Builds a corpus from the public sets in ../shared/bench (XQuAD and ARCD
-passages, repeated with variation: each copy's sentences rotated and joined
-to a sentence of another passage, so no two documents are equal) plus the
-bundled articles, and grows one embedded store in stages, keeping a copy of
-the store at each (in --workdir, so a rerun measures again without
-ingesting again). The first stage's passages are also encoded with a bare
-``SentenceTransformer.encode`` (the pipeline's overhead), and a random sample
-at the end checks it at full size; last, the whole corpus is re-ingested
-unchanged. Then, for each stage in a process of its own: store size on
-disk, peak memory, search and extractive-answer latency p50/p95 (fresh
-questions from the bench sets, after warm-up) and the answer accuracy on
-the answerable questions of eval/questions.jsonl, so a loss of quality at
-scale shows too. The build takes about 90 minutes at 50k on 2 cores.
+The articles are taken in one fixed order: first the 120 articles the real-news
+question set (eval/news_questions.jsonl) was written on, then the rest of the
+archive (../shared/news, read where it lies) shuffled with a fixed seed; stage N is
+the first N of them. One store grows through the stages by ordinary incremental
+ingests (corpus files of 1,000 articles each, under --workdir), and a copy of the
+store is kept at each stage. A build that is stopped resumes where it stopped on the
+next run: the ingest is incremental and crash-safe, and the seconds and passages of
+every run are kept in steps.json. The first stage also times a bare
+``SentenceTransformer.encode`` of a sample of its passages (the pipeline's
+overhead), and the whole store is re-ingested unchanged at the end.
+
+Then each stage is measured in a process of its own (its peak memory is its own):
+store size on disk, peak memory, search latency (the dev split's questions, each
+asked once, top 5 documents) and extractive answer latency (the test split's, each
+asked once: no warm caches), and the question set's answer accuracy, first-source
+accuracy and abstention per split, the near misses and off-topic questions of both
+splits among the whole stage's distractors. The whole archive takes about two hours
+to ingest on 2 cores.
 """
 
 from __future__ import annotations
@@ -32,34 +37,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.sync import ingest
-from qa.bench import BENCH_DIR, bench_documents
-from qa.config import BUNDLED_CORPUS, Settings
+from qa.config import PROJECT_ROOT, Settings
 from qa.embeddings import SentenceTransformerEmbeddings
 from qa.engine import Engine
-from qa.evaluate import evaluate_answers, load_questions
-from qa.sentences import sentence_spans
+from qa.evaluate import grade, load_questions, summarise
+from qa.news import NEWS_QUESTIONS, read_archive
 from qa.store import open_store
 
-WARM_UP = 5
-BARE_SAMPLE = 2000
-PART_DOCS = 4000
-
-
-def variants(docs: list[dict]):
-    """Copy 0 of every document, then copy 1 of every document, and so on, without end."""
-    sentences = [[s.of(d["text"]) for s in sentence_spans(d["text"])] or [d["text"]] for d in docs]
-    copy = 0
-    while True:
-        for i, doc in enumerate(docs):
-            if copy == 0:
-                yield doc
-                continue
-            own = sentences[i]
-            shift = copy % len(own)
-            other = sentences[(i * 7 + copy) % len(docs)]
-            text = " ".join(own[shift:] + own[:shift] + [other[copy % len(other)]])
-            yield {"id": f"{doc['id']}~{copy}", "title": f"{doc['title']} ({copy})", "text": text}
-        copy += 1
+WARM_UP = [
+    "How many US troops are in Iraq?",
+    "كم عدد الجنود الأمريكيين في العراق؟",
+    "Who won the election?",
+    "ما هي عاصمة الإقليم؟",
+    "What did the ministry say?",
+]
+TIME_QUESTIONS = PROJECT_ROOT / "eval" / "time_questions.jsonl"
+PART_ARTICLES = 1000
+BARE_SAMPLE = 1000
+SEED = 13
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -76,162 +71,220 @@ def peak_rss_mib() -> float:
     return int(status.split("VmHWM:")[1].split()[0]) / 1024
 
 
-def timed_questions(engine: Engine, questions: list[str]) -> dict[str, list[float]]:
-    """Milliseconds per question for `qa search` (top 5 documents) and `qa ask` (extractive)."""
-    out: dict[str, list[float]] = {"search": [], "answer": []}
-    for question in questions:
-        start = time.perf_counter()
-        engine.search(question, 5)
-        out["search"].append((time.perf_counter() - start) * 1000)
-        out["answer"].append(engine.ask(question).timings_ms["total"])
-    return out
+def ordered_articles() -> list[dict]:
+    """The question set's articles first (by id), then the rest of the archive in a fixed shuffle."""
+    wanted = {q["doc_id"] for q in load_questions(NEWS_QUESTIONS)}
+    articles = list(read_archive())
+    first = sorted((a for a in articles if a["id"] in wanted), key=lambda a: a["id"])
+    rest = sorted((a for a in articles if a["id"] not in wanted), key=lambda a: a["id"])
+    random.Random(SEED).shuffle(rest)
+    return first + rest
+
+
+class Steps:
+    """Each ingest run's passages and seconds, saved as it goes (a stopped run keeps what it did)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.runs: list[dict] = json.loads(path.read_text()) if path.is_file() else []
+
+    def start(self, stage: int) -> dict:
+        run = {"stage": stage, "passages": 0, "seconds": 0.0}
+        self.runs.append(run)
+        return run
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.runs, indent=1))
+
+    def of(self, stage: int) -> tuple[int, float]:
+        runs = [r for r in self.runs if r["stage"] == stage]
+        return sum(r["passages"] for r in runs), sum(r["seconds"] for r in runs)
 
 
 class Progress:
-    """One line on stderr every 30 seconds of a long ingest."""
+    """One line on stderr, and the run's figures saved, every 30 seconds of an ingest."""
 
-    def __init__(self, label: str) -> None:
-        self.label, self.last = label, 0.0
+    def __init__(self, label: str, run: dict, steps: Steps) -> None:
+        self.label, self.run, self.steps = label, run, steps
+        self.started = self.last = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
         if time.monotonic() - self.last > 30 or done == total:
             self.last = time.monotonic()
-            print(f"  {self.label}: {done}/{total} passages", file=sys.stderr, flush=True)
+            self.run.update(passages=done, seconds=self.last - self.started)
+            self.steps.save()
+            print(f"  {self.label}: {done:,}/{total:,} passages", file=sys.stderr, flush=True)
 
 
-def build(workdir: Path, stages: list[int]) -> dict:
-    """Grow one store through the stages, copying it at each; the ingest timings in build.json."""
-    corpus, store_dir = workdir / "corpus", workdir / "store"
-    shutil.rmtree(workdir, ignore_errors=True)
-    corpus.mkdir(parents=True)
-    for article in BUNDLED_CORPUS.glob("*.txt"):
-        (corpus / article.name).write_bytes(article.read_bytes())
+def write_parts(corpus: Path, articles: list[dict]) -> None:
+    """The articles as JSONL files of PART_ARTICLES each, a file rewritten only when it changes."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    for first in range(0, len(articles), PART_ARTICLES):
+        part = corpus / f"part-{first // PART_ARTICLES:03d}.jsonl"
+        text = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles[first : first + PART_ARTICLES])
+        if not part.is_file() or part.read_text(encoding="utf-8") != text:
+            part.write_text(text, encoding="utf-8")
+
+
+def build(workdir: Path, stages: list[int]) -> None:
+    """Grow the store through the stages not built yet, keeping a copy of it at each."""
+    store_dir, steps = workdir / "store", Steps(workdir / "steps.json")
     settings = Settings().with_overrides(store_dir=store_dir)
     embeddings = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
-    model = embeddings.model  # loaded outside the timings
-    documents = variants(bench_documents("xquad.docs.jsonl") + bench_documents("arcd.docs.jsonl"))
-    steps: list[dict] = []
-    passages, per_doc = 0, 1.2
-    for stage, target in enumerate(stages):
-        while passages < target:
-            wanted = max(int((target - passages) / per_doc * 1.03), 1)
-            for first in range(0, wanted, PART_DOCS):  # files well under the size cap
-                part = corpus / f"part-{len(steps):03d}-{first // PART_DOCS:02d}.jsonl"
-                lines = (json.dumps(next(documents), ensure_ascii=False) for _ in range(min(PART_DOCS, wanted - first)))
-                part.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            start = time.perf_counter()
-            report = ingest([corpus], settings, progress=Progress(f"to {target}"), encoder=embeddings)
-            seconds = time.perf_counter() - start
-            if report.passages <= passages:  # a copy left empty by cleaning is fine; no progress is not
-                raise SystemExit(f"the ingest added nothing: {report.failed[:3]}")
-            steps.append({"stage": target, "passages": report.passages - passages, "seconds": seconds})
-            per_doc, passages = report.passages / report.documents, report.passages
-            (workdir / "steps.json").write_text(json.dumps(steps, indent=1))  # kept if the run is stopped
-        if stage == 0:  # the same passages through a bare encode
-            texts = [text for _, text in open_store(settings).texts()]
-            start = time.perf_counter()
-            model.encode(texts, prompt_name="passage", batch_size=embeddings.batch_size)
-            bare_first = {"passages": len(texts), "seconds": time.perf_counter() - start}
-        shutil.copytree(store_dir, workdir / f"store-{target}")
+    articles = ordered_articles()
+    for stage in stages:
+        if (workdir / f"store-{stage}").is_dir():
+            continue
+        write_parts(workdir / "corpus", articles[:stage])
+        run = steps.start(stage)
+        start = time.perf_counter()
+        report = ingest([workdir / "corpus"], settings, progress=Progress(f"to {stage:,} articles", run, steps),
+                        encoder=embeddings)  # fmt: skip
+        run["seconds"] = time.perf_counter() - start  # its passages: the progress's last count
+        steps.save()
+        if report.failed:
+            raise SystemExit(f"{len(report.failed)} files failed: {report.failed[:3]}")
+        if stage == stages[0]:
+            bare_encode(workdir, settings, embeddings)
+        shutil.copytree(store_dir, workdir / f"store-{stage}")
+    start = time.perf_counter()
+    again = ingest([workdir / "corpus"], settings, encoder=embeddings)
+    (workdir / "reingest.json").write_text(json.dumps({
+        "seconds": time.perf_counter() - start,
+        "all_unchanged": again.unchanged == again.documents and again.added == again.updated == 0,
+        "ingest_peak_rss_mib": peak_rss_mib(),
+    }))  # fmt: skip
+
+
+def bare_encode(workdir: Path, settings: Settings, embeddings: SentenceTransformerEmbeddings) -> None:
+    """A bare encode of a random sample of the store's passages: the rate the pipeline is held to."""
     texts = [text for _, text in open_store(settings).texts()]
-    sample = random.Random(7).sample(texts, min(BARE_SAMPLE, len(texts)))
+    sample = random.Random(SEED).sample(texts, min(BARE_SAMPLE, len(texts)))
     start = time.perf_counter()
-    model.encode(sample, prompt_name="passage", batch_size=embeddings.batch_size)
-    bare_rate = len(sample) / (time.perf_counter() - start)
-    start = time.perf_counter()
-    again = ingest([corpus], settings, encoder=embeddings)
-    result = {
-        "steps": steps,
-        "passages": passages,
-        "bare_first": bare_first,
-        "bare_rate": bare_rate,
-        "reingest_seconds": time.perf_counter() - start,
-        "reingest_all_unchanged": again.unchanged == again.documents and again.added == again.updated == 0,
-        "peak_rss_mib": peak_rss_mib(),
-    }
-    (workdir / "build.json").write_text(json.dumps(result, indent=1))
-    return result
+    embeddings.model.encode(sample, prompt_name="passage", batch_size=embeddings.batch_size)
+    rate = len(sample) / (time.perf_counter() - start)
+    (workdir / "bare.json").write_text(json.dumps({"passages": len(sample), "rate": rate}))
 
 
-def measure(store_dir: Path, questions: int) -> dict:
-    """Latency on fresh questions after warm-up, and the eval set's answer accuracy, for one store."""
+def measure(store_dir: Path) -> dict:
+    """Latency and the real-news question set's quality on one stage's store."""
     engine = Engine(Settings().with_overrides(store_dir=store_dir))
-    passages = engine.refresh().store.count()
-    queries = [json.loads(line) for name in ("xquad.queries.jsonl", "arcd.queries.jsonl")
-               for line in (BENCH_DIR / name).read_text(encoding="utf-8").splitlines()]  # fmt: skip
-    random.Random(passages).shuffle(queries)
-    fresh = [q["question"] for q in queries[: WARM_UP + questions]]  # none asked twice: no warm caches
-    timed_questions(engine, fresh[:WARM_UP])
-    latency = timed_questions(engine, fresh[WARM_UP:])
-    quality = evaluate_answers(engine, [q for q in load_questions() if q["answerable"]])
+    parts = engine.refresh()
+    for question in WARM_UP:
+        engine.ask(question)
+    questions = load_questions(NEWS_QUESTIONS)
+    search_ms, answer_ms, graded = [], [], []
+    for q in questions:
+        start = time.perf_counter()
+        if q["split"] == "dev":  # dev: search timed, then asked; test: asked fresh, timed
+            engine.search(q["question"], 5)
+            search_ms.append((time.perf_counter() - start) * 1000)
+            graded.append(grade(engine, q))
+        else:
+            graded.append(grade(engine, q))
+            answer_ms.append((time.perf_counter() - start) * 1000)
+    quality = {split: _quality([g for g in graded if g.question["split"] == split]) for split in ("dev", "test")}
+    stored = {r.doc_id for r in parts.store.catalog.all()}
+    timed = [q for q in load_questions(TIME_QUESTIONS) if q["doc_id"] in stored]
+    period_ms, time_graded = [], []
+    for q in timed:  # the time questions (eval/time_questions.jsonl) when the stage holds their articles
+        start = time.perf_counter()
+        time_graded.append(grade(engine, q))
+        period_ms.append((time.perf_counter() - start) * 1000)
+    time_quality = {
+        f"{split} {kind}": _quality(rows)
+        for split in ("dev", "test")
+        for kind in ("period", "relative", "latest", "period_near_miss", "all")
+        if (rows := [g for g in time_graded if g.question["split"] == split and kind in ("all", g.question["kind"])])
+    }
     return {
-        "passages": passages,
+        "passages": parts.store.count(),
         "store_mib": folder_bytes(store_dir) / 2**20,
         "peak_rss_mib": peak_rss_mib(),
-        **{f"{k}_p{q}": percentile(v, q) for k, v in latency.items() for q in (50, 95)},
-        "answer_accuracy": quality.answer_accuracy,
-        "source_accuracy": quality.source_accuracy,
+        **{f"search_p{q}": percentile(search_ms, q) for q in (50, 95)},
+        **{f"answer_p{q}": percentile(answer_ms, q) for q in (50, 95)},
+        **({f"time_answer_p{q}": percentile(period_ms, q) for q in (50, 95)} if period_ms else {}),
+        "quality": quality,
+        "time_quality": time_quality,
+    }
+
+
+def _quality(rows: list) -> dict:
+    result = summarise(rows)
+    near = [g for g in rows if g.question.get("kind") in ("near_miss", "period_near_miss")]
+    return {
+        "answer": result.answer_accuracy,
+        "source": result.source_accuracy,
+        "abstention_precision": result.abstention_precision,
+        "abstention_recall": result.abstention_recall,
+        "near_miss_abstained": sum(not g.answered for g in near) / max(len(near), 1),
+        "questions": len(rows),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stages", default="1000,10000,50000", help="passage counts to measure at")
-    parser.add_argument("--questions", type=int, default=60, help="timed questions per stage")
-    parser.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "sanad" / "scale")
-    parser.add_argument("--rebuild", action="store_true", help="build the stores again even if built")
+    parser.add_argument("--stages", default="1000,10000,all", help="article counts to measure at ('all': the archive)")
+    parser.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "sanad" / "scale-news")
+    parser.add_argument("--build-only", action="store_true", help="build the stages, measure nothing")
     parser.add_argument("--measure-store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_store:  # one stage, in its own process so its peak memory is its own
-        print(json.dumps(measure(args.measure_store, args.questions)))
+        print(json.dumps(measure(args.measure_store)))
         return
-    stages = [int(s) for s in args.stages.split(",")]
-    built_file = args.workdir / "build.json"
-    built = None if args.rebuild or not built_file.is_file() else json.loads(built_file.read_text())
-    if built is None or sorted({s["stage"] for s in built["steps"]}) != stages:
-        built = build(args.workdir, stages)
+    total = sum(1 for _ in read_archive())
+    stages = [total if s == "all" else min(int(s), total) for s in args.stages.split(",")]
+    build(args.workdir, stages)
+    if args.build_only:
+        return
     rows = []
-    for target in stages:
-        command = [sys.executable, __file__, "--measure-store", str(args.workdir / f"store-{target}")]
-        out = subprocess.run([*command, "--questions", str(args.questions)], capture_output=True, text=True, check=True)
-        rows.append(json.loads(out.stdout.splitlines()[-1]))
-    print_report(rows, built)
+    for stage in stages:
+        command = [sys.executable, __file__, "--measure-store", str(args.workdir / f"store-{stage}")]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows.append({"stage": stage, **json.loads(out.stdout.splitlines()[-1])})
+    (args.workdir / "measured.json").write_text(json.dumps(rows, indent=1))
+    print_report(args.workdir, rows)
 
 
-def print_report(rows: list[dict], built: dict) -> None:
-    print(
-        "| passages | store on disk | query process peak memory | search p50 / p95 | answer p50 / p95 | answer acc. | source acc. |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+def print_report(workdir: Path, rows: list[dict]) -> None:
+    steps = Steps(workdir / "steps.json")
+    print("| articles | passages | store on disk | query process peak memory | search p50 / p95 | answer p50 / p95 "
+          "| answer acc. | first source | abstention precision / recall | near misses abstained |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        t = r["quality"]["test"]
         print(
-            f"| {r['passages']:,} | {r['store_mib']:.0f} MiB | {r['peak_rss_mib']:.0f} MiB "
+            f"| {r['stage']:,} | {r['passages']:,} | {r['store_mib']:.0f} MiB | {r['peak_rss_mib']:.0f} MiB "
             f"| {r['search_p50']:.0f} / {r['search_p95']:.0f} ms | {r['answer_p50']:.0f} / {r['answer_p95']:.0f} ms "
-            f"| {r['answer_accuracy']:.3f} | {r['source_accuracy']:.3f} |"
+            f"| {t['answer']:.3f} | {t['source']:.3f} | {t['abstention_precision']:.3f} / {t['abstention_recall']:.3f} "
+            f"| {t['near_miss_abstained']:.3f} |"
         )
+    print("\n(quality: the test split; dev split per stage in measured.json)\n")
+    print("Questions naming a time (eval/time_questions.jsonl, test split), at the stages holding their articles:")
+    print("| articles | kind | questions | answer acc. / abstained | answer p50 / p95 (all kinds) |")
+    print("|---:|---|---:|---:|---:|")
+    for r in rows:
+        for name, t in r["time_quality"].items():
+            split, kind = name.split()
+            if split == "test":
+                right = t["near_miss_abstained"] if kind == "period_near_miss" else t["answer"]
+                print(f"| {r['stage']:,} | {kind} | {t['questions']} | {right:.3f} "
+                      f"| {r['time_answer_p50']:.0f} / {r['time_answer_p95']:.0f} ms |")  # fmt: skip
     print()
-    for step in built["steps"]:
-        rate = step["passages"] / step["seconds"]
-        print(
-            f"ingest towards {step['stage']:>6,}: {step['passages']:>6,} passages in {step['seconds']:7.1f} s = {rate:.1f}/s"
-        )
-    ingest_s = sum(step["seconds"] for step in built["steps"])
-    passages = built["passages"]
-    first_s = sum(step["seconds"] for step in built["steps"] if step["stage"] == built["steps"][0]["stage"])
-    bare = built["bare_first"]
-    print(f"whole ingest: {passages:,} passages in {ingest_s:.0f} s = {passages / ingest_s:.1f} passages/s")
-    print(f"ingest process peak memory: {built['peak_rss_mib']:.0f} MiB")
-    print(
-        f"overhead over bare encode, first stage (same {bare['passages']:,} passages): {(first_s / bare['seconds'] - 1) * 100:.0f}%"
-    )
-    print(
-        f"overhead over bare encode, whole ingest (bare rate {built['bare_rate']:.1f}/s on {BARE_SAMPLE:,} "
-        f"random passages): {(ingest_s * built['bare_rate'] / passages - 1) * 100:.0f}%"
-    )
-    print(
-        f"unchanged re-ingest: {built['reingest_seconds']:.1f} s = {built['reingest_seconds'] / ingest_s * 100:.1f}% "
-        f"of the first ingest (all unchanged: {built['reingest_all_unchanged']})"
-    )
+    passages = seconds = 0.0
+    for r in rows:
+        added, spent = steps.of(r["stage"])
+        passages, seconds = passages + added, seconds + spent
+        print(f"ingest to {r['stage']:>6,} articles: {added:>6,} passages in {spent:7.0f} s = {added / spent:.1f}/s")
+    print(f"whole ingest: {passages:,.0f} passages in {seconds:.0f} s = {passages / seconds:.1f} passages/s")
+    bare = json.loads((workdir / "bare.json").read_text())
+    first_passages, first_seconds = steps.of(rows[0]["stage"])
+    print(f"overhead over a bare encode ({bare['rate']:.1f} passages/s on {bare['passages']:,} of the first stage's "
+          f"passages): first stage {(first_seconds * bare['rate'] / first_passages - 1) * 100:.0f}%, "
+          f"whole ingest {(seconds * bare['rate'] / passages - 1) * 100:.0f}%")  # fmt: skip
+    again = json.loads((workdir / "reingest.json").read_text())
+    print(f"unchanged re-ingest: {again['seconds']:.1f} s = {again['seconds'] / seconds * 100:.2f}% of the first "
+          f"(all unchanged: {again['all_unchanged']}); ingest process peak memory {again['ingest_peak_rss_mib']:.0f} MiB")  # fmt: skip
 
 
 if __name__ == "__main__":
