@@ -17,6 +17,7 @@ from pathlib import Path
 from ingest.documents import article_passages, clean_article, content_hash
 from ingest.load import Discovery, RawDocument, discover, read_source
 from ingest.uploads import UPLOAD_FOLDER
+from ingest.wire import Article, copy_groups, signature
 from qa.catalog import DocumentRecord
 from qa.config import BUNDLED_CORPUS, Settings
 from qa.embeddings import SentenceTransformerEmbeddings
@@ -123,12 +124,29 @@ def _ingest(
                 report.deleted += len(removed)
             prepared = _prepare(store, encoder, changed, hashes, report)
             _index(store, encoder, _within_cap(prepared, max_passages, report), known, report, progress, writer)
+            _group_copies(store, raw_docs)
+    elif {doc.key for doc in raw_docs} & known.keys() - store.catalog.signed():
+        with writer.changing():  # a store from before wire copies were found: its articles get signatures once
+            _group_copies(store, raw_docs)
 
     current = {r.key: r.passages for r in store.catalog.all()}
     stored = [doc for doc in raw_docs if doc.key in current]
     report.documents = len(stored)
     report.passages = sum(current[doc.key] for doc in stored)
     return report
+
+
+def _group_copies(store: PassageStore, raw_docs: list[RawDocument]) -> None:
+    """Sign the stored articles that have no signature yet (those read in this ingest),
+    and group the whole collection's wire copies again (ingest.wire)."""
+    signatures = store.catalog.signatures()
+    records = {r.key: r for r in store.catalog.all()}
+    for doc in raw_docs:
+        if doc.key in records and doc.key not in signatures:
+            signatures[doc.key] = signature(doc.text)
+    signatures = {key: sig for key, sig in signatures.items() if key in records}
+    articles = [Article(key, records[key].outlet, records[key].date, sig) for key, sig in signatures.items()]
+    store.catalog.set_copies(signatures, copy_groups(articles))
 
 
 def _mark_uploads(docs: list[RawDocument], uploaders: dict[str, tuple[str, str]], settings: Settings) -> None:

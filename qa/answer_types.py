@@ -26,6 +26,8 @@ class Citation:
     score: float
     uploaded_by: str | None = None  # "name on date" when a chat user uploaded the article
     doc_key: str = ""  # the document in the store (PassageStore.article_text gives it whole)
+    # Other outlets' copies of the same agency story (qa.copies): {"outlet", "date", "doc_id"}
+    also_reported_by: list[dict[str, str | None]] = field(default_factory=list)
 
     @classmethod
     def of(cls, n: int, passage: Passage, quote: str, score: float) -> Citation:

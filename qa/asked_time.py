@@ -49,8 +49,15 @@ class Period:
         """Is an article of this ISO date (maybe with a time) from this period?"""
         return bool(day) and self.since.isoformat() <= day[:10] <= self.until.isoformat()  # type: ignore[index]
 
+    def recalled_in(self, text: str, day: str | None) -> bool:
+        """Does an article of this ISO date, published after the period began, name it in
+        ``text`` (a month of it, as a time; of the same year, unless the year is said)?"""
+        if not day or day[:10] < self.since.isoformat():
+            return False
+        return self.named_in(text) and (day[:4] == str(self.until.year) or str(self.until.year) in text)
+
     def named_in(self, text: str) -> bool:
-        """Does ``text`` name a month of this period (in either language, any tradition)?"""
+        """Does ``text`` name a month of this period as a time (in either language, any tradition)?"""
         folded = normalize_arabic(text)
         first, last = self.since.year * 12 + self.since.month - 1, self.until.year * 12 + self.until.month - 1
         return any(_MONTH_IN_TEXT[n % 12 + 1].search(folded) for n in range(first, min(last, first + 11) + 1))
@@ -68,10 +75,13 @@ class AskedTime:
     def without_period(self, question: str) -> str:
         """The question without the words naming its period: once the articles read are
         those of the period, the sentence that answers need not say it again."""
+        left = question
         for start, end in sorted(self.spans, reverse=True):
-            question = question[:start] + " " + question[end:]
-        question = re.sub(r"\s+([?؟.,،!])", r"\1", re.sub(r"\s+", " ", question)).strip(" ,،")
-        return question[:1].upper() + question[1:] if question[:1].isascii() else question
+            left = left[:start] + " " + left[end:]
+        left = re.sub(r"\s+([?؟.,،!])", r"\1", re.sub(r"\s+", " ", left)).strip(" ,،")
+        if not _HAS_WORD.search(left):
+            return question  # nothing but the period was asked about
+        return left[:1].upper() + left[1:] if left[:1].isascii() else left
 
 
 _ARABIC_MONTH_NAMES = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")  # fmt: skip
@@ -79,13 +89,13 @@ _ARABIC_MONTH_NAMES = ("يناير", "فبراير", "مارس", "أبريل", "
 _MONTH_OF = {normalize_arabic(n): m for n, m in MONTHS.items() if not n.isascii() or n in ENGLISH_MONTHS}
 # A month named in an article (its two-word Levantine names whole; «آب» left out, which
 # without its madda is also أب, "father").
+# A month named in an article, where it reads as a time (after a preposition or a day,
+# or before a year or «الماضي»): «مارس» is also the verb "practised", "may" a modal.
+_IN_TIME = r"(?:(?<!\w)[وف]?(?:في|خلال|منذ|حتي|مطلع|بدايه|نهايه|اواخر|اوايل|منتصف|شهر|بشهر|الي|in|since|during|until|early|late|mid)\s+|\d\s+)"
 _MONTH_IN_TEXT = {
-    month: re.compile(
-        r"(?<!\w)[وبل]?(?:"
-        + "|".join(re.escape(name) for name, m in _MONTH_OF.items() if m == month and name != "اب")
-        + r")(?!\w)"
-    )
+    month: re.compile(rf"{_IN_TIME}(?:{names})(?!\w)|(?<!\w)(?:{names})\s+(?:\d|الماضي|المنصرم|الفايت|المقبل)")
     for month in range(1, 13)
+    if (names := "|".join(re.escape(n) for n, m in _MONTH_OF.items() if m == month))
 }
 _MONTH_NAME = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))  # "تشرين الثاني" before "تشرين"
 # A month, maybe with its other tradition's name beside it: «اذار/مارس», «اذار (مارس)».
@@ -97,7 +107,8 @@ _OF_MONTH = r"\s+(?:of\s+)?(?:من\s+)?(?:شهر\s+)?"
 # Where in the month: "early March", «منتصف مارس».
 _PART = r"(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the middle of|اوايل|مطلع|بدايه|منتصف|اواسط|اواخر|نهايه)[\s-]+(?:شهر\s+)?"
 # A word before a month named alone that makes it a time ("in May", not "may").
-_LEAD = r"(?<!\w)(?:in|during|since|until|through|from|between|last|في|خلال|منذ|حتي|شهر|بشهر|من|الي)\s+(?:the\s+month\s+of\s+)?"
+# Not «من» ("who", "from": «من مارس الضغط») nor "last" ("the last march").
+_LEAD = r"(?<!\w)(?P<lead>in|during|since|through|في|خلال|منذ|شهر|بشهر)\s+(?:the\s+month\s+of\s+)?"
 
 _ISO_DAY = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")
 _DAY_RANGE = re.compile(
@@ -107,13 +118,35 @@ _DAY_MONTH = re.compile(rf"{_DAY.format('day')}{_OF_MONTH}{_MONTH}{_YEAR_AFTER}?
 _MONTH_DAY = re.compile(rf"{_MONTH}\s+{_DAY.format('day')}{_YEAR_AFTER}?")
 _MONTH_YEAR = re.compile(rf"(?:{_PART})?{_MONTH}{_YEAR_AFTER}")
 # A month alone needs a lead or a part before it: checked when read.
-_MONTH_ALONE = re.compile(rf"(?P<lead>{_LEAD})?(?:{_PART})?{_MONTH}(?:\s+(?:الماضي|المنصرم|الفايت|السابق))?")
+_MONTH_ALONE = re.compile(rf"(?:{_LEAD})?(?:{_PART})?{_MONTH}(?:\s+(?:الماضي|المنصرم|الفايت|السابق))?")
+# Two months: "between March and May", «من آذار إلى أيار».
+_MONTH_RANGE = re.compile(
+    rf"(?<!\w)(?:between|from|in|بين|من|في)\s+{_MONTH.replace('month', 'first_month')}\s*(?:and|to|until|-|–|و|الي|حتي)\s*{_MONTH}{_YEAR_AFTER}?"
+)
 
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+MAX_DAYS_BACK = 3660  # "the past 100000000 days": ten years is as far as a period reaches
+_NUMBER_WORDS = {
+    "الثلاثه": 3,
+    "الاربعه": 4,
+    "الخمسه": 5,
+    "السته": 6,
+    "السبعه": 7,
+    "العشره": 10,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 _PAST_N = re.compile(
     rf"\b(?:past|last|previous)\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+(?P<unit>day|week|month)s?\b"
     r"|(?<!\d)(?P<n_ar>\d+)\s+(?P<unit_ar>يوما|ايام|اسبوعا|اسابيع|اشهر|شهرا|شهور)\s+(?:الماضيه|الاخيره|المنصرمه|الفايته)"
     r"|(?P<dual>يومين|اسبوعين|شهرين)\s+(?:الماضيين|الاخيرين|المنصرمين)"
+    r"|(?P<unit_word>الايام|الاسابيع|الاشهر|الشهور)\s+(?P<n_word>الثلاثه|الاربعه|الخمسه|السته|السبعه|العشره)\s+(?:الماضيه|الاخيره)"
 )
 _UNIT_DAYS = {"day": 1, "يوما": 1, "ايام": 1, "week": 7, "اسبوعا": 7, "اسابيع": 7, "month": 30, "اشهر": 30, "شهرا": 30, "شهور": 30}  # fmt: skip
 _DUAL_DAYS = {"يومين": 2, "اسبوعين": 14, "شهرين": 60}
@@ -124,13 +157,20 @@ _LAST_WEEK = re.compile(
 _LAST_MONTH = re.compile(r"\b(?:last|previous)\s+month\b|الشهر\s+(?:الماضي|المنصرم|الفايت|السابق)")
 _PAST_MONTH = re.compile(r"\b(?:past|this past)\s+month\b")
 _THIS_MONTH = re.compile(r"\bthis\s+month\b|هذا الشهر|الشهر\s+(?:الحالي|الجاري)")
-_YESTERDAY = re.compile(r"\b(?P<before>the day before )?yesterday\b|(?<!\w)و?(?P<before_ar>اول\s+)?امس(?!\w)")
+_YESTERDAY = re.compile(
+    r"\b(?P<before>the day before )?yesterday\b"
+    r"|(?<!\w)و?(?P<before_ar>اول\s+)?(?:ب?ال)?امس(?P<after_ar>\s+الاول)?(?!\w)"
+)
 
 # The preposition before a period's words, removed with them ("in March", «في آذار»).
 _PREPOSITION_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:in|during|on|since|from|between|of|for|through|over|and)\s+(?:the\s+)?|(?<!\w)the\s+"
-    r"|(?<!\w)(?:في|خلال|يوم|منذ|حتي|الي|و)\s+)$"
+    r"(?:(?<!\w)(?:in|during|on|since|from|between|of|for|through|and)|(?<!\w)(?:في|خلال|يوم|منذ|حتي|الي|و))\s+$"
 )
+# And before a relative one ("in the past two weeks").
+_RELATIVE_LEAD = re.compile(
+    r"(?:(?<!\w)(?:in|during|over|for|within)\s+)?(?<!\w)the\s+$|(?<!\w)(?:in|during|over|for|within|خلال|في)\s+$"
+)
+_HAS_WORD = re.compile(r"[^\W\d_]")
 _LATEST = re.compile(
     r"\b(?:latest|newest|most recent(?:ly)?|current(?:ly)?|now|so far|to date|recently)\b"
     r"|\bthe last (?!(?:week|month|year|day|days|weeks|months|years)\b)\w"
@@ -147,28 +187,33 @@ def asked_time(question: str, newest: date | None) -> AskedTime:
     """The period (of publication) ``question`` names, read against ``newest`` (the newest
     article's date; no period without it), and whether it asks for the latest."""
     text, offsets = normalize_with_offsets(question)
+    named = _absolute(text, newest) if newest else []
+    relative = _relative(text, newest) if newest else []
+    spans = []
+    for _, (start, end), is_relative in [(p, span, False) for p, span in named] + [
+        (p, span, True) for p, span in relative
+    ]:
+        before = (_RELATIVE_LEAD if is_relative else _PREPOSITION_BEFORE).search(text, 0, start)
+        start = before.start() if before else start
+        spans.append((offsets[start], offsets[end] if end < len(offsets) else len(question)))
+        text = text[:start] + " " * (end - start) + text[end:]  # "the last 2 days" asks for no latest
     latest = bool(_LATEST.search(text) or _LATEST_BEFORE_NOUN.search(text))
-    if newest is None:
-        return AskedTime(None, latest)
-    named, relative = _absolute(text, newest), _relative(text, newest)
     found = named + relative
     if not found:
         return AskedTime(None, latest)
-    spans = []
-    for _, (start, end) in found:
-        before = _PREPOSITION_BEFORE.search(text, 0, start)
-        start = before.start() if before else start
-        spans.append((offsets[start], offsets[end - 1] + 1))
-    # Several periods ("between March and May") are read as the span from the first to the last.
+    # Several periods ("in March and in May") are read as the span from the first to the last.
     period = Period(min(p.since for p, _ in found), max(p.until for p, _ in found))
     return AskedTime(period, latest, not relative, tuple(spans))
 
 
-def covered(period: Period | None, dates: list[str]) -> Period | None:
-    """``period`` if some article (``dates``: their ISO days, sorted) is dated in it. A
-    period no article is from is read as the time of an event the articles may recall,
-    not of their publication: it narrows nothing."""
-    if period is None:
+def covered(
+    period: Period | None, dates: list[str], since: str | None = None, until: str | None = None
+) -> Period | None:
+    """``period`` if some article (``dates``: their ISO days, sorted) is dated in it, and
+    within ``since``–``until`` (the user's own range) when given. A period no article is
+    from is read as the time of an event the articles may recall, not of their
+    publication: it narrows nothing."""
+    if period is None or (since and since > period.until.isoformat()) or (until and until < period.since.isoformat()):
         return None
     first = bisect.bisect_left(dates, period.since.isoformat())
     return period if first < len(dates) and dates[first] <= period.until.isoformat() else None
@@ -179,7 +224,7 @@ def _absolute(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
     precise first), and where each is."""
     found: list[tuple[Period, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_ISO_DAY, _DAY_RANGE, _DAY_MONTH, _MONTH_DAY, _MONTH_YEAR, _MONTH_ALONE):
+    for pattern in (_ISO_DAY, _DAY_RANGE, _DAY_MONTH, _MONTH_DAY, _MONTH_RANGE, _MONTH_YEAR, _MONTH_ALONE):
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -190,15 +235,26 @@ def _absolute(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
     return found
 
 
-def _read(m: re.Match, newest: date) -> Period | None:
+def _read(m: re.Match[str], newest: date) -> Period | None:
     named = m.groupdict()
     month = int(named["month"]) if named["month"].isdigit() else _MONTH_OF[named["month"]]
-    year = int(named["year"]) if named.get("year") else newest.year if month <= newest.month else newest.year - 1
-    if not named.get("day"):
-        if m.re is _MONTH_ALONE and not (named["lead"] or named["part"]):
+    day = int(named["day"]) if named.get("day") else 0
+    if named.get("year"):
+        year = int(named["year"])
+    else:  # the latest such day or month up to the newest article
+        year = newest.year if (month, day) <= (newest.month, newest.day) else newest.year - 1
+    if named.get("first_month"):  # "between March and May": March of the year before if need be
+        first_month = _MONTH_OF[named["first_month"]]
+        first_year = year if first_month <= month else year - 1
+        return Period(date(first_year, first_month, 1), _month_part(year, month, None).until)
+    if not day:
+        if m.re is _MONTH_ALONE and not (named.get("lead") or named.get("part")):
             return None  # "may", "march": maybe not a month
-        return _month_part(year, month, named.get("part"))
-    first, last = _day(year, month, int(named.get("first") or named["day"])), _day(year, month, int(named["day"]))
+        whole = _month_part(year, month, named.get("part"))
+        if named.get("lead") in ("since", "منذ"):  # since March: to the newest article
+            return Period(whole.since, max(newest, whole.until))
+        return whole
+    first, last = _day(year, month, int(named.get("first") or day)), _day(year, month, day)
     return Period(first.since, last.until) if first and last and first.since <= last.since else None
 
 
@@ -228,10 +284,15 @@ def _relative(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
     for m in _PAST_N.finditer(text):
         if m["dual"]:
             days = _DUAL_DAYS[m["dual"]]
+        elif m["unit_word"]:
+            days = _NUMBER_WORDS[m["n_word"]] * (
+                1 if m["unit_word"] == "الايام" else 7 if m["unit_word"] == "الاسابيع" else 30
+            )
         else:
             n = m["n"] or m["n_ar"]
             days = (int(n) if n.isdigit() else _NUMBER_WORDS[n]) * _UNIT_DAYS[m["unit"] or m["unit_ar"]]
-        found.append((Period(newest - timedelta(days=max(days, 1) - 1), newest), m.span()))
+        days = min(max(days, 1), MAX_DAYS_BACK)
+        found.append((Period(newest - timedelta(days=days - 1), newest), m.span()))
     last_week = _LAST_WEEK.search(text)
     if last_week and not found:
         found.append((Period(newest - timedelta(days=6), newest), last_week.span()))
@@ -244,6 +305,6 @@ def _relative(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
         if said := pattern.search(text):
             found.append((period, said.span()))
     for m in _YESTERDAY.finditer(text):
-        day = newest - timedelta(days=2 if m["before"] or m["before_ar"] else 1)
+        day = newest - timedelta(days=2 if m["before"] or m["before_ar"] or m["after_ar"] else 1)
         found.append((Period(day, day + timedelta(days=1)), m.span()))
     return found

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Column,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -87,6 +88,29 @@ uploaded_files = Table(
     Column("user", Text, nullable=False),
     Column("at", String(32), nullable=False),
 )
+
+
+# Each article's near-duplicate signature (ingest.wire) and, for a wire copy, the key
+# of its group's earliest article. Rows go with their document's (upsert, remove).
+copies = Table(
+    "sanad_copies",
+    _metadata,
+    Column("collection", String(200), primary_key=True),
+    Column("key", String(2000), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+    Column("group_key", String(2000)),
+)
+
+
+@dataclass(frozen=True)
+class CopyRecord:
+    """A wire copy: its group (the earliest copy's key), outlet and date."""
+
+    key: str
+    group: str
+    doc_id: str
+    outlet: str | None
+    date: str | None
 
 
 @dataclass(frozen=True)
@@ -189,11 +213,9 @@ class Catalog:
         if not rows:
             return
         with self.engine.begin() as conn:
-            conn.execute(
-                delete(documents).where(
-                    documents.c.collection == self.collection, documents.c.key.in_([r["key"] for r in rows])
-                )
-            )
+            for table in (documents, copies):  # a changed article's signature is made again
+                keys = [r["key"] for r in rows]
+                conn.execute(delete(table).where(table.c.collection == self.collection, table.c.key.in_(keys)))
             conn.execute(documents.insert(), rows)
 
     @_reported
@@ -201,16 +223,16 @@ class Catalog:
         keys = list(keys)
         with self.engine.begin() as conn:
             for i in range(0, len(keys), 500):  # stay under SQL parameter limits
-                conn.execute(
-                    delete(documents).where(
-                        documents.c.collection == self.collection, documents.c.key.in_(keys[i : i + 500])
+                for table in (documents, copies):
+                    conn.execute(
+                        delete(table).where(table.c.collection == self.collection, table.c.key.in_(keys[i : i + 500]))
                     )
-                )
 
     @_reported
     def clear(self) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(documents).where(documents.c.collection == self.collection))
+            for table in (documents, copies):
+                conn.execute(delete(table).where(table.c.collection == self.collection))
         self.bump()
 
     @_reported
@@ -251,6 +273,44 @@ class Catalog:
         query = select(c.key, c.outlet, c.date).where(c.collection == self.collection)
         with self.engine.connect() as conn:
             return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
+
+    @_reported
+    def signatures(self) -> dict[str, bytes]:
+        """{key: near-duplicate signature} of the articles that have one."""
+        query = select(copies.c.key, copies.c.signature).where(copies.c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return dict(conn.execute(query).all())
+
+    @_reported
+    def signed(self) -> set[str]:
+        """The keys of the articles that have a near-duplicate signature."""
+        query = select(copies.c.key).where(copies.c.collection == self.collection)
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    @_reported
+    def set_copies(self, signatures: dict[str, bytes], groups: dict[str, str]) -> None:
+        """Replace the signatures and wire-copy groups (``groups``: {key: group key})."""
+        rows = [
+            {"collection": self.collection, "key": key, "signature": sig, "group_key": groups.get(key)}
+            for key, sig in signatures.items()
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(delete(copies).where(copies.c.collection == self.collection))
+            if rows:
+                conn.execute(copies.insert(), rows)
+
+    @_reported
+    def copy_groups(self) -> list[CopyRecord]:
+        """The articles that are wire copies of another, with their group, outlet and date."""
+        c, d = copies.c, documents.c
+        query = (
+            select(c.key, c.group_key, d.doc_id, d.outlet, d.date)
+            .join(documents, (d.collection == c.collection) & (d.key == c.key))
+            .where(c.collection == self.collection, c.group_key.isnot(None))
+        )
+        with self.engine.connect() as conn:
+            return [CopyRecord(*row) for row in conn.execute(query)]
 
     @_reported
     def dates(self) -> list[str]:

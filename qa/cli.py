@@ -244,15 +244,18 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def _print_answer(answer) -> None:
     from qa.arabic import is_arabic
-    from qa.display import confidence_line, period_line
+    from qa.display import also_reported, confidence_line, period_line
 
     print(for_terminal(answer.answer))
     for line in (period_line(answer), confidence_line(answer)):
         if line:
             print(line)
+    arabic = is_arabic(answer.question)
     for c in answer.citations:
-        heading = for_terminal(f"[{c.n}] {c.label(is_arabic(answer.question))} — {c.title or c.doc_id}")
+        heading = for_terminal(f"[{c.n}] {c.label(arabic)} — {c.title or c.doc_id}")
         print(f"\n{heading}\n    {name_for_terminal(c.source)}\n    «{for_terminal(c.quote)}»")
+        if c.also_reported_by:
+            print(f"    {for_terminal(also_reported(c, arabic) or '')}")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

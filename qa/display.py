@@ -22,6 +22,7 @@ from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic
 from qa.asked_time import Period
 from qa.catalog import DocumentRecord
+from qa.outlets import outlet_name
 from qa.urls import web_address
 
 ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
@@ -188,6 +189,25 @@ def confidence_line(answer: Answer) -> str | None:
     return f"Confidence: {level} ({answer.confidence:.2f})"
 
 
+def also_reported(citation: Citation, arabic: bool = False) -> str | None:
+    """'Also reported by Sky News Arabia (2018-03-26), BBC Arabic (2018-03-27)' as plain
+    text: the other outlets that ran the cited article's story (qa.copies)."""
+    if not citation.also_reported_by:
+        return None
+    no_outlet, undated = UNSTATED[arabic]
+    copies = ("، " if arabic else ", ").join(
+        f"{outlet_name(c['outlet'], arabic) if c['outlet'] else no_outlet} ({c['date'] or undated})"
+        for c in citation.also_reported_by
+    )
+    return f"نشرها أيضاً: {copies}" if arabic else f"Also reported by {copies}"
+
+
+def also_block(citation: Citation, arabic: bool = False) -> str:
+    """``also_reported`` as escaped HTML for a card; empty when there are no copies."""
+    line = also_reported(citation, arabic)
+    return f'<div class="source">{_paragraph(_inline(line))}</div>' if line else ""
+
+
 def period_line(answer: Answer) -> str | None:
     """The period the question named, which the answer was sought in, as plain text."""
     if not answer.period:
@@ -213,7 +233,9 @@ def plain_text(answer: Answer) -> str:
     title, quote and address."""
     arabic = is_arabic(answer.question)
     sources = [
-        f"{card_title(c, arabic)}\n«{c.quote}»" + (f"\n{c.source}" if web_address(c.source) else "")
+        f"{card_title(c, arabic)}\n«{c.quote}»"
+        + (f"\n{c.source}" if web_address(c.source) else "")
+        + (f"\n{also_reported(c, arabic)}" if c.also_reported_by else "")
         for c in answer.citations
     ]
     return "\n\n".join([answer.answer, *filter(None, [period_line(answer)]), *sources])

@@ -29,6 +29,7 @@ from qa.bridge import Bridge
 from qa.bundled_model import ensure_bundled_model
 from qa.confidence import ConfidenceModel
 from qa.config import BUNDLED_MODEL_NAME, Settings
+from qa.copies import WireCopies
 from qa.dictionary import Dictionary
 from qa.embeddings import SentenceTransformerEmbeddings
 from qa.errors import QuestionError
@@ -60,7 +61,7 @@ def _llm_key(spec: str) -> str:
 def _interleaved(first: list[Hit], second: list[Hit]) -> list[Hit]:
     """Both rankings' hits taking turns (each keeps its order), each passage once."""
     seen: set[str] = set()
-    out = []
+    out: list[Hit] = []
     for hit in (h for pair in zip_longest(first, second) for h in pair if h):
         if hit.passage.id not in seen:
             seen.add(hit.passage.id)
@@ -104,6 +105,7 @@ class Parts:
     retriever: Retriever
     extractive: ExtractiveAnswerer
     dates: list[str]  # the dated articles' days, oldest first (qa.asked_time reads "last week" against them)
+    copies: WireCopies  # the stories several outlets ran, each read once
 
 
 class Engine:
@@ -159,6 +161,7 @@ class Engine:
                 retriever=Retriever(store, self.encoder, lexical, bridge),
                 extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge, self.reader, self.confidence),
                 dates=store.catalog.dates(),
+                copies=WireCopies.of(store.catalog.copy_groups()),
             )
             return self._parts
 
@@ -207,18 +210,20 @@ class Engine:
             return answer
         answerer = self.answerer(llm, parts)
         asked = asked_time(question, date.fromisoformat(parts.dates[-1]) if parts.dates else None)
-        period = covered(asked.period, parts.dates)
+        period = covered(asked.period, parts.dates, *((scope.since, scope.until) if scope else ()))
         reading = asked.without_period(question) if period else question  # the date is checked by the articles'
         hits = self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period)
         retrieved = time.perf_counter()
         if on_phase:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
             on_token = _first_token_says_writing(on_token, on_phase)
-        if isinstance(answerer, LLMAnswerer):
-            answer = answerer.answer(reading, hits, history, on_token, cancel)
+        if isinstance(answerer, LLMAnswerer):  # a model reads the question whole, and the articles' dates
+            answer = answerer.answer(question, hits, history, on_token, cancel)
         else:
             answer = answerer.answer(reading, hits, history, on_token)
         done = time.perf_counter()
+        for citation in answer.citations:
+            citation.also_reported_by = parts.copies.also_reported_by(citation.doc_key)
         if period:
             answer.question, answer.period = question, [period.since.isoformat(), period.until.isoformat()]
         answer.timings_ms = {
@@ -237,22 +242,26 @@ class Engine:
         date that name it (what happened in June may be reported in July); for one asking
         for the latest, also the ``k`` best of the articles newer than any of those (the
         answerer prefers the newest of the sentences that answer equally well)."""
-        search = parts.retriever.search
         scope = scope or Scope()
+
+        def best(within: Scope) -> list[Hit]:  # each story once (qa.copies): fetched twice over
+            return parts.copies.distinct(parts.retriever.search(query, n=2 * k, scope=within))[:k]
+
         if period:
-            hits = search(query, n=k, scope=scope.within(period.since, period.until))
+            hits = best(scope.within(period.since, period.until))
             if asked.named:
                 later = [
-                    h for h in search(query, n=k, scope=scope) if period.named_in(f"{h.passage.title} {h.passage.text}")
+                    h for h in best(scope) if period.recalled_in(f"{h.passage.title} {h.passage.text}", h.passage.date)
                 ]
-                hits = _interleaved(hits, later)
+                hits = parts.copies.distinct(_interleaved(hits, later))
         else:
-            hits = search(query, n=k, scope=scope)
+            hits = best(scope)
         newest_read = max((h.passage.date or "")[:10] for h in hits) if hits else ""
         if not (asked.latest and newest_read and newest_read < parts.dates[-1]):
             return hits
         after = date.fromisoformat(newest_read) + timedelta(days=1)
-        return _interleaved(hits, search(query, n=k, scope=scope.within(after, date.max)))
+        newer = best(scope.within(after, period.until if period else date.max))
+        return parts.copies.distinct(_interleaved(hits, newer))
 
     def has_articles(self) -> bool:
         return bool(self.refresh().lexical.ids)

@@ -356,3 +356,48 @@ def test_an_article_is_put_back_together_whole_with_its_paragraphs(tmp_path, set
     assert record.passages >= 6  # a passage a sentence: the gaps between them are put back
     text = store.article_text(record.key)
     assert [line for line in text.split("\n") if line.strip()] == ["عنوان المقال", *paragraphs]
+
+
+FLOOD = (
+    "قالت وزارة الصحة العراقية إن حصيلة ضحايا الفيضانات في محافظة ميسان ارتفعت إلى 40 قتيلا. "
+    "وتواصل فرق الدفاع المدني البحث عن مفقودين في القرى المنكوبة جنوبي المحافظة، وقال محافظ ميسان "
+    "إن الأمطار الغزيرة التي هطلت خلال يومين تسببت في انهيار عشرات المنازل وقطع الطرق الرئيسية."
+)
+
+
+def test_wire_copies_are_grouped_at_ingest_and_named_in_the_answer(run_json, tmp_path, settings):
+    """Two outlets' copies of one agency story and an unrelated article: the answer reads
+    one copy and names the other outlet; once the copy is deleted, it names none."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    feed = folder / "feed.jsonl"
+    articles = [
+        {"id": "a", "outlet": "Al Arabiya", "date": "2018-03-10", "title": "فيضانات ميسان", "text": FLOOD},
+        {"id": "s", "outlet": "Sky News Arabia", "date": "2018-03-11", "title": "ارتفاع ضحايا فيضانات ميسان",
+         "text": FLOOD.replace("قالت وزارة الصحة العراقية", "أعلنت وزارة الصحة في العراق")},
+        {"id": "h", "outlet": "BBC Arabic", "date": "2018-03-10", "title": "موسم الحصاد",
+         "text": "افتتحت وزارة الزراعة موسم حصاد الحنطة في محافظة نينوى وسط توقعات بإنتاج وفير هذا العام."},
+    ]  # fmt: skip
+    feed.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    run_json("ingest", str(folder))
+    groups = {r.doc_id: r.group for r in open_catalog(settings).copy_groups()}
+    assert groups.keys() == {"a", "s"} and len(set(groups.values())) == 1  # the harvest article is alone
+    _, answer = run_json("ask", "كم بلغت حصيلة ضحايا الفيضانات في محافظة ميسان؟")
+    assert answer["answerable"] and "40" in answer["answer"]
+    cited = [c for c in answer["citations"] if c["doc_id"] in ("a", "s")]
+    assert len(cited) == 1  # one copy read and cited
+    other = {"a": "s", "s": "a"}[cited[0]["doc_id"]]
+    assert [c["doc_id"] for c in cited[0]["also_reported_by"]] == [other]
+
+    open_catalog(settings).set_copies({}, {})  # as a store made before wire copies were found
+    report = ingest([folder], settings)
+    assert report.unchanged == 3 and len(open_catalog(settings).copy_groups()) == 2  # signed once, grouped
+
+    feed.write_text(
+        json.dumps(articles[0], ensure_ascii=False) + "\n" + json.dumps(articles[2], ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    run_json("ingest", str(folder))
+    assert open_catalog(settings).copy_groups() == []
+    _, answer = run_json("ask", "كم بلغت حصيلة ضحايا الفيضانات في محافظة ميسان؟")
+    assert all(not c["also_reported_by"] for c in answer["citations"])

@@ -23,6 +23,7 @@ from qa.config import Settings
 from qa.conversations import ConversationStore, Turn
 from qa.display import (
     CITED_ID,
+    also_block,
     answer_block,
     article_block,
     card_header,
@@ -316,7 +317,7 @@ def render_answer(engine: Engine, answer: Answer, anchor: str) -> None:
             st.markdown(card_header(citation, anchor, arabic), unsafe_allow_html=True)
             if citation.n not in shown:
                 st.markdown(quote_block(citation, answer), unsafe_allow_html=True)
-            st.markdown(source_line(citation), unsafe_allow_html=True)
+            st.markdown(source_line(citation) + also_block(citation, arabic), unsafe_allow_html=True)
             if st.button("Open article", key=f"open-{anchor}-{citation.n}", type="tertiary", icon=":material/article:"):
                 show_article(engine, citation, arabic)
 

@@ -29,6 +29,7 @@ LAYERS = [
     {"qa.passage", "qa.scope", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
         "qa.retrieve",
+        "qa.copies",
         "qa.answer_types",
         "qa.direct",
         "qa.constraints",
@@ -48,6 +49,7 @@ LAYERS = [
         "ingest.documents",
         "ingest.sync",
         "ingest.uploads",
+        "ingest.wire",
         "ingest.jobs",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.articles", "ui.app"},

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from qa.asked_time import Period, asked_time, covered
+from qa.scope import Scope
 
 NEWEST = date(2018, 10, 20)  # the newest article's date: relative periods count from it
 
@@ -39,6 +40,15 @@ NEWEST = date(2018, 10, 20)  # the newest article's date: relative periods count
         ("How many people died in the past two weeks?", "2018-10-07", "2018-10-20"),
         ("كم قتيلا سقط خلال الأسبوعين الماضيين؟", "2018-10-07", "2018-10-20"),
         ("ما عدد القتلى خلال 3 أيام الماضية", "2018-10-18", "2018-10-20"),
+        ("كم قتيلا سقط في الأيام الثلاثة الماضية؟", "2018-10-18", "2018-10-20"),
+        ("ماذا قال بالأمس؟", "2018-10-19", "2018-10-20"),
+        ("ماذا قال أمس الأول؟", "2018-10-18", "2018-10-19"),
+        ("How many died since March?", "2018-03-01", "2018-10-20"),  # to the newest article
+        ("What happened between March and May?", "2018-03-01", "2018-05-31"),
+        ("ماذا حدث من آذار إلى أيار 2018؟", "2018-03-01", "2018-05-31"),
+        ("What happened between November and February?", "2017-11-01", "2018-02-28"),
+        ("What did he say on 25 October?", "2017-10-25", "2017-10-26"),  # after the newest article: last year's
+        ("How many died in the past 100000000 days?", "2008-10-13", "2018-10-20"),  # ten years at most
     ],
 )
 def test_a_named_period_is_read_as_publication_days(question, since, until):
@@ -56,6 +66,10 @@ def test_a_named_period_is_read_as_publication_days(question, since, until):
         "What did she say last year?",  # years are left to the constraint checks
         "How many soldiers died in 2003?",
         "What happened on 31 June?",  # no such day
+        "من مارس الضغط على الحكومة؟",  # "who applied pressure"
+        "كم طفلا ولد من أب أجنبي؟",  # a father, not August
+        "How many joined the last march in Gaza?",
+        "What did they say until March?",
     ],
 )
 def test_no_period_where_none_is_named(question):
@@ -85,6 +99,8 @@ def test_nothing_relative_is_read_without_a_dated_article():
         ("ما الذي قاله الطرف الآخر؟", False),
         ("What happened last week?", False),
         ("How many troops are in Iraq?", False),
+        ("How many died in the last 2 days?", False),  # a period, not "the latest"
+        ("كم عدد القتلى في الشهر الحالي؟", False),
     ],
 )
 def test_asking_for_the_latest(question, latest):
@@ -105,3 +121,42 @@ def test_a_period_is_labelled_in_the_readers_language():
     assert Period(date(2018, 3, 1), date(2018, 3, 31)).label() == "1–31 March 2018"
     assert Period(date(2018, 3, 5), date(2018, 3, 5)).label(arabic=True) == "5 مارس 2018"
     assert Period(date(2018, 9, 16), date(2018, 10, 2)).label() == "16 September – 2 October 2018"
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("How many US troops were in Iraq in December 2023?", "How many US troops were in Iraq?"),
+        ("كم عدد القتلى في آذار/مارس 2018؟", "كم عدد القتلى؟"),
+        ("في منتصف أبريل، ماذا أعلنت الحكومة؟", "ماذا أعلنت الحكومة؟"),
+        ("ماذا حَدَثَ في أيلولَ؟", "ماذا حَدَثَ؟"),  # the mark after the month goes with it
+        ("How many people died in the past two weeks?", "How many people died?"),
+        (
+            "According to reports published on 9 July 2018, how many were killed?",
+            "According to reports published, how many were killed?",
+        ),
+        ("خلال 3 أشهر الماضية؟", "خلال 3 أشهر الماضية؟"),  # nothing else asked: kept whole
+    ],
+)
+def test_the_words_naming_the_period_are_taken_out_of_the_question(question, left):
+    asked = asked_time(question, NEWEST)
+    assert asked.period is not None and asked.without_period(question) == left
+
+
+def test_a_later_article_recalls_a_period_by_naming_its_month_as_a_time_of_its_year():
+    march = Period(date(2018, 3, 1), date(2018, 3, 31))
+    assert march.recalled_in("قتل 40 شخصا في آذار الماضي", "2018-10-05")
+    assert march.recalled_in("وفي 5 مارس قتل 40 شخصا", "2018-04-01")
+    assert not march.recalled_in("مارس الوزير ضغوطا على البرلمان", "2018-10-05")  # the verb "practised"
+    assert not march.recalled_in("قتل 700 شخص في آذار", "2019-04-02")  # another year's March
+    assert march.recalled_in("قتل 40 شخصا في آذار 2018", "2019-04-02")  # unless it says the year
+    assert not march.recalled_in("سيعقد المؤتمر في مارس", "2018-02-20")  # before the period: a plan, not a report
+    assert not Period(date(2018, 5, 1), date(2018, 5, 31)).named_in("The minister may resign")
+
+
+def test_a_scope_narrowed_to_a_period_keeps_the_narrower_ends_and_can_be_empty():
+    scope = Scope(outlet="BBC Arabic", since="2018-03-10")
+    narrowed = scope.within(date(2018, 3, 1), date(2018, 3, 31))
+    assert narrowed == Scope(outlet="BBC Arabic", since="2018-03-10", until="2018-03-31")
+    empty = Scope(until="2018-02-01").within(date(2018, 3, 1), date(2018, 3, 31))
+    assert not empty.admits("BBC Arabic", "2018-03-05") and not empty.admits("BBC Arabic", "2018-01-05")

@@ -232,3 +232,20 @@ def test_an_answer_copies_as_plain_text_with_its_sources():
     text = plain_text(answer)
     assert text.startswith(answer.answer) and "[1] موقع الرافدين · 2023-12-13 — عنوان" in text and f"«{TROOPS}»" in text
     assert "&#" not in text and "<" not in text  # not HTML: text to paste
+
+
+def test_the_other_outlets_that_ran_a_story_are_named_in_the_readers_script_and_escaped():
+    from qa.display import also_block, also_reported
+
+    citation = Citation(1, "d", "/d.txt", None, "Al Arabiya", "2018-03-10", "q", "q", 0.5)
+    assert also_reported(citation) is None and also_block(citation) == ""
+    citation.also_reported_by = [
+        {"outlet": "Sky News Arabia", "date": "2018-03-10", "doc_id": "s"},
+        {"outlet": "<img src=x onerror=alert(1)>", "date": None, "doc_id": "x"},
+    ]
+    assert (
+        also_reported(citation)
+        == "Also reported by Sky News Arabia (2018-03-10), <img src=x onerror=alert(1)> (undated)"
+    )
+    assert also_reported(citation, arabic=True).startswith("نشرها أيضاً: سكاي نيوز عربية (2018-03-10)، ")
+    assert "<img" not in also_block(citation) and "&#60;img" in also_block(citation)

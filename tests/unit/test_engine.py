@@ -12,11 +12,13 @@ import pytest
 
 import qa.engine
 import qa.extractive
-from qa.asked_time import asked_time
+from qa.asked_time import AskedTime, asked_time
+from qa.catalog import CopyRecord
 from qa.config import Settings
 from qa.engine import Engine
 from qa.lexical import build_index
 from qa.llm import LLMAnswerer
+from qa.scope import Scope
 
 from .conftest import FakeReader, MemoryStore, confidence_on, passage
 
@@ -28,12 +30,16 @@ class Catalogue:
     def __init__(self, passages: list) -> None:
         self.value = 1
         self.passages = passages
+        self.copies: list = []  # qa.catalog.CopyRecord of the wire copies
 
     def generation(self) -> int:
         return self.value
 
     def dates(self) -> list[str]:
-        return sorted({p.date for p in self.passages if p.date})
+        return sorted({p.doc_key: p.date for p in self.passages if p.date}.values())  # one per article
+
+    def copy_groups(self) -> list:
+        return self.copies
 
 
 class FakeStore(MemoryStore):
@@ -141,7 +147,10 @@ def test_the_latest_is_the_newest_of_the_sentences_that_answer_about_as_well(new
 def test_an_article_published_after_a_named_month_is_read_when_it_names_it(news, world):
     """What happened in March may be reported in October: such an article, naming March, answers."""
     recalled = passage(
-        "r1", "بلغت حصيلة قتلى فيضانات آذار في محافظة ميسان 40 قتيلا بحسب تقرير جديد.", "report", date="2018-10-05"
+        "r1",
+        "بلغت حصيلة قتلى فيضانات محافظة ميسان في آذار الماضي 40 قتيلا بحسب تقرير جديد.",
+        "report",
+        date="2018-10-05",
     )
     world["passages"][:] = [recalled, TOLL_JUNE, HARVEST_OCT]
     answer = news.ask(f"{TOLL} في مارس؟")
@@ -157,3 +166,50 @@ def test_a_question_naming_a_month_its_subject_was_not_reported_in_is_not_answer
     answer = news.ask(f"{TOLL} في أكتوبر؟")  # October has an article, on the harvest
     assert answer.period == ["2018-10-01", "2018-10-31"]
     assert not answer.answerable
+
+
+def test_the_latest_within_a_named_period_stays_in_it(news, world):
+    world["passages"].append(
+        passage("z1", "ارتفعت حصيلة قتلى فيضانات محافظة ميسان إلى 300 قتيل.", "oct", date="2018-10-19")
+    )
+    world["catalogue"].value += 1
+    answer = news.ask("ما آخر حصيلة لقتلى الفيضانات في محافظة ميسان في يونيو؟", k=1)
+    assert answer.period == ["2018-06-01", "2018-06-30"]
+    assert [c.doc_id for c in answer.citations] == ["june"]  # not October's, newer though it is
+
+
+def test_a_later_article_naming_the_month_of_another_year_is_not_read(news, world):
+    other_year = passage("y1", "بلغت حصيلة قتلى فيضانات محافظة ميسان في آذار 700 قتيل.", "2019", date="2019-04-02")
+    world["passages"][:] = [
+        other_year,
+        HARVEST_OCT,
+        replace(HARVEST_OCT, id="m0", doc_key="old", doc_id="old", date="2018-03-02"),
+    ]
+    world["catalogue"].value += 1
+    answer = news.ask(f"{TOLL} في آذار 2018؟")
+    assert answer.period == ["2018-03-01", "2018-03-31"] and not answer.answerable
+
+
+def test_a_question_naming_a_period_outside_the_users_range_is_not_narrowed_by_it(news):
+    answer = news.ask(f"{TOLL} في مارس؟", scope=Scope(since="2018-06-01"))
+    assert answer.period is None
+    assert [c.doc_id for c in answer.citations] == ["june"]  # the user's range still holds
+
+
+def test_wire_copies_are_read_once_and_name_each_other(news, world):
+    """Two outlets' copies of one story: one is read (the other cannot crowd the
+    passages), and its citation names the other outlet."""
+    copy = replace(TOLL_MARCH, id="m2", doc_key="march-copy", doc_id="march-copy", outlet="Sky News Arabia")
+    world["passages"][:] = [replace(TOLL_MARCH, outlet="Al Arabiya"), copy, TOLL_JUNE, HARVEST_OCT]
+    world["catalogue"].copies = [
+        CopyRecord("march", "march", "march", "Al Arabiya", "2018-03-10"),
+        CopyRecord("march-copy", "march", "march-copy", "Sky News Arabia", "2018-03-10"),
+    ]
+    world["catalogue"].value += 1
+    read = Engine._retrieve(news.refresh(), f"{TOLL}؟", 2, None, AskedTime(), None)
+    assert [h.passage.doc_id for h in read][1:] == ["june"]  # the copy did not take June's place
+    answer = news.ask(f"{TOLL}؟", k=2)
+    first = next(c for c in answer.citations if c.doc_id in ("march", "march-copy"))
+    assert [a["outlet"] for a in first.also_reported_by] == [
+        {"march": "Sky News Arabia", "march-copy": "Al Arabiya"}[first.doc_id]
+    ]
