@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="drop the collection first (after changing the embedding model)"
     )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="embed on this Ray cluster's workers (host:port, or 'auto'; default QA_RAY_ADDRESS)",
+    )
 
     p = sub.add_parser("search", help="retrieval only: the best matching documents")
     p.add_argument("query", nargs="?")
@@ -143,13 +148,26 @@ def _progress_bar(description: str):
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.sync import ingest
 
+    address = args.ray or settings.ray_address
+    encoder = None
+    if address:
+        from qa.fanout import RayEmbeddings
+
+        encoder = RayEmbeddings(address, settings.embedding_model, settings.model_cache)
     update, close = _progress_bar("Embedding")
     try:
         report = ingest(
-            args.paths, settings, progress=update, rebuild=args.rebuild, on_wait=lambda m: print(m, file=sys.stderr)
+            args.paths,
+            settings,
+            progress=update,
+            rebuild=args.rebuild,
+            on_wait=lambda m: print(m, file=sys.stderr),
+            encoder=encoder,
         )
     finally:
         close()
+        if encoder:
+            encoder.shutdown()
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

@@ -111,6 +111,7 @@ class Settings:
     # Passages embedded and stored per step of an ingest: bigger batches embed faster
     # (3% over bare encoding at 256, 18% at 64); a crash loses at most one batch's work.
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "256")))
+    ray_address: str | None = field(default_factory=lambda: _env("QA_RAY_ADDRESS"))  # qa ingest --ray
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
     # Passages one chat ingest embeds (about three minutes here); the rest wait for the next.
     max_chat_passages: int = field(default_factory=lambda: int(_env_or("QA_MAX_CHAT_PASSAGES", "2000")))

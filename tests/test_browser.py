@@ -48,7 +48,9 @@ def chat_url(tmp_path_factory):
     articles = base / "articles"
     shutil.copytree(BUNDLED_CORPUS, articles)
     port = free_port()
-    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles)}
+    # Uploads keep the outlets the operator trusts (the wire-copy test's two).
+    env = {**os.environ, "QA_STORE": str(base / "store"), "QA_ARTICLES": str(articles),
+           "QA_TRUSTED_OUTLETS": "al arabiya,sky news arabia"}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "ui", "--port", str(port)],
         env=env,
@@ -279,6 +281,7 @@ def test_figures_that_differ_are_a_table_newest_first(page):
     table = answer.locator("table.figures")
     table.wait_for(timeout=60_000)
     rows = [row.inner_text() for row in table.locator("tbody tr").all()]
+    answer.get_by_role("button", name="Open article").nth(1).wait_for(timeout=120_000)  # the cards follow the table
     page.screenshot(path=str(ARTIFACTS / "chat-figures-differ.png"), full_page=True)
     assert len(rows) == 2
     assert "1.9 million" in rows[0] and "2024-02-11" in rows[0]  # the newest first
@@ -299,3 +302,27 @@ def test_a_month_named_in_a_question_narrows_the_answer_and_says_so(page):
     arabic = answered(page, "كم عدد سكان مدينة أربيل في شباط/فبراير 2024؟")
     assert "1.9" in arabic.inner_text() and "1.5" not in arabic.inner_text()
     assert "بحثنا في مقالات الفترة التي يذكرها السؤال: 1–29 فبراير 2024." in arabic.inner_text()
+
+
+def test_a_story_two_outlets_ran_is_cited_once_and_names_the_other(page):
+    story = (
+        "قالت وزارة الصحة العراقية إن حصيلة ضحايا الفيضانات في محافظة ميسان ارتفعت إلى 40 قتيلا. "
+        "وتواصل فرق الدفاع المدني البحث عن مفقودين في القرى المنكوبة جنوبي المحافظة، وقال محافظ ميسان "
+        "إن الأمطار الغزيرة التي هطلت خلال يومين تسببت في انهيار عشرات المنازل وقطع الطرق الرئيسية."
+    )
+    records = [
+        {"id": "flood-a", "outlet": "Al Arabiya", "date": "2024-03-10", "title": "فيضانات ميسان", "text": story},
+        {"id": "flood-s", "outlet": "Sky News Arabia", "date": "2024-03-11", "title": "ارتفاع ضحايا فيضانات ميسان",
+         "text": story.replace("قالت وزارة الصحة العراقية", "أعلنت وزارة الصحة في العراق")},
+    ]  # fmt: skip
+    feed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": "flood.jsonl", "mimeType": "application/json", "buffer": feed}]
+    )
+    page.get_by_text("flood.jsonl").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Ingest uploaded files").click()
+    page.get_by_text("2 added", exact=False).wait_for(timeout=300_000)
+    answer = answered(page, "كم بلغت حصيلة ضحايا الفيضانات في محافظة ميسان؟")
+    text = answer.inner_text()
+    assert "40" in text and answer.get_by_role("button", name="Open article").count() == 1  # one copy read
+    assert "نشرها أيضاً: العربية (2024-03-10)" in text or "نشرها أيضاً: سكاي نيوز عربية (2024-03-11)" in text

@@ -25,7 +25,7 @@ LAYERS = [
         "qa.outlets",
         "qa.asked_time",
     },
-    {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.reader", "qa.confidence"},
+    {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.fanout", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.scope", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
         "qa.retrieve",
