@@ -251,7 +251,9 @@ def _read_jsonl(source: SourceFile, text: str) -> tuple[list[RawDocument], list[
     failed: list[tuple[str, str]] = []
     seen: set[str] = set()
     where = str(source.path)
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSONL lines end at "\n" only: U+2028, U+2029 and NEL, which str.splitlines also
+    # breaks at, are ordinary characters inside a JSON string (news text has them).
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

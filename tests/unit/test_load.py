@@ -62,6 +62,17 @@ def test_jsonl_bad_lines_reported_by_number_valid_lines_kept(tmp_path):
     assert "text" in failed[1][1]
 
 
+def test_unicode_line_and_paragraph_separators_inside_a_jsonl_string_lose_nothing(tmp_path):
+    """json.dumps(..., ensure_ascii=False) writes U+2028, U+2029 and NEL as they are; a JSONL
+    line ends at a newline only (the news archive has such articles)."""
+    records = [{"id": "a", "text": "فقرة أولى\u2029فقرة ثانية\u2028سطر\x85آخر"}, {"id": "b", "text": "نص"}]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in records), encoding="utf-8")
+    read = read_source(SourceFile(path, tmp_path), 10**6)
+    assert read.failed == [] and [d.doc_id for d in read.docs] == ["a", "b"]
+    assert read.docs[0].text == records[0]["text"]
+
+
 def test_discovery_is_recursive_and_filters_types(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ("a/one.txt", "a/b/two.md", "a/b/three.HTML", "a/skip.pdf", "a/.hidden.txt"):
