@@ -57,8 +57,12 @@ class Period:
         return self.named_in(text) and (day[:4] == str(self.until.year) or str(self.until.year) in text)
 
     def named_in(self, text: str) -> bool:
-        """Does ``text`` name a month of this period as a time (in either language, any tradition)?"""
+        """Does ``text`` name this period as a time (in either language, any tradition): a
+        month of it, or for a period of days, one of its days with its month ("21 May")?"""
         folded = normalize_arabic(text)
+        if (self.until - self.since).days < 27:
+            days = [self.since + timedelta(days=n) for n in range((self.until - self.since).days + 1)]
+            return any(_day_in_text(day).search(folded) for day in days)
         first, last = self.since.year * 12 + self.since.month - 1, self.until.year * 12 + self.until.month - 1
         return any(_MONTH_IN_TEXT[n % 12 + 1].search(folded) for n in range(first, min(last, first + 11) + 1))
 
@@ -97,6 +101,16 @@ _MONTH_IN_TEXT = {
     for month in range(1, 13)
     if (names := "|".join(re.escape(n) for n, m in _MONTH_OF.items() if m == month))
 }
+
+
+def _day_in_text(day: date) -> re.Pattern[str]:
+    """A day with its month's name, either way round: «21 مايو», "May 21"."""
+    names = "|".join(re.escape(n) for n, m in _MONTH_OF.items() if m == day.month)
+    return re.compile(
+        rf"(?<!\d){day.day}\s+(?:من\s+)?(?:شهر\s+)?(?:{names})(?!\w)|(?<!\w)(?:{names})\s+{day.day}(?!\d)"
+    )
+
+
 _MONTH_NAME = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))  # "تشرين الثاني" before "تشرين"
 # A month, maybe with its other tradition's name beside it: «اذار/مارس», «اذار (مارس)».
 _MONTH = rf"(?<!\w)(?P<month>{_MONTH_NAME})(?!\w)(?:\s*[/(-]\s*(?:{_MONTH_NAME})\)?)?"
@@ -170,6 +184,7 @@ _PREPOSITION_BEFORE = re.compile(
 _RELATIVE_LEAD = re.compile(
     r"(?:(?<!\w)(?:in|during|over|for|within)\s+)?(?<!\w)the\s+$|(?<!\w)(?:in|during|over|for|within|خلال|في)\s+$"
 )
+_SINCE = re.compile(r"(?:since|منذ)\s")
 _HAS_WORD = re.compile(r"[^\W\d_]")
 _LATEST = re.compile(
     r"\b(?:latest|newest|most recent(?:ly)?|current(?:ly)?|now|so far|to date|recently)\b"
@@ -187,23 +202,27 @@ def asked_time(question: str, newest: date | None) -> AskedTime:
     """The period (of publication) ``question`` names, read against ``newest`` (the newest
     article's date; no period without it), and whether it asks for the latest."""
     text, offsets = normalize_with_offsets(question)
-    named = _absolute(text, newest) if newest else []
-    relative = _relative(text, newest) if newest else []
-    spans = []
-    for _, (start, end), is_relative in [(p, span, False) for p, span in named] + [
-        (p, span, True) for p, span in relative
-    ]:
+    found = [(p, span, False) for p, span in (_absolute(text, newest) if newest else [])]
+    found += [(p, span, True) for p, span in (_relative(text, newest) if newest else [])]
+    spans: list[tuple[Period, tuple[int, int]]] = []
+    counted_from: list[Period] = []  # "since March": where a count starts
+    for period, (start, end), is_relative in found:
         before = (_RELATIVE_LEAD if is_relative else _PREPOSITION_BEFORE).search(text, 0, start)
         start = before.start() if before else start
-        spans.append((offsets[start], offsets[end] if end < len(offsets) else len(question)))
+        if _SINCE.match(text, start):
+            counted_from.append(period)
+        spans.append((period, (offsets[start], offsets[end] if end < len(offsets) else len(question))))
         text = text[:start] + " " * (end - start) + text[end:]  # "the last 2 days" asks for no latest
     latest = bool(_LATEST.search(text) or _LATEST_BEFORE_NOUN.search(text))
-    found = named + relative
     if not found:
         return AskedTime(None, latest)
-    # Several periods ("in March and in May") are read as the span from the first to the last.
-    period = Period(min(p.since for p, _ in found), max(p.until for p, _ in found))
-    return AskedTime(period, latest, not relative, tuple(spans))
+    # Of several periods, the most precise is when the articles were published, and one
+    # a count runs from is not: in "how many were killed since 18 February, according
+    # to reports in May", "since 18 February" says what was counted, and stays in the question.
+    published = [f for f in found if f[0] not in counted_from] or found
+    chosen, _, relative = min(published, key=lambda f: f[0].until - f[0].since)
+    words = tuple(span for period, span in spans if period == chosen)
+    return AskedTime(chosen, latest, not relative, words)
 
 
 def covered(

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -200,11 +201,16 @@ class Catalog:
         with self.engine.connect() as conn:
             return [_record(row) for row in conn.execute(query)]
 
-    @_reported
-    def hashes(self) -> dict[str, str]:
-        query = select(documents.c.key, documents.c.content_hash).where(documents.c.collection == self.collection)
+    def _by_key(self, column: Column) -> dict[str, Any]:
+        """{key: value of ``column``} over this collection's rows of the column's table."""
+        table = column.table
+        query = select(table.c.key, column).where(table.c.collection == self.collection)
         with self.engine.connect() as conn:
             return dict(conn.execute(query).all())
+
+    @_reported
+    def hashes(self) -> dict[str, str]:
+        return self._by_key(documents.c.content_hash)
 
     @_reported
     def upsert(self, records: Iterable[DocumentRecord]) -> None:
@@ -277,16 +283,12 @@ class Catalog:
     @_reported
     def signatures(self) -> dict[str, bytes]:
         """{key: near-duplicate signature} of the articles that have one."""
-        query = select(copies.c.key, copies.c.signature).where(copies.c.collection == self.collection)
-        with self.engine.connect() as conn:
-            return dict(conn.execute(query).all())
+        return self._by_key(copies.c.signature)
 
     @_reported
     def signed(self) -> set[str]:
-        """The keys of the articles that have a near-duplicate signature."""
-        query = select(copies.c.key).where(copies.c.collection == self.collection)
-        with self.engine.connect() as conn:
-            return set(conn.execute(query).scalars())
+        """The keys of the articles that have a near-duplicate signature (not read whole)."""
+        return set(self._by_key(copies.c.group_key))
 
     @_reported
     def set_copies(self, signatures: dict[str, bytes], groups: dict[str, str]) -> None:

@@ -372,6 +372,9 @@ class ExtractiveAnswerer:
         read_as = f"{context} {question}" if context else question  # a follow-up says little alone
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
+        if latest:  # the newest was chosen among those about as good: its lead is over the rest
+            top = max(c.score for c in kept)
+            others = [c for c in others if c.score < top - CORROBORATION_MARGIN]
         runner_up = max(others, key=lambda c: c.score, default=None)
         contrasts = other_countries(read_as, constraints, best.text)
         pairs = [(read_as, c.text) for c in (best, runner_up) if c] + [(q, best.text) for _, _, q in contrasts]

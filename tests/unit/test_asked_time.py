@@ -49,6 +49,14 @@ NEWEST = date(2018, 10, 20)  # the newest article's date: relative periods count
         ("What happened between November and February?", "2017-11-01", "2018-02-28"),
         ("What did he say on 25 October?", "2017-10-25", "2017-10-26"),  # after the newest article: last year's
         ("How many died in the past 100000000 days?", "2008-10-13", "2018-10-20"),  # ten years at most
+        # Of several periods, the most precise says when the reports were published...
+        (
+            "According to reports on 21 May 2018, how many had been killed in the war in March?",
+            "2018-05-21",
+            "2018-05-22",
+        ),
+        # ...and not one a count runs from
+        ("كم مدنيا قتلوا منذ 18 فبراير بحسب تقارير نشرت في مايو 2018؟", "2018-05-01", "2018-05-31"),
     ],
 )
 def test_a_named_period_is_read_as_publication_days(question, since, until):
