@@ -21,6 +21,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from qa.arabic import normalize_arabic
+from qa.outlets import outlet_name
 
 NUM_PERM = 64
 SCHEME = "affine32"  # datasketch's hashing scheme, named so that stored signatures stay comparable
@@ -56,14 +57,23 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.mean(np.frombuffer(a, dtype=np.uint64) == np.frombuffer(b, dtype=np.uint64)))
 
 
+def _outlet(article: Article) -> str:
+    """The outlet under one spelling ("العربية" and "Al Arabiya" are one outlet)."""
+    return outlet_name(article.outlet or "", arabic=False).casefold()
+
+
 def _may_be_copies(a: Article, b: Article) -> bool:
-    if not (a.outlet and b.outlet and a.date and b.date) or a.outlet.casefold() == b.outlet.casefold():
+    if not (a.outlet and b.outlet and a.date and b.date) or _outlet(a) == _outlet(b):
         return False
     return abs((date.fromisoformat(a.date[:10]) - date.fromisoformat(b.date[:10])).days) <= DAYS_APART
 
 
 def copy_groups(articles: Iterable[Article]) -> dict[str, str]:
-    """{key: the key of its group's earliest article} for each article with a copy."""
+    """{key: the key of its group's earliest article} for each article with a copy.
+
+    Pairs are joined most similar first, and two groups only when every article of one
+    may be a copy of every article of the other: a group never holds two articles of
+    one outlet, nor spans more than DAYS_APART days (no chain of daily follow-ups)."""
     by_key = {a.key: a for a in articles}
     index = MinHashLSH(threshold=SAME_STORY, num_perm=NUM_PERM)
     permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations  # made once, not per article
@@ -72,29 +82,22 @@ def copy_groups(articles: Iterable[Article]) -> dict[str, str]:
         values = np.frombuffer(article.signature, dtype=np.uint64)
         minhashes[key] = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, permutations=permutations, scheme=SCHEME)
         index.insert(key, minhashes[key])
-    parent = {key: key for key in by_key}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    pairs = []
     for key, article in by_key.items():
         for other in index.query(minhashes[key]):
-            pair = by_key[other]
-            if (
-                other != key
-                and _may_be_copies(article, pair)
-                and similarity(article.signature, pair.signature) >= SAME_STORY
-            ):
-                parent[root(other)] = root(key)
-    members: dict[str, list[str]] = {}
-    for key in by_key:
-        members.setdefault(root(key), []).append(key)
+            if key < other and _may_be_copies(article, by_key[other]):
+                score = similarity(article.signature, by_key[other].signature)
+                if score >= SAME_STORY:
+                    pairs.append((score, key, other))
+    group_of = {key: [key] for key in by_key}
+    for _, key, other in sorted(pairs, reverse=True):
+        first, second = group_of[key], group_of[other]
+        if first is not second and all(_may_be_copies(by_key[a], by_key[b]) for a in first for b in second):
+            first.extend(second)
+            for member in second:
+                group_of[member] = first
     groups = {}
-    for keys in members.values():
-        if len(keys) > 1:
-            first = min(keys, key=lambda k: (by_key[k].date or "", k))
-            groups.update(dict.fromkeys(keys, first))
+    for keys in {id(g): g for g in group_of.values() if len(g) > 1}.values():
+        earliest = min(keys, key=lambda k: (by_key[k].date or "", k))
+        groups.update(dict.fromkeys(keys, earliest))
     return groups

@@ -21,13 +21,15 @@ from qa.embeddings import SentenceTransformerEmbeddings
 from qa.errors import ModelError, SanadError
 
 CPUS_PER_ENCODER = 1  # torch on one core per actor: the cluster's cores become parallel encoders
+SHARE_TIMEOUT = 1800  # seconds for one batch's share (256 passages take about 90 s on one core)
 
 
 def _check_reachable(address: str) -> None:
     """Fail at once on an address nobody listens at: ``ray.init`` would wait for it for minutes."""
     host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
+    if "://" in address or not host or not port.isdigit():
         return  # "auto", or a ray:// client address: Ray reads those itself
+    host = host.strip("[]")  # an IPv6 address: [::1]:6379
     try:
         socket.create_connection((host, int(port)), timeout=5).close()
     except OSError as exc:
@@ -52,6 +54,7 @@ class RayEmbeddings(SentenceTransformerEmbeddings):
         super().__init__(model_name, cache_dir, batch_size)
         self.address = address
         self._actors: list[Any] = []
+        self._joined = False  # this encoder joined the cluster, so it leaves it
 
     def _encoders(self) -> list[Any]:
         if self._actors:
@@ -61,11 +64,16 @@ class RayEmbeddings(SentenceTransformerEmbeddings):
         except ImportError:
             raise SanadError('--ray needs Ray: pip install "sanad[ray]"') from None
         _check_reachable(self.address)
+        if ray.is_initialized():
+            raise SanadError(
+                "This process is already connected to a Ray cluster: run the ingest in a process of its own"
+            )
         try:
-            if not ray.is_initialized():
-                ray.init(address=self.address, logging_level=logging.ERROR, log_to_driver=False)
-            cpus = int(ray.cluster_resources().get("CPU", 0))
+            ray.init(address=self.address, logging_level=logging.ERROR, log_to_driver=False)
+            self._joined = True
+            cpus = int(ray.available_resources().get("CPU", 0))  # cores busy elsewhere would leave actors waiting
         except (ConnectionError, RuntimeError, ValueError) as exc:
+            self.shutdown()
             raise SanadError(f"Cannot join the Ray cluster at {self.address}: {exc}") from None
         encoder = ray.remote(num_cpus=CPUS_PER_ENCODER)(_Encoder)
         self._actors = [
@@ -84,15 +92,21 @@ class RayEmbeddings(SentenceTransformerEmbeddings):
         size = -(-len(texts) // len(actors))
         shares = [texts[i : i + size] for i in range(0, len(texts), size)]
         try:
-            done = ray.get([actor.embed.remote(share) for actor, share in zip(actors, shares, strict=False)])
-        except ray.exceptions.RayError as exc:
+            done = ray.get(
+                [actor.embed.remote(share) for actor, share in zip(actors, shares, strict=False)], timeout=SHARE_TIMEOUT
+            )
+        except (
+            ray.exceptions.RayError,
+            TimeoutError,
+        ) as exc:  # a worker died or is stuck: nothing of this batch is written
             raise ModelError(f"a Ray worker failed to embed its passages: {exc}") from None
         return [vector for share in done for vector in share]
 
     def shutdown(self) -> None:
-        """Let the actors go (and this process leave the cluster)."""
-        if self._actors:
+        """Let the actors go, and leave the cluster if this encoder joined it."""
+        self._actors = []
+        if self._joined:
             import ray
 
-            self._actors = []
+            self._joined = False
             ray.shutdown()

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
+from qa.embeddings import SentenceTransformerEmbeddings
+from qa.fanout import RayEmbeddings
 from qa.lexical import load_or_build
 from qa.store import open_catalog, open_store
 
@@ -70,6 +72,18 @@ def test_an_ingest_fanned_out_on_ray_stores_what_one_process_stores(
     from ingest.sync import ingest
 
     ingest([corpus], single)
+    encoder = RayEmbeddings(ray_cluster, single.embedding_model, single.model_cache)
+    try:  # the vectors do come from the cluster: one encoder actor on each node's core
+        texts = [r[1] for r in stored(single)[0][:4]]
+        vectors = encoder.embed_documents(texts)
+        assert len(encoder._encoders()) == 2
+        assert np.allclose(
+            vectors,
+            SentenceTransformerEmbeddings(single.embedding_model, single.model_cache).embed_documents(texts),
+            atol=1e-5,
+        )
+    finally:
+        encoder.shutdown()
     (rows, catalogue, bm25), (rows1, catalogue1, bm25_1) = stored(fanned), stored(single)
     assert [r[:3] for r in rows] == [r[:3] for r in rows1]  # the same passages, texts and metadata
     assert np.allclose(np.array([r[3] for r in rows]), np.array([r[3] for r in rows1]), atol=1e-5)

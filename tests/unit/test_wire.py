@@ -49,3 +49,30 @@ def test_one_outlets_follow_ups_and_stories_weeks_apart_or_undated_are_not_copie
     assert (
         copy_groups([article("a", "Al Arabiya", None, STORY), article("b", "BBC Arabic", "2018-03-10", REWORDED)]) == {}
     )
+
+
+def test_a_story_followed_day_after_day_does_not_chain_one_outlets_follow_ups_together():
+    """Al Arabiya 10th, Sky 12th, Al Arabiya 14th, BBC 16th: each pair two days apart
+    may be copies, but a group never holds one outlet twice nor spans more than two days."""
+    groups = copy_groups([
+        article("a", "Al Arabiya", "2018-03-10", STORY),
+        article("b", "Sky News Arabia", "2018-03-12", STORY),
+        article("c", "Al Arabiya", "2018-03-14", STORY),
+        article("d", "BBC Arabic", "2018-03-16", STORY),
+    ])  # fmt: skip
+    outlet = {"a": "Al Arabiya", "b": "Sky", "c": "Al Arabiya", "d": "BBC"}
+    day = {"a": 10, "b": 12, "c": 14, "d": 16}
+    members: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        members.setdefault(group, []).append(key)
+    assert members  # pairs two days apart are still copies
+    for keys in members.values():
+        assert len({outlet[k] for k in keys}) == len(keys)
+        assert max(day[k] for k in keys) - min(day[k] for k in keys) <= 2
+
+
+def test_one_outlet_under_its_two_names_is_one_outlet():
+    assert (
+        copy_groups([article("a", "Al Arabiya", "2018-03-10", STORY), article("b", "العربية", "2018-03-10", REWORDED)])
+        == {}
+    )
