@@ -145,8 +145,9 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     assert code == 0
     assert set(result) == {
         "question", "answer", "answerable", "mode", "citations", "timings_ms", "answer_text", "answer_span", "confidence",
-        "findings",
+        "findings", "period",
     }  # fmt: skip
+    assert result["period"] is None  # the question names no time
     assert result["findings"] == [
         {"lead": "about 2500", "citations": [c["n"] for c in result["citations"]], "text": result["answer_text"]}
     ]
@@ -167,8 +168,9 @@ def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
         "score",
         "uploaded_by",
         "doc_key",
+        "also_reported_by",
     }
-    assert citation["uploaded_by"] is None  # an operator's article
+    assert citation["uploaded_by"] is None and citation["also_reported_by"] == []  # an operator's article, one outlet's
     assert citation["doc_key"].endswith(citation["doc_id"])
     assert citation["source"].endswith(citation["doc_id"])
 
