@@ -45,10 +45,6 @@ class Period:
             return f"{a.day} {month(a)} – {b.day} {month(b)} {a.year}"
         return f"{a.day} {month(a)} {a.year} – {b.day} {month(b)} {b.year}"
 
-    def admits(self, day: str | None) -> bool:
-        """Is an article of this ISO date (maybe with a time) from this period?"""
-        return bool(day) and self.since.isoformat() <= day[:10] <= self.until.isoformat()  # type: ignore[index]
-
     def recalled_in(self, text: str, day: str | None) -> bool:
         """Does an article of this ISO date, published after the period began, name it in
         ``text`` (a month of it, as a time; of the same year, unless the year is said)?"""
@@ -139,30 +135,16 @@ _MONTH_RANGE = re.compile(
 )
 
 MAX_DAYS_BACK = 3660  # "the past 100000000 days": ten years is as far as a period reaches
-_NUMBER_WORDS = {
-    "الثلاثه": 3,
-    "الاربعه": 4,
-    "الخمسه": 5,
-    "السته": 6,
-    "السبعه": 7,
-    "العشره": 10,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_ENGLISH_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ARABIC_NUMBERS = {"الثلاثه": 3, "الاربعه": 4, "الخمسه": 5, "السته": 6, "السبعه": 7, "العشره": 10}  # «الأيام الثلاثة»
+_UNIT_DAYS = {"day": 1, "يوما": 1, "ايام": 1, "الايام": 1, "week": 7, "اسبوعا": 7, "اسابيع": 7, "الاسابيع": 7,
+              "month": 30, "اشهر": 30, "شهرا": 30, "شهور": 30, "الاشهر": 30, "الشهور": 30}  # fmt: skip
 _PAST_N = re.compile(
-    rf"\b(?:past|last|previous)\s+(?P<n>\d+|{'|'.join(_NUMBER_WORDS)})\s+(?P<unit>day|week|month)s?\b"
+    rf"\b(?:past|last|previous)\s+(?P<n>\d+|{'|'.join(_ENGLISH_NUMBERS)})\s+(?P<unit>day|week|month)s?\b"
     r"|(?<!\d)(?P<n_ar>\d+)\s+(?P<unit_ar>يوما|ايام|اسبوعا|اسابيع|اشهر|شهرا|شهور)\s+(?:الماضيه|الاخيره|المنصرمه|الفايته)"
     r"|(?P<dual>يومين|اسبوعين|شهرين)\s+(?:الماضيين|الاخيرين|المنصرمين)"
-    r"|(?P<unit_word>الايام|الاسابيع|الاشهر|الشهور)\s+(?P<n_word>الثلاثه|الاربعه|الخمسه|السته|السبعه|العشره)\s+(?:الماضيه|الاخيره)"
+    rf"|(?P<unit_word>الايام|الاسابيع|الاشهر|الشهور)\s+(?P<n_word>{'|'.join(_ARABIC_NUMBERS)})\s+(?:الماضيه|الاخيره)"
 )
-_UNIT_DAYS = {"day": 1, "يوما": 1, "ايام": 1, "week": 7, "اسبوعا": 7, "اسابيع": 7, "month": 30, "اشهر": 30, "شهرا": 30, "شهور": 30}  # fmt: skip
 _DUAL_DAYS = {"يومين": 2, "اسبوعين": 14, "شهرين": 60}
 _LAST_WEEK = re.compile(
     r"\b(?:last|past|previous|this past|this)\s+week\b"
@@ -303,13 +285,10 @@ def _relative(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
     for m in _PAST_N.finditer(text):
         if m["dual"]:
             days = _DUAL_DAYS[m["dual"]]
-        elif m["unit_word"]:
-            days = _NUMBER_WORDS[m["n_word"]] * (
-                1 if m["unit_word"] == "الايام" else 7 if m["unit_word"] == "الاسابيع" else 30
-            )
         else:
-            n = m["n"] or m["n_ar"]
-            days = (int(n) if n.isdigit() else _NUMBER_WORDS[n]) * _UNIT_DAYS[m["unit"] or m["unit_ar"]]
+            n = m["n"] or m["n_ar"] or m["n_word"]
+            count = int(n) if n.isdigit() else {**_ENGLISH_NUMBERS, **_ARABIC_NUMBERS}[n]
+            days = count * _UNIT_DAYS[m["unit"] or m["unit_ar"] or m["unit_word"]]
         days = min(max(days, 1), MAX_DAYS_BACK)
         found.append((Period(newest - timedelta(days=days - 1), newest), m.span()))
     last_week = _LAST_WEEK.search(text)
