@@ -277,6 +277,10 @@ class Catalog:
         """The keys of the documents in ``scope`` (read from three columns, not whole records)."""
         c = documents.c
         query = select(c.key, c.outlet, c.date).where(c.collection == self.collection)
+        if scope.since:  # ISO days compare as text: the database skips what is out of range
+            query = query.where(c.date >= scope.since)
+        if scope.until:
+            query = query.where(c.date <= scope.until)
         with self.engine.connect() as conn:
             return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
 
