@@ -128,15 +128,13 @@ def ingest_from_panel(engine: Engine, user: User, action: str, paths: list[Path]
     queue = shared_engine()["ingests"]
     tidy = partial(discard_failed_uploads, engine, paths) if paths else None
     st.session_state["ingest_job"] = queue.submit(user.name, paths or [engine.settings.articles_dir], action, tidy)
+    st.rerun()  # drawn again with the job's progress
 
 
 @st.fragment(run_every=1)
-def ingest_status() -> None:
+def ingest_status(job: IngestJob) -> None:
     """This session's queued or running ingest; when it ends, the page is drawn again
     (the article list and change log then include it) with the report on top."""
-    job: IngestJob | None = st.session_state.get("ingest_job")
-    if job is None:
-        return
     if not job.finished.is_set():
         place = shared_engine()["ingests"].position(job)
         if place > 0:
@@ -192,7 +190,10 @@ def corpus_panel(engine: Engine, user: User) -> None:
             st.error(markdown_safe(f"Ingestion failed: {finished.error}"))
         for reason in st.session_state.pop("refused_uploads", []):
             st.error(markdown_safe(reason))
-    ingest_status()
+    if job := st.session_state.get("ingest_job"):
+        # Only while there is one: a timed fragment's run that crosses a full rerun (a
+        # click on "Sign out") can leave Streamlit's page blank, and idle tabs cost nothing.
+        ingest_status(job)
     articles_panel(records)
 
     changes = catalog.changes(limit=20)
@@ -224,7 +225,6 @@ def corpus_panel(engine: Engine, user: User) -> None:
         if saved:  # only these files: another editor's upload saved meanwhile is theirs to report
             st.session_state["refused_uploads"] = refused  # shown again with the ingest's report
             ingest_from_panel(engine, user, f"upload {', '.join(p.name for p in saved)}", saved)
-            st.rerun()  # drawn again with the job's progress (refusals are shown with its report)
     if st.button("Re-scan the articles folder"):
         ingest_from_panel(engine, user, "re-scan the articles folder")
 
