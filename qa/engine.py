@@ -37,7 +37,7 @@ from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, langua
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
 from qa.reader import Reader
-from qa.retrieve import Hit, Retriever
+from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
 from qa.store import PassageStore, open_store
 
@@ -56,6 +56,15 @@ def _llm_key(spec: str) -> str:
     """One LLM per model: a GGUF file however its path is written."""
     provider, _, name = spec.partition(":")
     return f"gguf:{Path(name).expanduser().resolve()}" if provider == "gguf" and name else spec
+
+
+def _time_in(question: str, parts: Parts, scope: Scope | None) -> tuple[AskedTime, Period | None, str]:
+    """The time ``question`` names (qa.asked_time), the period it narrows the articles to
+    (None when no article is from it), and the question to read without that period's
+    words (the articles' dates check it)."""
+    asked = asked_time(question, date.fromisoformat(parts.dates[-1]) if parts.dates else None)
+    period = covered(asked.period, parts.dates, *((scope.since, scope.until) if scope else ()))
+    return asked, period, asked.without_period(question) if period else question
 
 
 def _interleaved(first: list[Hit], second: list[Hit]) -> list[Hit]:
@@ -209,9 +218,7 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         answerer = self.answerer(llm, parts)
-        asked = asked_time(question, date.fromisoformat(parts.dates[-1]) if parts.dates else None)
-        period = covered(asked.period, parts.dates, *((scope.since, scope.until) if scope else ()))
-        reading = asked.without_period(question) if period else question  # the date is checked by the articles'
+        asked, period, reading = _time_in(question, parts, scope)
         hits = self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period)
         retrieved = time.perf_counter()
         if on_phase:
@@ -267,5 +274,10 @@ class Engine:
         return bool(self.refresh().lexical.ids)
 
     def search(self, query: str, k: int = 5, scope: Scope | None = None) -> list[Hit]:
-        """The ``k`` documents best matching ``query``, each by its best passage."""
-        return self.refresh().retriever.search_documents(query, k, scope)
+        """The ``k`` documents best matching ``query``, each by its best passage, read as
+        ``ask`` reads them: a period the query names narrows them, "latest" adds the newest,
+        and a wire story counts once."""
+        parts = self.refresh()
+        asked, period, reading = _time_in(query, parts, scope)
+        hits = self._retrieve(parts, reading, max(k * 8, 40), scope, asked, period)
+        return first_per_document(hits, k)

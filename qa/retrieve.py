@@ -56,11 +56,11 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
     return fused
 
 
-def best_per_document(hits: list[Hit], k: int) -> list[Hit]:
-    """Each document once (its best passage), best first, at most ``k``."""
+def first_per_document(hits: list[Hit], k: int) -> list[Hit]:
+    """Each document once (its first passage in ``hits``' order), at most ``k``."""
     seen: set[str] = set()
     out: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: h.score, reverse=True):
+    for hit in hits:
         if hit.passage.doc_key not in seen:
             seen.add(hit.passage.doc_key)
             out.append(hit)
@@ -111,7 +111,3 @@ class Retriever:
         known = {h.passage.id: h.passage for h in dense}
         known.update((p.id, p) for p in self.store.get([pid for pid in best if pid not in known]))
         return [Hit(known[pid], fused[pid]) for pid in best if pid in known]
-
-    def search_documents(self, query: str, k: int = 5, scope: Scope | None = None) -> list[Hit]:
-        """Documents best matching ``query``, each represented by its best passage."""
-        return best_per_document(self.search(query, max(k * 8, 40), scope), k)

@@ -284,6 +284,8 @@ def test_a_time_named_in_the_question_narrows_what_is_read(run_json, run_qa, cor
     assert answer["period"] == ["2023-12-01", "2023-12-31"]
     assert {c["outlet"] for c in answer["citations"]} == {"Kurdistan24"}
     assert answer["question"] == "How many US troops were in Iraq in December 2023?"
+    code, found = run_json("search", "US troops in Iraq in December 2023", "-k", "5")  # search reads it too
+    assert code == 0 and {r["doc_id"] for r in found["results"]} == {c["doc_id"] for c in answer["citations"]}
     code, answer = run_json("ask", "كم عدد الجنود الأمريكيين في العراق في تشرين الثاني/نوفمبر 2023؟")
     assert answer["period"] == ["2023-11-01", "2023-11-30"]
     for c in answer["citations"]:  # dated then, or a later article that names the month

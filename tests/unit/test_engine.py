@@ -213,3 +213,21 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
     assert [a["outlet"] for a in first.also_reported_by] == [
         {"march": "Sky News Arabia", "march-copy": "Al Arabiya"}[first.doc_id]
     ]
+
+
+def test_search_reads_the_time_a_query_names_as_ask_does(news):
+    """`qa search` lists documents: a month with articles narrows them to it."""
+    assert {h.passage.doc_id for h in news.search(f"{TOLL} في يونيو", k=3)} == {"june"}
+    assert len(news.search(f"{TOLL} في أغسطس", k=3)) == 3  # no article from August: nothing narrowed
+
+
+def test_search_lists_a_wire_story_once(news, world):
+    copy = replace(TOLL_MARCH, id="m2", doc_key="march-copy", doc_id="march-copy")
+    world["passages"][:] = [TOLL_MARCH, copy, TOLL_JUNE, HARVEST_OCT]
+    world["catalogue"].copies = [
+        CopyRecord("march", "march", "march", "Al Arabiya", "2018-03-10"),
+        CopyRecord("march-copy", "march", "march-copy", "Sky News Arabia", "2018-03-10"),
+    ]
+    world["catalogue"].value += 1
+    found = [h.passage.doc_id for h in news.search(TOLL, k=4)]
+    assert len(found) == 3 and len({"march", "march-copy"} & set(found)) == 1
