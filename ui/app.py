@@ -80,7 +80,7 @@ def shared_engine() -> dict:
         "first_start_done": False,
         "ingests": queue,
         "conversations": conversations,
-        "records": CatalogRecords(),
+        "articles": CatalogRecords(),
     }
 
 
@@ -179,7 +179,7 @@ def discard_failed_uploads(engine: Engine, uploads: list[Path], report: IngestRe
 
 def corpus_panel(engine: Engine, user: User) -> None:
     catalog = engine.refresh().store.catalog
-    records = shared_engine()["records"].of(catalog)
+    articles = shared_engine()["articles"].of(catalog)
     finished: IngestJob | None = st.session_state.pop("finished_ingest", None)
     if finished:
         if finished.report:
@@ -194,7 +194,7 @@ def corpus_panel(engine: Engine, user: User) -> None:
         # Only while there is one: a timed fragment's run that crosses a full rerun (a
         # click on "Sign out") can leave Streamlit's page blank, and idle tabs cost nothing.
         ingest_status(job)
-    articles_panel(records)
+    articles_panel(articles)
 
     changes = catalog.changes(limit=20)
     if changes:
