@@ -235,6 +235,8 @@ def test_a_hostile_article_is_shown_as_text_and_fetches_nothing(page, trap_serve
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 8", timeout=300_000)
     answer = last_answer(page)
     answer.locator("mark").first.wait_for(timeout=300_000)
+    idle(page)  # the quote's card is drawn after the answer's first line
+    answer.get_by_role("button", name="Open article").first.wait_for(timeout=60_000)
     page.wait_for_timeout(2000)  # time for any image to be requested
     page.screenshot(path=str(ARTIFACTS / "chat-hostile-article.png"), full_page=True)
     text = answer.inner_text()
