@@ -14,8 +14,8 @@ from qa.engine import DEFAULT_PASSAGES, Engine
 
 
 class SanadRetriever(BaseRetriever):
-    """The engine's hybrid retrieval: the ``k`` best documents, each by its best passage,
-    as ``Document``s carrying the passage's metadata, its id and its fused score."""
+    """The engine's retrieval (``Engine.search``): the ``k`` best documents, each by one
+    passage, as ``Document``s carrying the passage's metadata, its id and its fused score."""
 
     engine: Engine
     k: int = 5

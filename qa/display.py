@@ -16,6 +16,7 @@ blank line would end the HTML block.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from qa.answer_types import Answer, Citation
@@ -259,7 +260,7 @@ def source_line(citation: Citation) -> str:
     return f'<div dir="ltr" class="source">file <bdi>{markdown_safe(name)}</bdi></div>' if name else ""
 
 
-def article_rows(records: list[DocumentRecord]) -> str:
+def article_rows(records: Sequence[DocumentRecord]) -> str:
     """The article list: each title on one line, cut at its end (an ellipsis on the left
     for Arabic), over its outlet, date and passage count."""
     rows = []

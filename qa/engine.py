@@ -274,9 +274,10 @@ class Engine:
         return bool(self.refresh().lexical.ids)
 
     def search(self, query: str, k: int = 5, scope: Scope | None = None) -> list[Hit]:
-        """The ``k`` documents best matching ``query``, each by its best passage, read as
-        ``ask`` reads them: a period the query names narrows them, "latest" adds the newest,
-        and a wire story counts once."""
+        """The ``k`` documents best matching ``query``, read as ``ask`` reads them: a period
+        the query names narrows them, "latest" adds the newest (taking turns with the
+        best), and a wire story counts once. Each is given by its first passage in that
+        order; scores from different periods' searches are not comparable."""
         parts = self.refresh()
         asked, period, reading = _time_in(query, parts, scope)
         hits = self._retrieve(parts, reading, max(k * 8, 40), scope, asked, period)

@@ -60,6 +60,8 @@ def first_per_document(hits: list[Hit], k: int) -> list[Hit]:
     """Each document once (its first passage in ``hits``' order), at most ``k``."""
     seen: set[str] = set()
     out: list[Hit] = []
+    if k <= 0:
+        return out
     for hit in hits:
         if hit.passage.doc_key not in seen:
             seen.add(hit.passage.doc_key)

@@ -122,9 +122,6 @@ def ingest_from_panel(engine: Engine, user: User, action: str, paths: list[Path]
     """Queue an ingest for an editor of ``paths`` (their uploads; default the whole
     articles folder); it runs in the background whether or not this tab stays open,
     and ``ingest_status`` follows it."""
-    if "ingest_job" in st.session_state:  # a click on a button drawn before the last one was queued
-        st.info("Your last ingest is still under way: re-scan the folder once it is done (saved files go in then).")
-        return
     queue = shared_engine()["ingests"]
     tidy = partial(discard_failed_uploads, engine, paths) if paths else None
     st.session_state["ingest_job"] = queue.submit(user.name, paths or [engine.settings.articles_dir], action, tidy)
@@ -191,8 +188,9 @@ def corpus_panel(engine: Engine, user: User) -> None:
         for reason in st.session_state.pop("refused_uploads", []):
             st.error(markdown_safe(reason))
     if job := st.session_state.get("ingest_job"):
-        # Only while there is one: a timed fragment's run that crosses a full rerun (a
-        # click on "Sign out") can leave Streamlit's page blank, and idle tabs cost nothing.
+        # Only while there is one: idle tabs cost nothing, and a timed fragment's run that
+        # crosses a full rerun (a click on "Sign out") can leave Streamlit's page blank
+        # (Streamlit 1.67), which can then happen only during this session's ingest.
         ingest_status(job)
     articles_panel(articles)
 

@@ -65,8 +65,8 @@ def test_the_article_panel_counts_sorts_and_searches_titles_with_letter_variants
         record("c", "مباحثات في بغداد", "CNN Arabic", None),
     ])  # fmt: skip
     assert [r.key for r in articles.newest_first] == ["b", "a", "c"]
-    assert articles.outlets == [("BBC Arabic", 2), ("CNN Arabic", 1)]
-    assert articles.months == {"2018-03": 1, "2018-05": 1} and articles.undated == 1
+    assert articles.outlets == (("BBC Arabic", 2), ("CNN Arabic", 1))
+    assert articles.months == (("2018-03", 1), ("2018-05", 1)) and articles.undated == 1
     assert [r.key for r in articles.matching("اربيل")] == ["a"]  # أ written as ا
     assert [r.key for r in articles.matching("وزاره الزِّراعة")] == ["b"]  # ة as ه, diacritics
-    assert articles.matching("  ") == articles.newest_first and articles.matching("الموصل") == []
+    assert articles.matching("  ") == articles.newest_first and articles.matching("الموصل") == ()

@@ -26,10 +26,10 @@ def test_fusion_normalises_each_ranking_and_weighs_the_lexical_one():
     assert fuse([("a", 0.3)], [("a", 5.0)], 1.0) == {"a": 0.0}  # a lone candidate gets no credit
 
 
-def test_each_document_is_listed_once_by_its_first_passage():
-    hits = [Hit(WHEAT_MORE, 0.9), Hit(WATER, 0.6), Hit(WHEAT, 0.4)]
-    assert [h.passage.id for h in first_per_document(hits, 5)] == ["h2", "w1"]
-    assert len(first_per_document(hits, 1)) == 1
+def test_each_document_is_listed_once_by_its_first_passage_in_the_given_order():
+    hits = [Hit(WHEAT, 0.4), Hit(WATER, 0.6), Hit(WHEAT_MORE, 0.9)]  # an interleaving of two rankings
+    assert [h.passage.id for h in first_per_document(hits, 5)] == ["h1", "w1"]
+    assert len(first_per_document(hits, 1)) == 1 and first_per_document(hits, 0) == []
 
 
 def test_an_arabic_question_finds_its_passage_first(parts):
