@@ -235,6 +235,23 @@ def test_the_article_list_pages_and_searches_titles_with_arabic_letter_variants(
     assert len(rows) == 5 and all("الإقتصاد" in row for row in rows)
 
 
+def test_a_re_scan_shows_its_ingest_under_way_then_its_report(app, articles):
+    """The re-scan button queues an ingest in the background: the page says it is under
+    way at once, and the run after it ends reports it and lists the new article."""
+    (articles / "bridge.txt").write_text(
+        "العراق يفتتح جسرا جديدا في الموصل\n\nافتتحت الحكومة العراقية جسر الحرية فوق نهر دجلة في الموصل.\n",
+        encoding="utf-8",
+    )
+    next(b for b in app.button if b.label == "Re-scan the articles folder").click().run()
+    assert not app.exception
+    assert any("under way" in c.value for c in app.caption)  # its progress is drawn, the buttons are not
+    job = app.session_state["ingest_job"]
+    assert job.finished.wait(timeout=300)
+    app.run()
+    assert any("1 added" in s.value for s in app.success)
+    assert any("جسرا جديدا" in row for row in article_rows(app))
+
+
 def test_the_sidebar_narrows_answers_to_an_outlet_and_dates(app):
     outlet = next(s for s in app.sidebar.selectbox if s.label == "Only articles from")
     assert "Kurdistan24" in outlet.options and "Rudaw" in outlet.options
