@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -37,6 +37,17 @@ def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTrans
         raise ModelError(f"cannot load the embedding model {model_name!r}: {exc}") from None
 
 
+def _tokenize_under(module: Any, lock: threading.RLock) -> None:
+    """``module.preprocess`` (the tokenizing ``SentenceTransformer.encode`` calls per batch) holding ``lock``."""
+    preprocess = module.preprocess
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return preprocess(*args, **kwargs)
+
+    module.preprocess = locked
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """LangChain embeddings over a sentence-transformers model, with E5 prompts.
 
@@ -52,6 +63,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()  # the chat's threads: one load
+        # The model's tokenizer is shared (with count_tokens, and the reader): a call sets
+        # its truncation first, so two threads' calls must not interleave.
+        self.tokenizer_lock = threading.RLock()  # reentrant: preprocess tokenizes a prompt within itself
         # Retrieval and answering both need the question's vector: embed it once.
         self._query_vectors = lru_cache(maxsize=256)(self._embed_query)
 
@@ -63,7 +77,9 @@ class SentenceTransformerEmbeddings(Embeddings):
     def model(self) -> SentenceTransformer:
         with self._lock:
             if self._model is None:
-                self._model = load_sentence_transformer(self.model_name, self.cache_dir)
+                model = load_sentence_transformer(self.model_name, self.cache_dir)
+                _tokenize_under(model[0], self.tokenizer_lock)
+                self._model = model
             return self._model
 
     def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
@@ -90,4 +106,6 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` without special tokens (for splitting passages)."""
-        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        model = self.model
+        with self.tokenizer_lock:
+            return len(model.tokenizer(text, add_special_tokens=False)["input_ids"])

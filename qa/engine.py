@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
 
 from qa.answer_types import Answer, Answerer
 from qa.asked_time import AskedTime, Period, asked_time, covered
@@ -36,7 +35,7 @@ from qa.errors import QuestionError
 from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, language_of
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
-from qa.reader import Reader
+from qa.reader import Reader, SharedModel
 from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
 from qa.store import PassageStore, open_store
@@ -142,11 +141,12 @@ class Engine:
         self._lock = threading.Lock()
         self._llm_lock = threading.Lock()
 
-    def _bundled_model(self) -> Any:
+    def _bundled_model(self) -> SharedModel | None:
         """The bundled model as the encoder has it loaded, for the reader to share; None
         when the encoder is another model."""
         if isinstance(self.encoder, SentenceTransformerEmbeddings) and self.encoder.model_name == BUNDLED_MODEL_NAME:
-            return self.encoder.model[0].auto_model
+            model = self.encoder.model
+            return SharedModel(model[0].auto_model, model.tokenizer, self.encoder.tokenizer_lock)
         return None
 
     def refresh(self) -> Parts:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,14 +51,18 @@ class Reader:
     ``base`` returns the bundled model's folder (built on first use); nothing is
     loaded until the first pair is scored. ``shared`` returns the bundled model as
     the encoder has it loaded (or None when the encoder is another model): the
-    reader then uses its embeddings and lower layers instead of a copy of its own.
-    A copy costs less at first than its 470 MB (its weights are memory-mapped, and
-    a question reads few rows of the 250,000-word embedding table), but a
-    long-running chat reads ever more of them.
+    reader then uses its embeddings, lower layers and tokenizer instead of copies
+    of its own. A copy of the weights costs less at first than its 470 MB (they
+    are memory-mapped, and a question reads few rows of the 250,000-word
+    embedding table), but a long-running chat reads ever more of them; a copy of
+    the tokenizer costs 270 MB at once.
     """
 
     def __init__(
-        self, base: Callable[[], Path], weights: Path = READER_WEIGHTS, shared: Callable[[], Any] = lambda: None
+        self,
+        base: Callable[[], Path],
+        weights: Path = READER_WEIGHTS,
+        shared: Callable[[], SharedModel | None] = lambda: None,
     ) -> None:
         self._base = base
         self._weights = weights
@@ -113,15 +118,26 @@ def sharing(bert: Any, frozen: int) -> Any:
     return reader
 
 
+@dataclass(frozen=True)
+class SharedModel:
+    """The encoder's bundled model, for the reader to read with: its BERT, its tokenizer,
+    and the lock every call of that tokenizer holds (a call sets its truncation first)."""
+
+    bert: Any
+    tokenizer: Any
+    tokenizer_lock: threading.RLock
+
+
 class _ReaderModel:
-    def __init__(self, tokenizer, bert, frozen: int, head: torch.nn.Linear) -> None:
+    def __init__(self, tokenizer, tokenizer_lock: threading.RLock, bert, frozen: int, head: torch.nn.Linear) -> None:
         self.tokenizer = tokenizer
+        self.tokenizer_lock = tokenizer_lock
         self.bert = bert
         self.frozen = frozen
         self.head = head
 
     @classmethod
-    def load(cls, base: Path, weights: Path, shared: Any = None) -> _ReaderModel:
+    def load(cls, base: Path, weights: Path, shared: SharedModel | None = None) -> _ReaderModel:
         import torch
         from safetensors import safe_open
         from transformers import AutoModel, AutoTokenizer
@@ -134,27 +150,36 @@ class _ReaderModel:
                 meta = json.loads((f.metadata() or {})["sanad_reader"])
                 state = {k: f.get_tensor(k).float() for k in f.keys()}  # noqa: SIM118 (safe_open has no iterator)
             frozen = int(meta["frozen_layers"])
-            tokenizer = AutoTokenizer.from_pretrained(str(base))
-            bert = (sharing(shared, frozen) if shared is not None else AutoModel.from_pretrained(str(base))).eval()
+            if shared is None:
+                tokenizer, lock = AutoTokenizer.from_pretrained(str(base)), threading.RLock()
+                bert = AutoModel.from_pretrained(str(base)).eval()
+            else:
+                tokenizer, lock = shared.tokenizer, shared.tokenizer_lock
+                bert = sharing(shared.bert, frozen).eval()
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
         top = bert.encoder.layer[frozen:]
         top.load_state_dict(tuned_state(top.state_dict(), state))
         head = torch.nn.Linear(bert.config.hidden_size, 1)
         head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
-        return cls(tokenizer, bert, frozen, head.eval())
+        return cls(tokenizer, lock, bert, frozen, head.eval())
+
+    def features(self, pairs: list[tuple[str, str]]) -> Any:
+        """The pairs tokenized together, each cut to MAX_TOKENS (the sentence is cut)."""
+        with self.tokenizer_lock:
+            return self.tokenizer(
+                [query_text(question) for question, _ in pairs],
+                [passage_text(sentence) for _, sentence in pairs],
+                truncation="only_second",
+                max_length=MAX_TOKENS,
+                padding=True,
+                return_tensors="pt",
+            )
 
     def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         import torch
 
-        encoded = self.tokenizer(
-            [query_text(question) for question, _ in pairs],
-            [passage_text(sentence) for _, sentence in pairs],
-            truncation="only_second",
-            max_length=MAX_TOKENS,
-            padding=True,
-            return_tensors="pt",
-        )
+        encoded = self.features(pairs)
         mask = encoded["attention_mask"]
         with torch.inference_mode():
             hidden = self.bert(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 
 from qa.config import Settings
 from qa.engine import Engine
 from qa.extractive import is_follow_up
+from qa.reader import MAX_TOKENS
 
 TROOP_DOCS = {"001_6e69f22dc3c2ec4f.txt", "002_1cad0999f99aa335.txt"}
 
@@ -111,8 +114,49 @@ def test_the_reader_shares_the_encoder_s_model_and_reads_as_its_own_copy_would(e
     encoder, reader = engine.encoder.model[0].auto_model, engine.reader.model.bert
     assert reader.embeddings is encoder.embeddings and reader.encoder.layer[0] is encoder.encoder.layer[0]
     assert reader.encoder.layer[-1] is not encoder.encoder.layer[-1]  # the fine-tuned layers are the reader's
+    assert engine.reader.model.tokenizer is engine.encoder.model.tokenizer  # 270 MB not loaded twice
     own = Reader(lambda: ensure_bundled_model(engine.settings.model_cache)).read(pairs)
     assert abs(float(shared[0]) - float(own[0])) < 1e-4
+
+
+def test_the_shared_tokenizer_serves_the_reader_and_encoder_at_once(engine):
+    """Each call sets the tokenizer's truncation (the reader's 128 tokens for a pair, the
+    encoder's 512, none to count a passage's tokens) before it reads: threads doing all
+    three at once each get their own cut, and no error."""
+    pairs = [("How many US troops are in Iraq?", "وينتشر في العراق حوالى 2500 جندي أميركي. " * 40)] * 4
+    long_texts = ["قالت وزارة الزراعة إن موسم الحصاد بدأ في نينوى. " * 80] * 4
+    reader, encoder = engine.reader.model, engine.encoder
+    tokens = encoder.count_tokens(long_texts[0])
+    failures: list[str] = []
+    until = time.monotonic() + 5
+
+    def reads() -> None:
+        while time.monotonic() < until:
+            if reader.features(pairs)["input_ids"].shape[1] != MAX_TOKENS:
+                failures.append("a pair was not cut to the reader's length")
+
+    def encodes() -> None:
+        while time.monotonic() < until:
+            if encoder.model.preprocess(long_texts)["input_ids"].shape[1] != encoder.model.max_seq_length:
+                failures.append("a passage was not cut to the encoder's length")
+            if encoder.count_tokens(long_texts[0]) != tokens:
+                failures.append("a passage's tokens were counted cut")
+
+    def recording(work):
+        def run() -> None:
+            try:
+                work()
+            except Exception as exc:  # the Rust tokenizer's "Truncation error", for one
+                failures.append(repr(exc))
+
+        return run
+
+    threads = [threading.Thread(target=recording(reads)), threading.Thread(target=recording(encodes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and tokens > encoder.model.max_seq_length
 
 
 def test_follow_up_uses_the_conversation(engine):
