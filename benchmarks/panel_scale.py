@@ -20,8 +20,6 @@ title search, from Enter until its page count is drawn.
 from __future__ import annotations
 
 import argparse
-import json
-import lzma
 import os
 import socket
 import statistics
@@ -37,35 +35,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qa.catalog import Catalog, DocumentRecord
 from qa.config import Settings
 from qa.display import article_rows
+from qa.news import NEWS_ARCHIVE, read_archive
 from qa.store import open_catalog
 from ui.articles import PAGE_SIZE, Articles, pages
 
 SEARCHED = "العراق"  # a common word in titles
 
-ARCHIVE = Path(__file__).resolve().parent.parent.parent / "shared" / "news" / "ant-v2.1.jsonl.xz"
-
 
 def archive_records() -> list[DocumentRecord]:
-    records = []
-    with lzma.open(ARCHIVE, "rt", encoding="utf-8") as lines:
-        for n, line in enumerate(lines):
-            article = json.loads(line)
-            records.append(
-                DocumentRecord(
-                    key=f"{ARCHIVE}#{article['id']}",
-                    doc_id=str(article["id"]),
-                    file=str(ARCHIVE),
-                    root=str(ARCHIVE.parent),
-                    source=str(ARCHIVE),
-                    title=article.get("title"),
-                    outlet=article.get("outlet"),
-                    date=(article.get("date") or "")[:10] or None,
-                    url=None,
-                    content_hash=str(n),
-                    passages=1,
-                )
-            )
-    return records
+    """The archive's articles as an ingest records them in the catalogue (nothing embedded)."""
+    return [
+        DocumentRecord(
+            key=f"{NEWS_ARCHIVE}#{article['id']}",
+            doc_id=str(article["id"]),
+            file=str(NEWS_ARCHIVE),
+            root=str(NEWS_ARCHIVE.parent),
+            source=str(NEWS_ARCHIVE),
+            title=article.get("title"),
+            outlet=article.get("outlet"),
+            date=(article.get("date") or "")[:10] or None,
+            url=None,
+            content_hash=str(n),
+            passages=1,
+        )
+        for n, article in enumerate(read_archive())
+    ]
 
 
 def page_draw(articles: Articles, query: str) -> int:

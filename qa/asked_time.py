@@ -137,6 +137,7 @@ _MONTH_RANGE = re.compile(
 MAX_DAYS_BACK = 3660  # "the past 100000000 days": ten years is as far as a period reaches
 _ENGLISH_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ARABIC_NUMBERS = {"الثلاثه": 3, "الاربعه": 4, "الخمسه": 5, "السته": 6, "السبعه": 7, "العشره": 10}  # «الأيام الثلاثة»
+_NUMBER_WORDS = {**_ENGLISH_NUMBERS, **_ARABIC_NUMBERS}
 _UNIT_DAYS = {"day": 1, "يوما": 1, "ايام": 1, "الايام": 1, "week": 7, "اسبوعا": 7, "اسابيع": 7, "الاسابيع": 7,
               "month": 30, "اشهر": 30, "شهرا": 30, "شهور": 30, "الاشهر": 30, "الشهور": 30}  # fmt: skip
 _PAST_N = re.compile(
@@ -287,7 +288,7 @@ def _relative(text: str, newest: date) -> list[tuple[Period, tuple[int, int]]]:
             days = _DUAL_DAYS[m["dual"]]
         else:
             n = m["n"] or m["n_ar"] or m["n_word"]
-            count = int(n) if n.isdigit() else {**_ENGLISH_NUMBERS, **_ARABIC_NUMBERS}[n]
+            count = int(n) if n.isdigit() else _NUMBER_WORDS[n]
             days = count * _UNIT_DAYS[m["unit"] or m["unit_ar"] or m["unit_word"]]
         days = min(max(days, 1), MAX_DAYS_BACK)
         found.append((Period(newest - timedelta(days=days - 1), newest), m.span()))

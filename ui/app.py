@@ -41,7 +41,7 @@ from qa.errors import IngestError, QuestionError, SanadError
 from qa.scope import Scope
 from qa.store import open_catalog
 from qa.writer import ingest_running
-from ui.articles import CatalogRecords, articles_panel
+from ui.articles import CachedArticles, articles_panel
 from ui.auth import User, current_user, sign_out_button
 from ui.conversation import STOPPED, ChatHistory, conversations_panel
 
@@ -80,7 +80,7 @@ def shared_engine() -> dict:
         "first_start_done": False,
         "ingests": queue,
         "conversations": conversations,
-        "articles": CatalogRecords(),
+        "articles": CachedArticles(),
     }
 
 

@@ -47,7 +47,7 @@ class Articles:
         return tuple(r for r, title in zip(self.newest_first, self.folded_titles, strict=True) if wanted in title)
 
 
-class CatalogRecords:
+class CachedArticles:
     """The catalogue's ``Articles``, read and counted again only when its generation has
     moved: every page draw shows them, and on an archive of 30,000 articles the read,
     counts, sort and folded titles cost about 1 s."""

@@ -34,7 +34,7 @@ def test_a_state_table_from_an_older_version_is_replaced(tmp_path):
 
 def test_the_article_panel_reads_the_catalogue_again_only_when_it_changed(tmp_path):
     from qa.catalog import DocumentRecord
-    from ui.articles import CatalogRecords
+    from ui.articles import CachedArticles
 
     catalog = Catalog(f"sqlite:///{tmp_path / 'records.sqlite'}", "articles")
 
@@ -43,7 +43,7 @@ def test_the_article_panel_reads_the_catalogue_again_only_when_it_changed(tmp_pa
 
     catalog.upsert([record("a")])
     catalog.bump()
-    records = CatalogRecords()
+    records = CachedArticles()
     first = records.of(catalog)
     assert [r.key for r in first.newest_first] == ["a"] and records.of(catalog) is first  # not read again
     catalog.upsert([record("b")])
