@@ -159,6 +159,21 @@ def test_the_shared_tokenizer_serves_the_reader_and_encoder_at_once(engine):
     assert failures == [] and tokens > encoder.model.max_seq_length
 
 
+def test_encoding_and_reading_wait_while_another_thread_tokenizes(engine):
+    """What the lock covers: the encoder's batches (inside sentence-transformers' encode)
+    and the reader's pairs wait while another thread holds the tokenizer."""
+    pairs = [("How many US troops are in Iraq?", "وينتشر في العراق حوالى 2500 جندي أميركي.")]
+    engine.reader.read(pairs)  # loaded before the lock is held
+    for work in (lambda: engine.encoder.embed_documents(["نص قصير عن الحصاد."]), lambda: engine.reader.read(pairs)):
+        with engine.encoder.tokenizer_lock:
+            waiting = threading.Thread(target=work)
+            waiting.start()
+            waiting.join(timeout=2)
+            assert waiting.is_alive()  # held up at the tokenizer
+        waiting.join(timeout=60)
+        assert not waiting.is_alive()
+
+
 def test_follow_up_uses_the_conversation(engine):
     assert is_follow_up("and how many attacks?") and is_follow_up("ومتى حدث ذلك؟")
     assert not is_follow_up("How many US troops are in Iraq?")
