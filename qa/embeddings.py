@@ -24,16 +24,20 @@ def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTrans
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
+    from qa.half_table import keep_token_table_in_half
+
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
-        if model_name == BUNDLED_MODEL_NAME:
-            folder = ensure_bundled_model(cache_dir)
-            return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-        return SentenceTransformer(model_name, device="cpu")
+        if model_name != BUNDLED_MODEL_NAME:
+            return SentenceTransformer(model_name, device="cpu")
+        folder = ensure_bundled_model(cache_dir)
+        model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        keep_token_table_in_half(model[0].auto_model, folder / "model.safetensors")
+        return model
     except ModelError:
         raise
-    except (OSError, ValueError) as exc:  # no such model, no hub to fetch it from, a broken folder
+    except (OSError, ValueError, KeyError) as exc:  # no such model, no hub to fetch it from, a broken folder
         raise ModelError(f"cannot load the embedding model {model_name!r}: {exc}") from None
 
 

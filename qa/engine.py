@@ -35,6 +35,7 @@ from qa.errors import QuestionError
 from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, language_of
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
+from qa.memory import release_free_memory
 from qa.reader import Reader, SharedModel
 from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
@@ -238,6 +239,7 @@ class Engine:
             "answer": round((done - retrieved) * 1000, 1),
             "total": round((done - started) * 1000, 1),
         }
+        release_free_memory()
         return answer
 
     @staticmethod

