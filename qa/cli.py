@@ -226,6 +226,8 @@ def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str)
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.arabic import is_arabic
+    from qa.display import period_sentence
     from qa.engine import Engine
 
     _check_one_or_batch(args.query, args.batch, args.k, "QUERY")
@@ -239,22 +241,29 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             for h in engine.search(query, args.k, scope)
         ]
 
+    def period(query: str) -> list[str] | None:  # as `qa ask --json` gives it
+        named = engine.period_in(query, scope)
+        return [named.since.isoformat(), named.until.isoformat()] if named else None
+
     if args.batch:
         for qid, question in _batch_lines(args.batch):
-            print(json.dumps({"qid": qid, "results": results(question)}, ensure_ascii=False), flush=True)
+            line = {"qid": qid, "period": period(question), "results": results(question)}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
         return EXIT_OK
     query = args.query.strip()
     if not query:
         raise UsageError("the query is empty")
     found = results(query)
     if args.json:
-        print(json.dumps({"query": query, "results": found}, ensure_ascii=False))
+        print(json.dumps({"query": query, "period": period(query), "results": found}, ensure_ascii=False))
     else:
         if not found and not engine.has_articles():
             print(
                 f"qa: there are no articles in {settings.store_location} yet: `qa ingest FOLDER` adds them.",
                 file=sys.stderr,
             )
+        if named := engine.period_in(query, scope):
+            print(for_terminal(period_sentence(named, is_arabic(query))))
         for rank, r in enumerate(found, start=1):
             print(f"{rank}. [{r['score']:.3f}] {name_for_terminal(r['doc_id'])}\n   {for_terminal(r['text'][:200])}")
     return EXIT_OK

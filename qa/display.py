@@ -213,8 +213,12 @@ def period_line(answer: Answer) -> str | None:
     """The period the question named, which the answer was sought in, as plain text."""
     if not answer.period:
         return None
-    period = Period(*map(date.fromisoformat, answer.period))
-    if is_arabic(answer.question):
+    return period_sentence(Period(*map(date.fromisoformat, answer.period)), is_arabic(answer.question))
+
+
+def period_sentence(period: Period, arabic: bool) -> str:
+    """Which articles were read, for a question or query that names ``period``."""
+    if arabic:
         return f"بحثنا في مقالات الفترة التي يذكرها السؤال: {period.label(arabic=True)}."
     return f"Sought in the articles of the period the question names: {period.label()}."
 

@@ -284,3 +284,8 @@ class Engine:
         asked, period, reading = _time_in(query, parts, scope)
         hits = self._retrieve(parts, reading, max(k * 8, 40), scope, asked, period)
         return first_per_document(hits, k)
+
+    def period_in(self, query: str, scope: Scope | None = None) -> Period | None:
+        """The period ``query`` names that ``search`` and ``ask`` narrow the articles to
+        (None when it names none, or no article is from it)."""
+        return _time_in(query, self.refresh(), scope)[1]

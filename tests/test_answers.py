@@ -266,7 +266,7 @@ def test_search_cli_contract_and_batch(run_json, run_qa, corpus, tmp_path):
     batch.write_text('{"qid": "1", "question": "Blinken phone call with Sudani"}\n', encoding="utf-8")
     code, out, _ = run_qa("search", "--batch", str(batch), "-k", "2")
     line = json.loads(out)
-    assert line["qid"] == "1" and line["results"][0]["doc_id"] == "001_6e69f22dc3c2ec4f.txt"
+    assert line["qid"] == "1" and line["period"] is None and line["results"][0]["doc_id"] == "001_6e69f22dc3c2ec4f.txt"
 
 
 def test_deleted_article_leaves_no_trace_in_answers(run_json, corpus, settings):
@@ -345,6 +345,9 @@ def test_a_time_named_in_the_question_narrows_what_is_read(run_json, run_qa, cor
     assert answer["question"] == "How many US troops were in Iraq in December 2023?"
     code, found = run_json("search", "US troops in Iraq in December 2023", "-k", "5")  # search reads it too
     assert code == 0 and {r["doc_id"] for r in found["results"]} == {c["doc_id"] for c in answer["citations"]}
+    assert found["period"] == ["2023-12-01", "2023-12-31"]
+    code, out, _ = run_qa("search", "US troops in Iraq in December 2023")
+    assert out.startswith("Sought in the articles of the period the question names: 1–31 December 2023.\n1. ")
     code, answer = run_json("ask", "كم عدد الجنود الأمريكيين في العراق في تشرين الثاني/نوفمبر 2023؟")
     assert answer["period"] == ["2023-11-01", "2023-11-30"]
     for c in answer["citations"]:  # dated then, or a later article that names the month
@@ -353,3 +356,5 @@ def test_a_time_named_in_the_question_narrows_what_is_read(run_json, run_qa, cor
     assert "Sought in the articles of the period the question names: 1–31 December 2023." in out
     code, answer = run_json("ask", "How many US troops were in Iraq in June 2023?")
     assert answer["period"] is None and answer["answerable"]
+    code, found = run_json("search", "US troops in Iraq in June 2023")
+    assert found["period"] is None and found["results"]
