@@ -24,6 +24,7 @@ from qa.embeddings import SentenceTransformerEmbeddings
 from qa.errors import IngestError
 from qa.integrity import check_store
 from qa.lexical import load_or_build
+from qa.memory import release_free_memory
 from qa.passage import Passage
 from qa.store import PassageStore, drop_collection, forget_in_memory_state, open_store
 from qa.writer import Writer, writing
@@ -329,6 +330,7 @@ def _index(
             else:
                 report.added += 1
         done += len(passages)
+        release_free_memory()  # a batch's buffers, freed in the encoder's threads (qa.memory)
         if progress:
             progress(done, total)
 
