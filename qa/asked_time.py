@@ -30,6 +30,10 @@ class Period:
     since: date
     until: date  # both ends included
 
+    def iso(self) -> list[str]:
+        """[since, until] as ISO days: how ``--json`` gives a period."""
+        return [self.since.isoformat(), self.until.isoformat()]
+
     def label(self, arabic: bool = False) -> str:
         """ "1–31 March 2018", "5 March 2018", «1–31 مارس 2018»."""
         a, b = self.since, self.until

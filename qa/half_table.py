@@ -38,18 +38,26 @@ class HalfTokenTable(torch.nn.Module):
 def read_in_half(weights: Path, name: str) -> torch.Tensor:
     """The float32 tensor ``name`` of a safetensors file, read into float16 a slice at a
     time by ordinary reads: the file's memory map (which the loaded model's weights
-    are views of) is never touched, so the float32 table never becomes resident."""
+    are views of) is never touched, so the float32 table never becomes resident.
+    A file that is not safetensors, lacks the tensor or is cut short is a ValueError."""
     with weights.open("rb") as f:
-        (header_size,) = struct.unpack("<Q", f.read(8))
-        entry = json.loads(f.read(header_size))[name]
-        if entry["dtype"] != "F32":
-            raise ValueError(f"{name} in {weights} is {entry['dtype']}, not F32")
-        rows, width = entry["shape"]
+        try:
+            (header_size,) = struct.unpack("<Q", f.read(8))
+            entry = json.loads(f.read(header_size))[name]
+            rows, width = entry["shape"]
+            begin, end = entry["data_offsets"]
+        except (struct.error, ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"{weights} has no readable {name}: {exc!r}") from None
+        if entry["dtype"] != "F32" or end - begin != rows * width * 4:
+            raise ValueError(f"{name} in {weights} is not a {rows}x{width} float32 tensor")
         out = np.empty((rows, width), np.float16)
-        f.seek(8 + header_size + entry["data_offsets"][0])
+        f.seek(8 + header_size + begin)
         for start in range(0, rows, _CHUNK_ROWS):
             stop = min(start + _CHUNK_ROWS, rows)
-            out[start:stop] = np.frombuffer(f.read((stop - start) * width * 4), "<f4").reshape(-1, width)
+            chunk = f.read((stop - start) * width * 4)
+            if len(chunk) != (stop - start) * width * 4:
+                raise ValueError(f"{weights} ends inside {name}")
+            out[start:stop] = np.frombuffer(chunk, "<f4").reshape(-1, width)
     return torch.from_numpy(out)
 
 
