@@ -35,7 +35,7 @@ from qa.errors import QuestionError
 from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, language_of
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
-from qa.memory import release_free_memory
+from qa.memory import releasing_free_memory
 from qa.reader import Reader, SharedModel
 from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
@@ -188,6 +188,7 @@ class Engine:
                 self._llms[key] = answerer_from_spec(llm, extractive, self.settings.llm_timeout)
         return replace(self._llms[key], fallback=extractive, bridge=parts.bridge)
 
+    @releasing_free_memory  # what the question's buffers freed, on every way out
     def ask(
         self,
         question: str,
@@ -207,22 +208,6 @@ class Engine:
         ``on_phase`` hears "reading N passages" when they are retrieved and handed to the
         answerer, then "writing" at an LLM's first token. ``scope`` limits the articles
         read to an outlet and a range of dates."""
-        try:
-            return self._ask(question, history, k, llm, on_token, cancel, on_phase, scope)
-        finally:
-            release_free_memory()  # what the question's buffers freed, on every way out (qa.memory)
-
-    def _ask(
-        self,
-        question: str,
-        history: list[str] | None,
-        k: int,
-        llm: str | None,
-        on_token: Callable[[str], None] | None,
-        cancel: threading.Event | None,
-        on_phase: Callable[[str], None] | None,
-        scope: Scope | None,
-    ) -> Answer:
         question = check_question(question)
         started = time.perf_counter()
         if not _HAS_WORD.search(question):  # only punctuation: nothing to look for

@@ -12,7 +12,12 @@ made the questions 18 % slower.)
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -33,3 +38,16 @@ def release_free_memory() -> bool:
         return False
     _TRIM(0)
     return True
+
+
+def releasing_free_memory(function: Callable[P, R]) -> Callable[P, R]:
+    """``function``, followed by ``release_free_memory`` however it ends."""
+
+    @functools.wraps(function)
+    def released(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            release_free_memory()
+
+    return released

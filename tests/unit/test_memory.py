@@ -29,3 +29,24 @@ def test_freed_heap_memory_returns_to_the_system():
     assert before_free - freed < 40, "the heap gave the blocks back without a trim: the test proves nothing"
     assert freed - trimmed > 80
     assert pinned[0] == 1
+
+
+def test_a_question_releases_memory_however_it_ends(monkeypatch):
+    """Engine.ask is wrapped, and the wrapper releases after a return and after an error
+    (the release itself replaced by a counter: what it does is tested above)."""
+    import qa.memory
+    from qa.engine import Engine
+    from qa.memory import releasing_free_memory
+
+    assert Engine.ask.__wrapped__  # type: ignore[attr-defined]
+    released = []
+    monkeypatch.setattr(qa.memory, "release_free_memory", lambda: released.append(1) or True)
+
+    @releasing_free_memory
+    def fails() -> None:
+        raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError):
+        fails()
+    assert releasing_free_memory(lambda: 7)() == 7
+    assert len(released) == 2
