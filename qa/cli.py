@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fit-confidence",
         action="store_true",
-        help="fit the answer confidence and abstention threshold on the dev questions (real-news dev split and the project set)",
+        help="fit the answer confidence and abstention threshold on the dev questions (the real-news dev split, or its half the reader did not learn from, and the project set)",
     )
     p.add_argument("--llm", help="evaluate the LLM answerer instead of the extractive one")
     p.add_argument(
@@ -407,11 +407,18 @@ def _news_engine(engine):
 def _fit_confidence(engine) -> int:
     from qa.confidence import CONFIDENCE_MODEL, fit
     from qa.evaluate import confidence_rows, load_questions
+    from qa.news import dev_halves
+    from qa.reader import reader_metadata
 
     news, every = _news_engine(engine)
     dev = [q for q in every if q["split"] == "dev"]
+    described = f"real-news dev split ({len(dev)} questions)"
+    if reader_metadata().get("news_weight"):  # the reader learnt from one half: fit on the other
+        _, confidence_half = dev_halves(every)
+        dev = [q for q in dev if q["doc_id"] in confidence_half]
+        described = f"real-news dev split's confidence half ({len(dev)} questions)"
     rows = confidence_rows(news, dev) + confidence_rows(engine, load_questions())
-    model = fit(rows, f"real-news dev split ({len(dev)} questions) and eval/questions.jsonl")
+    model = fit(rows, f"{described} and eval/questions.jsonl")
     model.save()
     print(
         f"Fitted on {len(rows)} questions ({sum(ok for _, ok in rows)} answered right); written to {CONFIDENCE_MODEL}"

@@ -49,3 +49,16 @@ def prepare_news(settings: Settings, questions: list[dict], progress=None, engin
         raise SanadError(f"{len(missing)} question articles are not in {NEWS_ARCHIVE}: {sorted(missing)[:3]}")
     folder = settings.store_dir.parent / "news-docs"
     return ingest_documents(settings, folder, {"articles.jsonl": articles}, progress, engine)
+
+
+def dev_halves(questions: list[dict]) -> tuple[set[str], set[str]]:
+    """The dev split's articles in two fixed halves, each outlet's articles taken
+    alternately in order of id: the reader learns from the first
+    (training.news_pairs), the confidence is fitted on the second (``qa eval
+    --fit-confidence``), so neither is fitted on scores the reader was trained on."""
+    by_outlet: dict[str, list[str]] = {}
+    for q in questions:
+        if q["split"] == "dev" and q["doc_id"] not in by_outlet.setdefault(q["outlet"], []):
+            by_outlet[q["outlet"]].append(q["doc_id"])
+    ordered = [sorted(ids) for ids in by_outlet.values()]
+    return {i for ids in ordered for i in ids[0::2]}, {i for ids in ordered for i in ids[1::2]}

@@ -84,6 +84,14 @@ class Reader:
         return self.model.read(pairs)
 
 
+def reader_metadata(weights: Path = READER_WEIGHTS) -> dict[str, Any]:
+    """How the reader in ``weights`` was trained (training.train_reader writes it)."""
+    from safetensors import safe_open
+
+    with safe_open(str(weights), framework="pt") as f:
+        return json.loads((f.metadata() or {}).get("sanad_reader", "{}"))
+
+
 def tuned_state(base: dict[str, torch.Tensor], shipped: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """The fine-tuned top layers from what ships: each weight matrix as the bundled
     model's plus its low-rank change (``top.NAME.up @ top.NAME.down``), other tensors

@@ -1,6 +1,6 @@
 """Train the reader (qa.reader) and write qa/models/reader.safetensors.
 
-    python -m training.train_reader [--frozen 8] [--epochs 3]
+    python -m training.train_reader [--frozen 8] [--epochs 3] [--news-weight 0]
 
 The bundled multilingual-e5-small reads "query: QUESTION" and "passage:
 SENTENCE" as one pair; its lower ``--frozen`` layers stay as they are (their
@@ -9,7 +9,12 @@ on the mean-pooled output learn whether the sentence answers. Pairs come from
 XQuAD and ARCD (training.reader_pairs); a tenth of their passages is held out
 and the held-out ROC AUC is printed per language and kind of negative. On
 2 CPU cores: about 5 minutes to run the frozen layers, then about 6 minutes an
-epoch with 8 frozen layers.
+epoch with 8 frozen layers (about 10 with 4).
+
+``--news-weight N`` adds pairs from the real-news dev split's reader half
+(training.news_pairs), each trained on N times; ``qa eval --fit-confidence``
+then fits the confidence on the other half only (the file's metadata says
+which). Measured and not shipped: see the README ("Readers tried").
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sklearn.metrics import roc_auc_score
 from qa.bundled_model import ensure_bundled_model
 from qa.config import Settings
 from qa.reader import MAX_TOKENS, READER_WEIGHTS, mean_pool, passage_text, query_text
+from training.news_pairs import news_pairs
 from training.reader_pairs import Pair, bench_pairs
 
 BATCH = 32
@@ -121,7 +127,7 @@ def low_rank_change(
     return out
 
 
-def train(frozen: int, epochs: int, seed: int, rank: int, out: Path) -> None:
+def train(frozen: int, epochs: int, seed: int, rank: int, out: Path, news_weight: int) -> None:
     from transformers import AutoModel, AutoTokenizer
 
     torch.manual_seed(seed)
@@ -134,6 +140,11 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path) -> None:
     held_groups = set(groups[: len(groups) // 10])
     held_out = [i for i, p in enumerate(pairs) if p.group in held_groups]
     training = [i for i, p in enumerate(pairs) if p.group not in held_groups]
+    if news_weight:  # all trained on, each ``news_weight`` times: measured by benchmarks/reader_news.py
+        news = news_pairs()
+        training += [len(pairs) + i for i in range(len(news))] * news_weight
+        pairs += news
+        print(f"{len(news)} pairs from real news, each {news_weight} times", flush=True)
     print(f"{len(pairs)} pairs ({len(training)} to train on, {len(held_out)} held out)", flush=True)
     frozen_outputs = FrozenOutputs(bert, tokenizer, frozen, pairs)
 
@@ -174,10 +185,16 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path) -> None:
     meta = {
         "frozen_layers": frozen,
         "rank": rank,
+        "news_weight": news_weight,
         "epochs": epochs,
         "seed": seed,
         "pairs": len(pairs),
-        "trained_on": "XQuAD (CC BY-SA 4.0) and ARCD (MIT) via training/reader_pairs.py",
+        "trained_on": "XQuAD (CC BY-SA 4.0) and ARCD (MIT) via training/reader_pairs.py"
+        + (
+            f"; the real-news dev split's reader half (ANT v2.1) via training/news_pairs.py, x{news_weight}"
+            if news_weight
+            else ""
+        ),
         "held_out_auc": results,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -192,8 +209,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--rank", type=int, default=64, help="of each weight matrix's change, as shipped")
     parser.add_argument("--out", type=Path, default=READER_WEIGHTS)
+    parser.add_argument(
+        "--news-weight",
+        type=int,
+        default=0,
+        help="times each pair from the real-news dev split's reader half is trained on (0: none, as shipped)",
+    )
     args = parser.parse_args()
-    train(args.frozen, args.epochs, args.seed, args.rank, args.out)
+    train(args.frozen, args.epochs, args.seed, args.rank, args.out, args.news_weight)
 
 
 if __name__ == "__main__":

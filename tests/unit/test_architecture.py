@@ -53,7 +53,7 @@ LAYERS = [
         "ingest.jobs",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.articles", "ui.app"},
-    {"training.reader_pairs", "training.train_reader"},
+    {"training.reader_pairs", "training.news_pairs", "training.train_reader"},
 ]
 
 

@@ -16,6 +16,7 @@ from qa.asked_time import AskedTime, asked_time
 from qa.catalog import CopyRecord
 from qa.config import Settings
 from qa.engine import Engine
+from qa.evaluate import ranked_candidates
 from qa.lexical import build_index
 from qa.llm import LLMAnswerer
 from qa.scope import Scope
@@ -231,3 +232,17 @@ def test_search_lists_a_wire_story_once(news, world):
     world["catalogue"].value += 1
     found = [h.passage.doc_id for h in news.search(TOLL, k=4)]
     assert len(found) == 3 and len({"march", "march-copy"} & set(found)) == 1
+
+
+def test_ranked_candidates_are_the_best_scored_sentences_each_marked_right_when_it_answers(news):
+    asked = {"question": f"{TOLL}؟", "answerable": True, "answers": ["95"], "doc_id": "june"}
+    ranked = ranked_candidates(news, asked, top=3)
+    assert [c.hit.passage.doc_id for c, right in ranked if right] == ["june"]
+    assert [c.score for c, _ in ranked] == sorted((c.score for c, _ in ranked), reverse=True)
+    assert len(ranked_candidates(news, asked, top=1)) == 1
+    # Words of the answer in another article than the question's are not its answer.
+    named = ranked_candidates(news, {**asked, "answers": ["ميسان"]}, top=3)
+    assert {c.hit.passage.doc_id for c, _ in named} >= {"march", "june"}
+    assert [c.hit.passage.doc_id for c, right in named if right] == ["june"]
+    # Nothing answers an unanswerable question.
+    assert not any(right for _, right in ranked_candidates(news, {**asked, "answerable": False}, top=3))

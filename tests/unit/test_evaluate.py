@@ -8,8 +8,8 @@ import lzma
 import pytest
 
 from qa.errors import SanadError
-from qa.evaluate import Graded, contains_answer, summarise
-from qa.news import read_archive
+from qa.evaluate import Graded, contains_answer, load_questions, summarise
+from qa.news import NEWS_QUESTIONS, dev_halves, read_archive
 
 
 def question(answerable: bool, **extra) -> dict:
@@ -49,3 +49,24 @@ def test_the_archive_is_read_where_it_lies_and_filtered_by_id(tmp_path):
     assert [a["id"] for a in read_archive(archive, {"a2", "zz"})] == ["a2"]
     with pytest.raises(SanadError, match="not at"):
         list(read_archive(tmp_path / "missing.jsonl.xz"))
+
+
+def test_the_dev_split_is_halved_by_article_each_outlet_alternately_and_the_test_split_left_out():
+    questions = [
+        {"split": split, "outlet": outlet, "doc_id": f"{outlet}-{split}-{n}"}
+        for outlet in ("bbc", "cnn")
+        for split in ("dev", "test")
+        for n in (3, 1, 2, 4, 1)  # an article's questions need not be together
+    ]
+    reader_half, confidence_half = dev_halves(questions)
+    assert reader_half == {"bbc-dev-1", "bbc-dev-3", "cnn-dev-1", "cnn-dev-3"}
+    assert confidence_half == {"bbc-dev-2", "bbc-dev-4", "cnn-dev-2", "cnn-dev-4"}
+
+
+def test_the_real_news_dev_split_halves_hold_half_of_each_outlets_articles():
+    questions = load_questions(NEWS_QUESTIONS)
+    halves = dev_halves(questions)
+    dev = {q["doc_id"]: q["outlet"] for q in questions if q["split"] == "dev"}
+    assert not halves[0] & halves[1] and halves[0] | halves[1] == set(dev)
+    for outlet in set(dev.values()):
+        assert [sum(dev[d] == outlet for d in half) for half in halves] == [6, 6]

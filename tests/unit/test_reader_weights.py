@@ -3,9 +3,12 @@ training writes, loading gives back."""
 
 from __future__ import annotations
 
-import torch
+import json
 
-from qa.reader import tuned_state
+import torch
+from safetensors.torch import save_file
+
+from qa.reader import reader_metadata, tuned_state
 from training.train_reader import low_rank_change
 
 
@@ -26,3 +29,13 @@ def test_the_shipped_change_gives_back_the_tuned_layers():
     # A rank below the change's loses part of it: the rank is what decides the fidelity.
     rank_one = tuned_state(base, {f"top.{k}": v.float() for k, v in low_rank_change(tuned, base, rank=1).items()})
     assert not torch.allclose(rank_one["dense.weight"], tuned["dense.weight"], atol=1e-2)
+
+
+def test_how_a_reader_was_trained_is_read_from_its_file(tmp_path):
+    weights = tmp_path / "reader.safetensors"
+    meta = {"frozen_layers": 8, "news_weight": 3}
+    save_file({"head.bias": torch.zeros(1)}, str(weights), metadata={"sanad_reader": json.dumps(meta)})
+    assert reader_metadata(weights) == meta
+    save_file({"head.bias": torch.zeros(1)}, str(weights))  # written by something else
+    assert reader_metadata(weights) == {}
+    assert reader_metadata()["frozen_layers"] == 8  # the shipped reader says how it was trained

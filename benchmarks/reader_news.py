@@ -1,0 +1,102 @@
+"""The reader (qa.reader) on real news: does it tell the sentence that answers apart?
+
+    python benchmarks/reader_news.py [--split dev-confidence] [--weights FILE] [--top 10]
+
+For each question of the real-news set's split (eval/news_questions.jsonl, on the
+120-article store `qa eval --news` builds; by default the dev half the reader was
+not trained on, qa.news.dev_halves), the answerer's candidate sentences are
+found and scored as ``qa ask`` finds and scores them (the constraint checks
+included), and the ``--top`` best by the answerer's score are read with the reader
+(the shipped weights, or ``--weights`` to compare a retrained one). A candidate is
+right when it holds an expected answer and is from the question's article.
+
+Per language:
+- pair AUC: the reader's logit, right candidates against the others, on answerable
+  questions;
+- first right: of the answerable questions with a right candidate among those read,
+  how often the answerer's best is right, and how often the reader's best is;
+- abstention AUC: the reader's logit for the answerer's best candidate, answerable
+  questions whose best is right against unanswerable ones (near misses and others).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from qa.bench import side_store
+from qa.bundled_model import ensure_bundled_model
+from qa.config import Settings
+from qa.engine import Engine
+from qa.evaluate import load_questions, ranked_candidates
+from qa.news import NEWS_QUESTIONS, dev_halves, prepare_news
+from qa.reader import READER_WEIGHTS, Reader
+
+
+def read_question(engine: Engine, question: dict, top: int) -> tuple[list[bool], np.ndarray] | None:
+    """Whether each of the ``top`` best candidates is right, best first, and the reader's logits."""
+    ranked = ranked_candidates(engine, question, top)
+    if not ranked:
+        return None
+    return [right for _, right in ranked], engine.reader.read([(question["question"], c.text) for c, _ in ranked])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--split",
+        default="dev-confidence",
+        choices=("dev", "dev-reader", "dev-confidence", "test"),
+        help="dev-reader: the dev half the reader learns from; dev-confidence: the other (qa.news.dev_halves)",
+    )
+    parser.add_argument("--weights", type=Path, default=READER_WEIGHTS)
+    parser.add_argument("--top", type=int, default=10, help="candidates read per question")
+    args = parser.parse_args()
+
+    settings = Settings()
+    # The reader's own copy of the bundled model (not the encoder's): logits within 1e-4.
+    engine = Engine(settings, reader=Reader(lambda: ensure_bundled_model(settings.model_cache), args.weights))
+    every = load_questions(NEWS_QUESTIONS)
+    news = prepare_news(side_store(settings, "news"), every, engine=engine)
+    halves = dict(zip(("dev-reader", "dev-confidence"), dev_halves(every)))
+    questions = [q for q in every if args.split == q["split"] or q["doc_id"] in halves.get(args.split, ())]
+
+    pairs: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    firsts: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    abstain: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    for q in questions:
+        read = read_question(news, q, args.top)
+        if read is None:
+            continue
+        right, logits = read
+        lang = q["lang"]
+        if q["answerable"]:
+            pairs[lang][0].extend(int(r) for r in right)
+            pairs[lang][1].extend(logits.tolist())
+            if any(right):
+                firsts[lang].append((right[0], right[int(np.argmax(logits))]))
+        if right[0] or not q["answerable"]:
+            abstain[lang][0].append(int(right[0]))
+            abstain[lang][1].append(float(logits[0]))
+
+    print(f"The reader on real news ({args.split} split, {args.weights.name}, top {args.top} candidates)")
+    print(f"  {'lang':<6}{'pair AUC':>10}{'first right: answerer':>24}{'reader':>8}{'abstention AUC':>16}")
+    for lang in ("en", "ar"):
+        labels, scores = pairs[lang]
+        first = firsts[lang]
+        print(
+            f"  {lang:<6}{roc_auc_score(labels, scores):>10.3f}"
+            f"{sum(a for a, _ in first) / len(first):>24.3f}{sum(r for _, r in first) / len(first):>8.3f}"
+            f"{roc_auc_score(*abstain[lang]):>16.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
