@@ -56,9 +56,9 @@ def dev_halves(questions: list[dict]) -> tuple[set[str], set[str]]:
     alternately in order of id: the reader learns from the first
     (training.news_pairs), the confidence is fitted on the second (``qa eval
     --fit-confidence``), so neither is fitted on scores the reader was trained on."""
-    by_outlet: dict[str, list[str]] = {}
+    by_outlet: dict[str, set[str]] = {}
     for q in questions:
-        if q["split"] == "dev" and q["doc_id"] not in by_outlet.setdefault(q["outlet"], []):
-            by_outlet[q["outlet"]].append(q["doc_id"])
+        if q["split"] == "dev":
+            by_outlet.setdefault(q["outlet"], set()).add(q["doc_id"])
     ordered = [sorted(ids) for ids in by_outlet.values()]
     return {i for ids in ordered for i in ids[0::2]}, {i for ids in ordered for i in ids[1::2]}
