@@ -33,9 +33,9 @@ MAX_TOKENS = 128  # question and sentence together, as in training
 
 def bfloat16_native() -> bool:
     """Does this CPU compute in bfloat16 natively (AVX-512 BF16)? The reader then reads in
-    it: about 0.7 of the float32 time on 2 cores, logits within 0.02 (benchmarks/answer_speed.py,
-    tests/test_answers.py). Elsewhere bfloat16 is emulated and slower. torch says so only
-    through a private function, hence the fallback."""
+    it: about 0.7 of the float32 time per pass on 2 cores (timed 2026-12-01), logits within
+    0.02 (tests/test_answers.py). Elsewhere bfloat16 is emulated and slower. torch says so
+    only through a private function, hence the fallback."""
     import torch
 
     return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())

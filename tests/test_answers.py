@@ -105,23 +105,29 @@ def test_who_announced_it_is_answered_with_the_speaker(engine):
     assert answer.answer_text in answer.citations[0].quote
 
 
+def read_in_float32(model, pairs):
+    """The reader's logits for ``pairs`` with bfloat16 off for the read."""
+    from qa.reader import bfloat16_native
+
+    model.bfloat16 = False
+    try:
+        return model.read(pairs)
+    finally:
+        model.bfloat16 = bfloat16_native()
+
+
 def test_the_reader_shares_the_encoder_s_model_and_reads_as_its_own_copy_would(engine):
     from qa.bundled_model import ensure_bundled_model
-    from qa.reader import Reader, bfloat16_native
+    from qa.reader import Reader
 
     pairs = [("How many US troops are in Iraq?", "وينتشر في العراق حوالى 2500 جندي أميركي.")]
-    engine.reader.model.bfloat16 = False  # compared in float32, where both read alike to 1e-4
-    try:
-        shared = engine.reader.read(pairs)
-    finally:
-        engine.reader.model.bfloat16 = bfloat16_native()
+    shared = read_in_float32(engine.reader.model, pairs)  # where both read alike to 1e-4
     encoder, reader = engine.encoder.model[0].auto_model, engine.reader.model.bert
     assert reader.embeddings is encoder.embeddings and reader.encoder.layer[0] is encoder.encoder.layer[0]
     assert reader.encoder.layer[-1] is not encoder.encoder.layer[-1]  # the fine-tuned layers are the reader's
     assert engine.reader.model.tokenizer is engine.encoder.model.tokenizer  # 270 MB not loaded twice
     copy = Reader(lambda: ensure_bundled_model(engine.settings.model_cache)).model
-    copy.bfloat16 = False
-    assert abs(float(shared[0]) - float(copy.read(pairs)[0])) < 1e-4
+    assert abs(float(shared[0]) - float(read_in_float32(copy, pairs)[0])) < 1e-4
 
 
 def test_the_reader_reads_in_bfloat16_where_the_cpu_has_it_as_float32_would(engine):
@@ -131,12 +137,8 @@ def test_the_reader_reads_in_bfloat16_where_the_cpu_has_it_as_float32_would(engi
     assert model.bfloat16 == bfloat16_native()  # bfloat16 only where the CPU computes in it
     sentence = "وينتشر في العراق حوالى 2500 جندي أميركي، يقدّمون مهمات استشارية لنظرائهم العراقيين."
     pairs = [(q, sentence) for q in ("How many US troops are in Iraq?", "How many US troops are in Syria?")]
-    read = model.read(pairs)
-    model.bfloat16 = False
-    try:
-        exact = model.read(pairs)
-    finally:
-        model.bfloat16 = bfloat16_native()
+    read, exact = model.read(pairs), read_in_float32(model, pairs)
+    assert bool((read != exact).any()) == model.bfloat16  # it does read in bfloat16 when it should
     assert abs(read - exact).max() < 0.05
     assert read[0] - read[1] > 0.5  # the country contrast the answerer relies on survives
 
