@@ -25,8 +25,18 @@ from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
 from qa.direct import Measure, figures_of, number_spans
 from qa.places import Place, arabic_words, countries, places_in
+from qa.terms import STOPWORDS
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
+# Closed classes of English: an auxiliary before a country's name makes it (or the noun it
+# modifies) a subject; a preposition or modal after it ends its phrase ("Syria after the
+# attack").
+_AUXILIARIES = frozenset("do does did is are was were has have had will would can could should may might must".split())
+_PREPOSITIONS_AND_MODALS = frozenset(
+    "after before during since until over under against between across through within without"
+    " near off via per amid among toward towards will would can could should may might must shall".split()
+)
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b(?![-'’])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year said relative to the article's date (normalised text).
 _RELATIVE_YEARS = (
@@ -83,7 +93,7 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
     for country in countries():
         match = country.english_in(question)
         if match:
-            named[country.code] = Constraint(match.group(), country)
+            named[country.code] = Constraint(match.group(), country, by_name=not _modifies_a_noun(question, match))
     for match in _ENGLISH_WORD.finditer(question):
         if match.start() > 0:  # the first word is capitalised anyway
             word = re.sub(r"['’]s$", "", match.group())
@@ -93,6 +103,25 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
                     if country.adjective_in(words):
                         named.setdefault(country.code, Constraint(word, country, by_name=False))
     return found + list(named.values())
+
+
+def _modifies_a_noun(question: str, name: re.Match[str]) -> bool:
+    """Is a country's English name used as an adjective is ("US troops", "Gaza border"),
+    rather than naming the place ("in Syria") or the actor ("did Russia expel")? As an
+    Arabic adjective (القوات الأمريكية), it is then pinned down but not a place to ask of
+    another country: "How many Syria troops are in Iraq?" is no question. Without a
+    part-of-speech tagger: the next word is a lowercase content word, not a past tense
+    ("Turkey released"); after an auxiliary ("did Russia expel", "did US troops leave")
+    the word after a subject is its verb, so only a plural counts there."""
+    following = _NEXT_WORD.match(question, name.end())
+    if not following:
+        return False
+    word = following.group(1)
+    if word in STOPWORDS or word in _PREPOSITIONS_AND_MODALS or word.endswith("ed"):
+        return False
+    before = [w for w in re.findall(r"[a-z]+", question[: name.start()].lower()) if w != "the"]
+    after_auxiliary = bool(before) and before[-1] in _AUXILIARIES
+    return not after_auxiliary or (word.endswith("s") and not word.endswith("ss"))
 
 
 def swapped(question: str, constraint: Constraint, country: Place) -> str:
