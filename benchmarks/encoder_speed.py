@@ -18,14 +18,22 @@ Variants:
 - ONNX int8: ``torch.onnx.export`` of the BERT (eager attention), onnxruntime's
   BERT graph fusions, ``onnxruntime.quantization.quantize_dynamic`` (per channel),
   mean pooling and normalisation in numpy as the model's 1_Pooling config says;
+- bfloat16: the same model under ``torch.autocast`` to bfloat16 (as the reader runs
+  where the CPU has AVX-512 BF16; see qa.reader.bfloat16_native), no weights changed;
 - each of these "+ sorted": all passages sorted by token count across documents,
   encoded in batches of 32, put back in order.
+
+Each variant is also checked for batch dependence: the first passages embedded one
+at a time against the same passages embedded in the sample's first group (the
+largest difference in any dimension; ~1e-7 in float32). A variant whose vectors
+depend on their batch gives an article another vector when it is re-ingested beside
+other articles or on another Ray worker.
 
 The ONNX variants need the ``onnx`` package (onnxruntime is installed, onnx is not):
 it is looked for in ``--onnx-site`` (e.g. ``pip install --no-deps --target
 /tmp/onnxdeps onnx ml_dtypes``) and the ONNX variants are skipped without it.
 
-    python benchmarks/encoder_speed.py [--passages 200] [--rounds 3] [--no-ndcg]
+    python benchmarks/encoder_speed.py [--passages 200] [--rounds 3] [--no-ndcg] [--only bfloat16]
 """
 
 from __future__ import annotations
@@ -130,6 +138,26 @@ def length_sorted(encode: Encode, tokenizer) -> Encode:
         return out
 
     return encode_sorted
+
+
+def bfloat16(encode: Encode) -> Encode:
+    """``encode`` under CPU autocast to bfloat16 (matrix products in bfloat16, the rest
+    in float32); the vectors come back as float32."""
+    import torch
+
+    def encode_bf16(texts: list[str], prompt_name: str) -> np.ndarray:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return np.asarray(encode(texts, prompt_name), dtype=np.float32)
+
+    return encode_bf16
+
+
+def batch_dependence(encode: Encode, texts: list[str], alone: int = 8) -> float:
+    """The largest change in any dimension of the first ``alone`` texts' vectors between
+    embedding each one alone and embedding them among the others."""
+    together = encode(texts, "passage")[:alone]
+    single = np.vstack([encode([text], "passage") for text in texts[:alone]])
+    return float(np.abs(together - single).max())
 
 
 def torch_int8(model, keep_ffn_down: bool = False):
@@ -316,6 +344,9 @@ def main() -> None:
     )
     parser.add_argument("--no-ndcg", action="store_true", help="skip the XQuAD/ARCD retrieval scores")
     parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX variants")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="time the baseline and the variants whose names hold one of these"
+    )
     parser.add_argument("--onnx-fp32", action="store_true", help="also time the fused fp32 ONNX model in the rounds")
     parser.add_argument(
         "--onnx-site", type=Path, default=Path("/tmp/onnxdeps"), help="where to find `onnx` if not installed"
@@ -348,17 +379,20 @@ def main() -> None:
         "baseline + sorted": length_sorted(base, model.tokenizer),
     }
     checks: dict[str, Encode] = {}
-    int8 = st_encoder(torch_int8(model))
-    variants["torch int8 (per-channel, full range)"] = in_groups(int8, settings.ingest_batch)
-    variants["torch int8 + sorted"] = length_sorted(int8, model.tokenizer)
-    int8_mixed = st_encoder(torch_int8(model, keep_ffn_down=True))
-    variants["torch int8, FFN-down fp32"] = in_groups(int8_mixed, settings.ingest_batch)
-    variants["torch int8, FFN-down fp32 + sorted"] = length_sorted(int8_mixed, model.tokenizer)
-    checks["torch int8 default (per-tensor, reduce_range)"] = st_encoder(torch_int8_default(model))
+    variants["bfloat16 (autocast)"] = in_groups(bfloat16(base), settings.ingest_batch)
+    variants["bfloat16 + sorted"] = length_sorted(bfloat16(base), model.tokenizer)
+    if not args.only or any("int8" in word for word in args.only):
+        int8 = st_encoder(torch_int8(model))
+        variants["torch int8 (per-channel, full range)"] = in_groups(int8, settings.ingest_batch)
+        variants["torch int8 + sorted"] = length_sorted(int8, model.tokenizer)
+        int8_mixed = st_encoder(torch_int8(model, keep_ffn_down=True))
+        variants["torch int8, FFN-down fp32"] = in_groups(int8_mixed, settings.ingest_batch)
+        variants["torch int8, FFN-down fp32 + sorted"] = length_sorted(int8_mixed, model.tokenizer)
+        checks["torch int8 default (per-tensor, reduce_range)"] = st_encoder(torch_int8_default(model))
 
     workdir = Path(tempfile.mkdtemp(prefix="encoder-speed-"))
     onnx_note = ""
-    if not args.no_onnx:
+    if not args.no_onnx and (not args.only or any("ONNX" in word for word in args.only)):
         if importlib.util.find_spec("onnx") is None:
             sys.path.insert(0, str(args.onnx_site))
         try:
@@ -381,6 +415,10 @@ def main() -> None:
         except ImportError as exc:
             onnx_note = f"ONNX variants skipped: {exc} (see --onnx-site)"
             print(onnx_note, file=sys.stderr)
+    if args.only:
+        baseline = next(iter(variants))
+        variants = {n: e for n, e in variants.items() if n == baseline or any(w in n for w in args.only)}
+        checks = {n: e for n, e in checks.items() if any(w in n for w in args.only)}
     print(f"set-up {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
 
     # Warm up, and each variant's vectors for the cosine comparison.
@@ -412,7 +450,9 @@ def main() -> None:
     for name in [*variants, *checks]:
         speed = statistics.median(timings[name]) if name in timings else one_shot[name]
         cos = cosines(vectors[name], reference)
-        rows.append((name, speed, speed / base_speed, float(cos.mean()), float(cos.min()), name in checks))
+        encode = variants.get(name) or checks[name]
+        drift = batch_dependence(encode, texts) if "sorted" not in name else float("nan")
+        rows.append((name, speed, speed / base_speed, float(cos.mean()), float(cos.min()), name in checks, drift))
 
     # Retrieval quality: the baseline and the fastest passing variants (unsorted forms:
     # sorting does not change vectors).
@@ -431,16 +471,17 @@ def main() -> None:
     set_names = [s[0] for s in SETS]
     print(f"\n{len(texts)} passages, {args.rounds} alternating rounds, median passages/s; cosine vs baseline vectors")
     header = (
-        "| variant | passages/s | speed-up | cos mean | cos min | "
+        "| variant | passages/s | speed-up | cos mean | cos min | batch Δmax | "
         + " | ".join(f"nDCG@10 {s}" for s in set_names)
         + " |"
     )
     print(header)
-    print("|" + "---|" * (5 + len(set_names)))
-    for name, speed, up, cmean, cmin, once in rows:
+    print("|" + "---|" * (6 + len(set_names)))
+    for name, speed, up, cmean, cmin, once, drift in rows:
         cells = [f"{ndcg[name][s][0].ndcg10:.4f}" if name in ndcg else "" for s in set_names]
         label = name + (" (one run, not alternated)" if once else "")
-        print(f"| {label} | {speed:.2f} | {up:.2f}x | {cmean:.4f} | {cmin:.4f} | " + " | ".join(cells) + " |")
+        shown = "" if np.isnan(drift) else f"{drift:.1e}"
+        print(f"| {label} | {speed:.2f} | {up:.2f}x | {cmean:.4f} | {cmin:.4f} | {shown} | " + " | ".join(cells) + " |")
     if ndcg:
         print("\nDense retrieval, whole passages (recall@1 / recall@10):")
         for name, per_set in ndcg.items():
