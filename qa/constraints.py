@@ -28,14 +28,15 @@ from qa.places import Place, arabic_words, countries, places_in
 from qa.terms import STOPWORDS
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
-# Closed classes of English: an auxiliary before a country's name makes it (or the noun it
-# modifies) a subject; a preposition or modal after it ends its phrase ("Syria after the
-# attack").
+# Closed classes of English. After an auxiliary or a preposition, a country's name (or
+# the noun it modifies) heads a phrase; a preposition or modal after it ends its phrase
+# ("Syria after the attack").
 _AUXILIARIES = frozenset("do does did is are was were has have had will would can could should may might must".split())
-_PREPOSITIONS_AND_MODALS = frozenset(
-    "after before during since until over under against between across through within without"
-    " near off via per amid among toward towards will would can could should may might must shall".split()
+_PREPOSITIONS = frozenset(
+    "in into to from at on of by with for about after before during since until over under against between"
+    " across through throughout within without inside near off via per amid among toward towards".split()
 )
+_MODALS = frozenset("will would can could should may might must shall".split())
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b(?![-'’])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year said relative to the article's date (normalised text).
@@ -60,7 +61,7 @@ class Constraint:
 
     text: str  # as the question writes it
     country: Place | None = None  # None: a year
-    by_name: bool = True  # the country is named ("Syria"), not only its adjective ("Syrian")
+    by_name: bool = True  # named as a place or actor ("in Syria"), not as an adjective ("Syrian", "US troops")
 
     def held_by(self, named: set[str], western: str, date: str | None) -> bool:
         """Does a text (the codes of the countries it names, and its Western-digit form)
@@ -106,22 +107,26 @@ def question_constraints(question: str, bridge: Bridge) -> list[Constraint]:
 
 
 def _modifies_a_noun(question: str, name: re.Match[str]) -> bool:
-    """Is a country's English name used as an adjective is ("US troops", "Gaza border"),
-    rather than naming the place ("in Syria") or the actor ("did Russia expel")? As an
-    Arabic adjective (القوات الأمريكية), it is then pinned down but not a place to ask of
-    another country: "How many Syria troops are in Iraq?" is no question. Without a
-    part-of-speech tagger: the next word is a lowercase content word, not a past tense
-    ("Turkey released"); after an auxiliary ("did Russia expel", "did US troops leave")
-    the word after a subject is its verb, so only a plural counts there."""
+    """Is a country's English name used the way an adjective is ("US troops", "the Iraq
+    war"), rather than naming the place ("in Syria") or the actor ("did Russia expel")?
+    Then, like an Arabic adjective (القوات الأمريكية), it is pinned down but not a place
+    to ask of another country: "How many Syria troops are in Iraq?" is no question.
+    Without a part-of-speech tagger: the next word is a lowercase content word, not a
+    regular past tense ("Turkey released"); directly after an auxiliary or a preposition,
+    where the name or its noun heads a phrase and the next word may be its verb ("did
+    Russia expel", "people in Syria live"), only a plural counts ("did US troops leave")."""
     following = _NEXT_WORD.match(question, name.end())
     if not following:
         return False
     word = following.group(1)
-    if word in STOPWORDS or word in _PREPOSITIONS_AND_MODALS or word.endswith("ed"):
+    if word in STOPWORDS or word in _PREPOSITIONS or word in _MODALS or word.endswith("ed"):
         return False
-    before = [w for w in re.findall(r"[a-z]+", question[: name.start()].lower()) if w != "the"]
-    after_auxiliary = bool(before) and before[-1] in _AUXILIARIES
-    return not after_auxiliary or (word.endswith("s") and not word.endswith("ss"))
+    before = re.findall(r"[a-z]+", re.sub(r"n[’']t\b", "", question[: name.start()].lower()))
+    previous = before[-1] if before else ""
+    if previous == "the" and len(before) > 1 and before[-2] in _AUXILIARIES:
+        previous = before[-2]  # "did the UAE say"
+    heads_a_phrase = previous in _AUXILIARIES or previous in _PREPOSITIONS
+    return not heads_a_phrase or (word.endswith("s") and not word.endswith("ss"))
 
 
 def swapped(question: str, constraint: Constraint, country: Place) -> str:

@@ -240,7 +240,7 @@ def other_countries(question: str, constraints: list[Constraint], sentence: str)
     """For a sentence that names another country than the question's: each (country the
     question names, other country, the question asked of that country)."""
     codes = {c.country.code for c in constraints if c.country}
-    asked = [c for c in constraints if c.country and c.by_name]  # "in Syria", not "Syrian"
+    asked = [c for c in constraints if c.country and c.by_name]  # "in Syria", not "Syrian" or "US troops"
     named = [place for place, _, _ in places_in(sentence, countries_only=True)]  # by name: "in Iraq", not "American"
     others = [country for country in named if country.code not in codes]
     return [(c, other, swapped(question, c, other)) for c in asked for other in others][:MAX_CONTRASTS]

@@ -63,7 +63,10 @@ def test_a_question_pins_down_its_years_and_countries():
         ("How many diplomats did Russia expel?", True),  # the actor of "did … expel"
         ("How many devices did Qatar say it had seized?", True),
         ("When was the pastor held in Turkey released?", True),
-        ("In which year had Turkey released him?", True),  # a past tense, not a noun
+        ("How far had the lira fallen when Turkey released him?", True),  # a past tense, not a noun
+        ("How many people in Syria live in camps?", True),  # after a preposition, its verb
+        ("Why didn't Russia expel the diplomats?", True),
+        ("What is the cost of US sanctions?", False),  # after a preposition, a plural noun
         ("Which cartoonist drew Syria after the attack?", True),  # a preposition ends the phrase
         ("How many troops are in Syria?", True),
     ],
