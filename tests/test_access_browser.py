@@ -230,8 +230,10 @@ def test_a_second_upload_waits_its_turn_and_both_are_reported(browser, tmp_path)
         for page, upload in zip(pages, files):
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
             page.get_by_text(upload["name"]).wait_for(timeout=60_000)
-        for page in pages:
-            page.get_by_role("button", name="Ingest uploaded files").click()
+        # One after the other: clicked together, the server may take the second tab's first.
+        pages[0].get_by_role("button", name="Ingest uploaded files").click()
+        pages[0].get_by_text(re.compile("Reading articles|Embedding passages")).first.wait_for(timeout=120_000)
+        pages[1].get_by_role("button", name="Ingest uploaded files").click()
         pages[1].get_by_text("Your ingest is queued behind 1 other").wait_for(timeout=120_000)
         pages[1].screenshot(path=str(ARTIFACTS / "access-queued.png"), full_page=True)
         pages[0].get_by_text("150 added", exact=False).wait_for(timeout=600_000)
