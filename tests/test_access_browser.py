@@ -275,7 +275,9 @@ def test_oidc_sign_in_through_a_real_local_provider(browser, tmp_path):
         try:
             editor = oidc_signed_in(browser, url, "u-sara")
             assert editor.get_by_text("Signed in as sara@example.org (editor)").count() == 1
-            assert editor.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 1
+            uploader = editor.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            uploader.wait_for(state="attached", timeout=30_000)  # drawn after the sign-in line: count() does not wait
+            assert uploader.count() == 1
 
             # The same email, but the provider does not vouch for it: a reader, known by subject.
             for subject in ("u-omar", "u-lina"):
