@@ -29,14 +29,15 @@ from qa.terms import STOPWORDS
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
 # Closed classes of English. After an auxiliary or a preposition, a country's name (or
-# the noun it modifies) heads a phrase; a preposition or modal after it ends its phrase
-# ("Syria after the attack").
-_AUXILIARIES = frozenset("do does did is are was were has have had will would can could should may might must".split())
+# the noun it modifies) heads a phrase; a preposition or auxiliary after it ends its
+# phrase ("Syria after the attack", "Russia would").
+_AUXILIARIES = frozenset(
+    "do does did is are was were has have had will would shall can could should may might must".split()
+)
 _PREPOSITIONS = frozenset(
     "in into to from at on of by with for about after before during since until over under against between"
     " across through throughout within without inside near off via per amid among toward towards".split()
 )
-_MODALS = frozenset("will would can could should may might must shall".split())
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b(?![-'’])")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # A year said relative to the article's date (normalised text).
@@ -119,7 +120,7 @@ def _modifies_a_noun(question: str, name: re.Match[str]) -> bool:
     if not following:
         return False
     word = following.group(1)
-    if word in STOPWORDS or word in _PREPOSITIONS or word in _MODALS or word.endswith("ed"):
+    if word in STOPWORDS or word in _PREPOSITIONS or word in _AUXILIARIES or word.endswith("ed"):
         return False
     before = re.findall(r"[a-z]+", re.sub(r"n[’']t\b", "", question[: name.start()].lower()))
     previous = before[-1] if before else ""
