@@ -68,6 +68,7 @@ def test_a_question_pins_down_its_years_and_countries():
         ("Why didn't Russia expel the diplomats?", True),
         ("What is the cost of US sanctions?", False),  # after a preposition, a plural noun
         ("Which cartoonist drew Syria after the attack?", True),  # a preposition ends the phrase
+        ("What did the envoy say Russia would do?", True),  # an auxiliary ends the phrase
         ("How many troops are in Syria?", True),
     ],
 )
