@@ -17,6 +17,12 @@ Per language:
   how often the answerer's best is right, and how often the reader's best is;
 - abstention AUC: the reader's logit for the answerer's best candidate, answerable
   questions whose best is right against unanswerable ones (near misses and others).
+
+``--choice`` prints, instead, how often a choice among the CHOICE_AMONG best by
+score + weight x logit would be right, for a range of reader weights (0: the
+answerer's own choice), of all the split's answerable questions: the reader
+choosing among the answerer's best sentences (measured, not shipped: README,
+"Readers tried").
 """
 
 from __future__ import annotations
@@ -39,13 +45,31 @@ from qa.evaluate import load_questions, ranked_candidates
 from qa.news import NEWS_QUESTIONS, dev_halves, prepare_news
 from qa.reader import READER_WEIGHTS, Reader
 
+CHOICE_AMONG = 4
+CHOICE_WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 1.0)
 
-def read_question(engine: Engine, question: dict, top: int) -> tuple[list[bool], np.ndarray] | None:
-    """Whether each of the ``top`` best candidates is right, best first, and the reader's logits."""
+
+def read_question(engine: Engine, question: dict, top: int) -> tuple[list[bool], np.ndarray, np.ndarray] | None:
+    """Whether each of the ``top`` best candidates is right, best first, their scores and the reader's logits."""
     ranked = ranked_candidates(engine, question, top)
     if not ranked:
         return None
-    return [right for _, right in ranked], engine.reader.read([(question["question"], c.text) for c, _ in ranked])
+    logits = engine.reader.read([(question["question"], c.text) for c, _ in ranked])
+    return [right for _, right in ranked], np.array([c.score for c, _ in ranked]), logits
+
+
+def print_choices(read: dict[str, list[tuple[list[bool], np.ndarray, np.ndarray]]]) -> None:
+    """Of each language's answerable questions, the share whose chosen sentence is right, by reader weight."""
+    print(f"  {'weight':>8}" + "".join(f"{lang:>8}" for lang in read))
+    for weight in CHOICE_WEIGHTS:
+        shares = []
+        for questions in read.values():
+            chosen = [
+                right[int(np.argmax(scores[:CHOICE_AMONG] + weight * logits[:CHOICE_AMONG]))]
+                for right, scores, logits in questions
+            ]
+            shares.append(sum(chosen) / len(questions))
+        print(f"  {weight:>8}" + "".join(f"{share:>8.3f}" for share in shares))
 
 
 def main() -> None:
@@ -58,6 +82,7 @@ def main() -> None:
     )
     parser.add_argument("--weights", type=Path, default=READER_WEIGHTS)
     parser.add_argument("--top", type=int, default=10, help="candidates read per question")
+    parser.add_argument("--choice", action="store_true", help="the answerer's choice by reader weight")
     args = parser.parse_args()
 
     settings = Settings()
@@ -71,13 +96,17 @@ def main() -> None:
     pairs: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     firsts: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     abstain: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    answerable: dict[str, list[tuple[list[bool], np.ndarray, np.ndarray]]] = {"en": [], "ar": []}
     for q in questions:
         read = read_question(news, q, args.top)
         if read is None:
+            if q["answerable"]:  # nothing to choose from: a miss
+                answerable[q["lang"]].append(([False], np.zeros(1), np.zeros(1)))
             continue
-        right, logits = read
+        right, _, logits = read
         lang = q["lang"]
         if q["answerable"]:
+            answerable[lang].append(read)
             pairs[lang][0].extend(int(r) for r in right)
             pairs[lang][1].extend(logits.tolist())
             if any(right):
@@ -86,6 +115,10 @@ def main() -> None:
             abstain[lang][0].append(int(right[0]))
             abstain[lang][1].append(float(logits[0]))
 
+    if args.choice:
+        print(f"The answerer's choice among its {CHOICE_AMONG} best, right ({args.split} split, {args.weights.name})")
+        print_choices(answerable)
+        return
     print(f"The reader on real news ({args.split} split, {args.weights.name}, top {args.top} candidates)")
     print(f"  {'lang':<6}{'pair AUC':>10}{'first right: answerer':>24}{'reader':>8}{'abstention AUC':>16}")
     for lang in ("en", "ar"):
