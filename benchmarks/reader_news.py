@@ -20,7 +20,8 @@ Per language:
 
 ``--choice`` prints, instead, how often a choice among the CHOICE_AMONG best by
 score + weight x logit would be right, for a range of reader weights (0: the
-answerer's own choice), of all the split's answerable questions: the reader
+answerer's score alone, without its near-tie overrule or its merging of wire
+copies' identical sentences), of all the split's answerable questions: the reader
 choosing among the answerer's best sentences (measured, not shipped: README,
 "Readers tried").
 """
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=10, help="candidates read per question")
     parser.add_argument("--choice", action="store_true", help="the answerer's choice by reader weight")
     args = parser.parse_args()
+    if args.choice:
+        args.top = CHOICE_AMONG  # only those are chosen among: read no more
 
     settings = Settings()
     # The reader's own copy of the bundled model (not the encoder's): logits within 1e-3 (1e-4 in float32).
