@@ -19,9 +19,12 @@ Variants:
   BERT graph fusions, ``onnxruntime.quantization.quantize_dynamic`` (per channel),
   mean pooling and normalisation in numpy as the model's 1_Pooling config says;
 - bfloat16: the same model under ``torch.autocast`` to bfloat16 (as the reader runs
-  where the CPU has AVX-512 BF16; see qa.reader.bfloat16_native), no weights changed;
+  where the CPU has AVX-512 BF16; see qa.precision.bfloat16_native), no weights changed;
 - each of these "+ sorted": all passages sorted by token count across documents,
-  encoded in batches of 32, put back in order.
+  encoded in batches of 32, put back in order;
+- shipped: ``SentenceTransformerEmbeddings`` as ``qa ingest`` runs it (each call's
+  passages sorted by token count, bfloat16 where the CPU has it natively), on groups
+  of ``Settings.ingest_batch`` passages.
 
 Each variant is also checked for batch dependence: the first 8 passages embedded one
 at a time against the same passages embedded in one call with the next 24 (the
@@ -59,7 +62,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingest.split import split_passages
 from qa.bench import BENCH_DIR, SETS, Scores, bench_documents
 from qa.config import BUNDLED_MODEL_NAME, PROJECT_ROOT, Settings
-from qa.embeddings import load_sentence_transformer
+from qa.embeddings import SentenceTransformerEmbeddings, load_sentence_transformer
+from qa.precision import bfloat16_native
 
 NEWS = PROJECT_ROOT.parent / "shared" / "news" / "ant-v2.1.jsonl.xz"
 BATCH = 32  # SentenceTransformerEmbeddings' default batch size
@@ -149,6 +153,15 @@ def length_sorted(encode: Encode, tokenizer) -> Encode:
         return out
 
     return encode_sorted
+
+
+def shipped(encoder: SentenceTransformerEmbeddings) -> Encode:
+    """The product's encoder as an ingest (passages) and a question (queries) call it."""
+
+    def encode(texts: list[str], prompt_name: str) -> np.ndarray:
+        return np.asarray(encoder.encode(texts, prompt_name), dtype=np.float32)
+
+    return encode
 
 
 def bfloat16(encode: Encode) -> Encode:
@@ -391,6 +404,8 @@ def main() -> None:
         "baseline + sorted": length_sorted(base, model.tokenizer),
     }
     checks: dict[str, Encode] = {}
+    encoder = SentenceTransformerEmbeddings(BUNDLED_MODEL_NAME, settings.model_cache)
+    variants[f"shipped (bfloat16: {bfloat16_native()})"] = in_groups(shipped(encoder), settings.ingest_batch)
     variants["bfloat16 (autocast)"] = in_groups(bfloat16(base), settings.ingest_batch)
     variants["bfloat16 + sorted"] = length_sorted(bfloat16(base), model.tokenizer)
     int8 = st_encoder(torch_int8(model))  # seconds to build: always, and filtered below

@@ -9,8 +9,8 @@ the first N of them. One store grows through the stages by ordinary incremental
 ingests (corpus files of 1,000 articles each, under --workdir), and a copy of the
 store is kept at each stage. A build that is stopped resumes where it stopped on the
 next run: the ingest is incremental and crash-safe, and the seconds and passages of
-every run are kept in steps.json. The first stage also times a bare
-``SentenceTransformer.encode`` of a sample of its passages (the pipeline's
+every run are kept in steps.json. The first stage also times the bare
+encoder (``embed_documents``) on a sample of its passages (the pipeline's
 overhead), and the whole store is re-ingested unchanged at the end.
 
 Then each stage is measured in a process of its own (its peak memory is its own):
@@ -157,11 +157,11 @@ def build(workdir: Path, stages: list[int]) -> None:
 
 
 def bare_encode(workdir: Path, settings: Settings, embeddings: SentenceTransformerEmbeddings) -> None:
-    """A bare encode of a random sample of the store's passages: the rate the pipeline is held to."""
+    """The bare encoder on a random sample of the store's passages: the rate the pipeline is held to."""
     texts = [text for _, text in open_store(settings).texts()]
     sample = random.Random(SEED).sample(texts, min(BARE_SAMPLE, len(texts)))
     start = time.perf_counter()
-    embeddings.model.encode(sample, prompt_name="passage", batch_size=embeddings.batch_size)
+    embeddings.embed_documents(sample)
     rate = len(sample) / (time.perf_counter() - start)
     (workdir / "bare.json").write_text(json.dumps({"passages": len(sample), "rate": rate}))
 

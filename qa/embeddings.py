@@ -8,11 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from qa.bundled_model import ensure_bundled_model
 from qa.config import BUNDLED_MODEL_NAME
 from qa.errors import ModelError
+from qa.precision import bfloat16_native
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -67,6 +69,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.cache_dir = cache_dir
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
+        self.bfloat16: bool | None = None  # decided when the model loads (qa.precision), unless set
         self._lock = threading.Lock()  # the chat's threads: one load
         # The model's tokenizer is shared (with count_tokens, and the reader): a call sets
         # its truncation first, so two threads' calls must not interleave.
@@ -84,30 +87,52 @@ class SentenceTransformerEmbeddings(Embeddings):
             if self._model is None:
                 model = load_sentence_transformer(self.model_name, self.cache_dir)
                 _tokenize_under(model[0], self.tokenizer_lock)
+                if self.bfloat16 is None:
+                    self.bfloat16 = bfloat16_native()
                 self._model = model
             return self._model
 
-    def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
+    def encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
+        """Embed ``texts`` in batches of passages of about one length (sorted by token
+        count, so little of a batch is padding), in bfloat16 where the CPU computes in it
+        natively (qa.precision), and return the vectors in the texts' order."""
+        import torch
+
         model = self.model
         prompt = prompt_name if prompt_name in (model.prompts or {}) else None
-        vectors = model.encode(
-            texts,
-            prompt_name=prompt,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        order = np.argsort(self._token_counts(texts), kind="stable")[::-1]
+        ordered = [texts[i] for i in order]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(self.bfloat16)):
+            batches = [
+                model.encode(
+                    ordered[start : start + self.batch_size],
+                    prompt_name=prompt,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                for start in range(0, len(ordered), self.batch_size)
+            ]
+        vectors = np.empty((len(texts), batches[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.vstack(batches)
         return vectors.tolist()
 
+    def _token_counts(self, texts: list[str]) -> list[int]:
+        """Each text's tokens as the model reads them (truncated at its maximum length)."""
+        model = self.model
+        with self.tokenizer_lock:
+            encoded = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)
+        return [len(ids) for ids in encoded["input_ids"]]
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(list(texts), "passage") if texts else []
+        return self.encode(list(texts), "passage") if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_vectors(text))
 
     def _embed_query(self, text: str) -> tuple[float, ...]:
-        return tuple(self._encode([text], "query")[0])
+        return tuple(self.encode([text], "query")[0])
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` without special tokens (for splitting passages)."""

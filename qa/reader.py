@@ -23,22 +23,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qa.errors import ModelError
+from qa.precision import bfloat16_native
 
 if TYPE_CHECKING:
     import torch
 
 READER_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader.safetensors"
 MAX_TOKENS = 128  # question and sentence together, as in training
-
-
-def bfloat16_native() -> bool:
-    """Does this CPU compute in bfloat16 natively (AVX-512 BF16)? The reader then reads in
-    it: about 0.7 of the float32 time per pass on 2 cores (timed 2026-12-01), logits within
-    0.02 (tests/test_answers.py). Elsewhere bfloat16 is emulated and slower. torch says so
-    only through a private function, hence the fallback."""
-    import torch
-
-    return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

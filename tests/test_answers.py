@@ -107,7 +107,7 @@ def test_who_announced_it_is_answered_with_the_speaker(engine):
 
 def read_in_float32(model, pairs):
     """The reader's logits for ``pairs`` with bfloat16 off for the read."""
-    from qa.reader import bfloat16_native
+    from qa.precision import bfloat16_native
 
     model.bfloat16 = False
     try:
@@ -131,7 +131,7 @@ def test_the_reader_shares_the_encoder_s_model_and_reads_as_its_own_copy_would(e
 
 
 def test_the_reader_reads_in_bfloat16_where_the_cpu_has_it_as_float32_would(engine):
-    from qa.reader import bfloat16_native
+    from qa.precision import bfloat16_native
 
     model = engine.reader.model
     assert model.bfloat16 == bfloat16_native()  # bfloat16 only where the CPU computes in it

@@ -134,3 +134,19 @@ def test_folder_is_cached_and_keyed_by_the_source_file(tmp_path):
     rebuilt = ensure_bundled_model(tmp_path / "cache", source=changed)
     assert rebuilt.name != first.name
     assert (rebuilt / "model.safetensors").is_file()
+
+
+def test_the_encoder_embeds_in_length_order_and_bfloat16_where_the_cpu_has_it(texts):
+    """The product's encoder sorts a call's texts by token count and, on a CPU with native
+    bfloat16, embeds in it: every vector still belongs to its own text and is within
+    0.999 cosine of float32's."""
+    from qa.embeddings import SentenceTransformerEmbeddings
+    from qa.precision import bfloat16_native
+
+    encoder = SentenceTransformerEmbeddings(BUNDLED_MODEL_NAME, Settings().model_cache)
+    sample = texts[:60] + texts[-40:]  # whole articles, short sentences and edge cases: lengths out of order
+    ours = np.array(encoder.embed_documents(sample))
+    assert encoder.bfloat16 == bfloat16_native()
+    exact = encoder.model.encode(sample, prompt_name="passage", normalize_embeddings=True, batch_size=32)
+    assert (ours * exact).sum(axis=1).min() >= 0.999  # in the texts' order, whatever order the batches took
+    assert bool(np.abs(ours - exact).max() > 1e-5) == encoder.bfloat16  # in bfloat16 only when it should be

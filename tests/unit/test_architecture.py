@@ -11,7 +11,7 @@ from qa.config import PROJECT_ROOT
 PACKAGES = ("qa", "ingest", "ui", "training")
 # Bottom to top, as docs/architecture.md draws them.
 LAYERS = [
-    {"qa.errors", "qa.config", "qa.terminal", "qa.urls", "qa.access", "qa.memory"},
+    {"qa.errors", "qa.config", "qa.terminal", "qa.urls", "qa.access", "qa.memory", "qa.precision"},
     {
         "qa.arabic",
         "qa.injection",
