@@ -113,7 +113,8 @@ def news_passages(model, count: int) -> list[str]:
 
 
 def st_encoder(model) -> Encode:
-    """``model.encode`` exactly as SentenceTransformerEmbeddings._encode calls it."""
+    """``model.encode`` in float32 in one call, as SentenceTransformerEmbeddings called it
+    before it sorted its passages by length and computed in bfloat16 (the baseline)."""
 
     def encode(texts: list[str], prompt_name: str) -> np.ndarray:
         prompt = prompt_name if prompt_name in (model.prompts or {}) else None

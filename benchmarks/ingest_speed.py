@@ -8,7 +8,7 @@ pipeline's overhead is measured over it) and with a bare float32
 ``SentenceTransformer.encode`` in one call (how the encoder ran before it sorted
 passages by length and computed in bfloat16 where the CPU has it).
 
-    python benchmarks/ingest_speed.py [--limit N]
+    python benchmarks/ingest_speed.py [--limit N] [--float32]
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def build_corpus(folder: Path, limit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=10_000, help="at most this many bench documents")
+    parser.add_argument(
+        "--float32",
+        action="store_true",
+        help="the encoder in float32 even where the CPU has bfloat16 (the ingest before)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
@@ -52,6 +57,8 @@ def main() -> None:
         build_corpus(corpus, args.limit)
         settings = Settings().with_overrides(store_dir=Path(tmp) / "store")
         encoder = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
+        if args.float32:
+            encoder.bfloat16 = False
         model = encoder.model  # loaded outside the timings
 
         start = time.perf_counter()

@@ -92,17 +92,22 @@ class SentenceTransformerEmbeddings(Embeddings):
                 self._model = model
             return self._model
 
-    def encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
+    def encode(self, texts: list[str], prompt_name: str, bfloat16: bool | None = None) -> list[list[float]]:
         """Embed ``texts`` in batches of passages of about one length (sorted by token
         count, so little of a batch is padding), in bfloat16 where the CPU computes in it
-        natively (qa.precision), and return the vectors in the texts' order."""
+        natively (qa.precision) unless ``bfloat16`` says otherwise, and return the vectors
+        in the texts' order."""
         import torch
 
+        if not texts:
+            return []
         model = self.model
+        if bfloat16 is None:
+            bfloat16 = self.bfloat16
         prompt = prompt_name if prompt_name in (model.prompts or {}) else None
         order = np.argsort(self._token_counts(texts), kind="stable")[::-1]
         ordered = [texts[i] for i in order]
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(self.bfloat16)):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(bfloat16)):
             batches = [
                 model.encode(
                     ordered[start : start + self.batch_size],
@@ -126,7 +131,14 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [len(ids) for ids in encoded["input_ids"]]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(list(texts), "passage") if texts else []
+        return self.encode(list(texts), "passage")
+
+    def embed_sentences(self, texts: list[str]) -> list[list[float]]:
+        """Sentences as the answerer compares them with a question: in float32, because in
+        bfloat16 a text's vector moves (by up to ~5e-4 in a dimension) with the texts
+        embedded beside it, and the answerer embeds the sentences it has not seen yet, so
+        an answer's confidence would depend on the questions asked before it."""
+        return self.encode(list(texts), "passage", bfloat16=False)
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_vectors(text))

@@ -134,7 +134,7 @@ class SentenceReader(Protocol):
 
 
 class DocumentEncoder(Protocol):
-    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+    def embed_sentences(self, texts: list[str]) -> list[list[float]]: ...
 
     def embed_query(self, text: str) -> list[float]: ...
 
@@ -152,7 +152,7 @@ class SentenceVectors:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._items))
         if missing:
-            encoded = np.asarray(self.encoder.embed_documents(missing), dtype=np.float32)
+            encoded = np.asarray(self.encoder.embed_sentences(missing), dtype=np.float32)
             with self._lock:
                 for text, vector in zip(missing, encoded):
                     self._items[text] = vector

@@ -136,17 +136,52 @@ def test_folder_is_cached_and_keyed_by_the_source_file(tmp_path):
     assert (rebuilt / "model.safetensors").is_file()
 
 
-def test_the_encoder_embeds_in_length_order_and_bfloat16_where_the_cpu_has_it(texts):
-    """The product's encoder sorts a call's texts by token count and, on a CPU with native
-    bfloat16, embeds in it: every vector still belongs to its own text and is within
-    0.999 cosine of float32's."""
+@pytest.fixture(scope="module")
+def encoder():
     from qa.embeddings import SentenceTransformerEmbeddings
+
+    return SentenceTransformerEmbeddings(BUNDLED_MODEL_NAME, Settings().model_cache)
+
+
+def test_the_encoder_computes_in_bfloat16_where_the_cpu_does(encoder):
     from qa.precision import bfloat16_native
 
-    encoder = SentenceTransformerEmbeddings(BUNDLED_MODEL_NAME, Settings().model_cache)
+    assert encoder.model is not None and encoder.bfloat16 == bfloat16_native()
+
+
+def test_the_encoder_embeds_in_batches_sorted_by_length_and_in_bfloat16(encoder, texts, monkeypatch):
+    """Each call's texts go to the model longest first, in batches of about one length,
+    under bfloat16 (forced here, so a CPU without it tests it too), and every vector
+    comes back to its own text: within 0.999 cosine of float32's."""
+    model = encoder.model
+    encode, batches = model.encode, []
+
+    def recording(batch, **kwargs):
+        counts = model.tokenizer(batch, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        batches.append([len(ids) for ids in counts])
+        return encode(batch, **kwargs)
+
     sample = texts[:60] + texts[-40:]  # whole articles, short sentences and edge cases: lengths out of order
+    monkeypatch.setattr(model, "encode", recording)
+    monkeypatch.setattr(encoder, "bfloat16", True)
     ours = np.array(encoder.embed_documents(sample))
-    assert encoder.bfloat16 == bfloat16_native()
-    exact = encoder.model.encode(sample, prompt_name="passage", normalize_embeddings=True, batch_size=32)
+    monkeypatch.undo()
+    lengths = [n for batch in batches for n in batch]
+    assert len(batches) == 4 and lengths == sorted(lengths, reverse=True)
+    exact = model.encode(sample, prompt_name="passage", normalize_embeddings=True, batch_size=32)
     assert (ours * exact).sum(axis=1).min() >= 0.999  # in the texts' order, whatever order the batches took
-    assert bool(np.abs(ours - exact).max() > 1e-5) == encoder.bfloat16  # in bfloat16 only when it should be
+    assert np.abs(ours - exact).max() > 1e-5  # and computed in bfloat16
+
+
+def test_sentences_embed_alike_whatever_is_embedded_beside_them(encoder, texts, monkeypatch):
+    """The answerer's sentence vectors are float32 even where passages are embedded in
+    bfloat16, in which a text's vector moves with its batch: an answer must not depend
+    on the questions asked before it."""
+    monkeypatch.setattr(encoder, "bfloat16", True)
+    sentences = texts[60:92]
+    alone = np.array([encoder.embed_documents([s])[0] for s in sentences[:4]])
+    beside = np.array(encoder.embed_documents(sentences)[:4])
+    assert np.abs(alone - beside).max() > 1e-5  # what bfloat16 would do to them
+    alone = np.array([encoder.embed_sentences([s])[0] for s in sentences[:4]])
+    beside = np.array(encoder.embed_sentences(sentences)[:4])
+    assert np.abs(alone - beside).max() < 1e-5

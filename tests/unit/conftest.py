@@ -41,6 +41,9 @@ class FakeEncoder:
         self.calls += 1
         return [self.vector(t) for t in texts]
 
+    def embed_sentences(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents(texts)
+
     def embed_query(self, text: str) -> list[float]:
         return self.vector(text)
 
