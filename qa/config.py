@@ -109,7 +109,8 @@ class Settings:
     # Seconds an LLM answer may take (QA_LLM_TIMEOUT); then the extractive answer is given.
     llm_timeout: float = field(default_factory=lambda: float(_env_or("QA_LLM_TIMEOUT", str(DEFAULT_LLM_TIMEOUT))))
     # Passages embedded and stored per step of an ingest: bigger steps embed faster (each
-    # step's passages are sorted by length); a crash loses at most one step's work.
+    # step's passages are sorted by length); a crash loses at most one step's work. The
+    # chat's ingests take at most 256 (ui.app.CHAT_INGEST_STEP): its progress moves per step.
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "1024")))
     ray_address: str | None = field(default_factory=lambda: _env("QA_RAY_ADDRESS"))  # qa ingest --ray
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))

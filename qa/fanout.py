@@ -21,7 +21,7 @@ from qa.embeddings import SentenceTransformerEmbeddings
 from qa.errors import ModelError, SanadError
 
 CPUS_PER_ENCODER = 1  # torch on one core per actor: the cluster's cores become parallel encoders
-SHARE_TIMEOUT = 1800  # seconds for one batch's share (256 passages take about 90 s on one core)
+SHARE_TIMEOUT = 1800  # seconds for one step's share (1,024 passages: about 360 s on one core in float32)
 
 
 def _check_reachable(address: str) -> None:

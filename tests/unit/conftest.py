@@ -27,7 +27,8 @@ class FakeEncoder:
     dims = 4096  # distinct terms a test may use
 
     def __init__(self) -> None:
-        self.calls = 0
+        self.calls = 0  # embed_documents (passages)
+        self.sentence_calls = 0  # embed_sentences (the answerer's sentences)
         self._dimension: dict[str, int] = {}
 
     def vector(self, text: str) -> list[float]:
@@ -42,7 +43,8 @@ class FakeEncoder:
         return [self.vector(t) for t in texts]
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_documents(texts)
+        self.sentence_calls += 1
+        return [self.vector(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.vector(text)
