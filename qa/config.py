@@ -114,7 +114,7 @@ class Settings:
     ingest_batch: int = field(default_factory=lambda: int(_env_or("QA_INGEST_BATCH", "1024")))
     ray_address: str | None = field(default_factory=lambda: _env("QA_RAY_ADDRESS"))  # qa ingest --ray
     max_file_bytes: int = field(default_factory=lambda: int(_env_or("QA_MAX_FILE_BYTES", str(20 * 1024 * 1024))))
-    # Passages one chat ingest embeds (about three minutes here); the rest wait for the next.
+    # Passages one chat ingest embeds (80 s to three minutes here); the rest wait for the next.
     max_chat_passages: int = field(default_factory=lambda: int(_env_or("QA_MAX_CHAT_PASSAGES", "2000")))
     # The chat's sign-in (qa.access): a TOML file of users with bcrypt-hashed passwords
     # and roles (`qa user add`); with none, the chat serves this machine only.

@@ -94,9 +94,10 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def encode(self, texts: list[str], prompt_name: str, bfloat16: bool | None = None) -> list[list[float]]:
         """Embed ``texts`` in batches of passages of about one length (sorted by token
-        count, so little of a batch is padding), in bfloat16 where the CPU computes in it
-        natively (qa.precision) unless ``bfloat16`` says otherwise, and return the vectors
-        in the texts' order."""
+        count, so little of a batch is padding; texts that fit in one batch, such as a
+        question, are not counted), in bfloat16 where the CPU computes in it natively
+        (qa.precision) unless ``bfloat16`` says otherwise, and return the vectors in the
+        texts' order."""
         import torch
 
         if not texts:
@@ -105,7 +106,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         if bfloat16 is None:
             bfloat16 = self.bfloat16
         prompt = prompt_name if prompt_name in (model.prompts or {}) else None
-        order = np.argsort(self._token_counts(texts), kind="stable")[::-1]
+        if len(texts) <= self.batch_size:
+            order = np.arange(len(texts))  # one batch whatever the order: no need to count
+        else:
+            order = np.argsort(self._token_counts(texts), kind="stable")[::-1]
         ordered = [texts[i] for i in order]
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(bfloat16)):
             batches = [
