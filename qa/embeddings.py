@@ -55,6 +55,25 @@ def _tokenize_under(module: Any, lock: threading.RLock) -> None:
     module.preprocess = locked
 
 
+SENTENCE_PADDING = 16  # tokens; a sentence averages about 40 (news), so padding adds about a fifth
+
+
+def length_batches(counts: list[int], size: int, pad_to: int | None = None) -> list[list[int]]:
+    """The indices of texts with these token ``counts`` in batches of at most ``size``,
+    longest first; with ``pad_to``, a batch holds only texts whose counts round up to the
+    same multiple of it."""
+    batches: list[list[int]] = []
+    shape = None
+    for i in sorted(range(len(counts)), key=lambda i: -counts[i]):
+        padded = -(-counts[i] // pad_to) if pad_to else None
+        if batches and len(batches[-1]) < size and padded == shape:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+        shape = padded
+    return batches
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """LangChain embeddings over a sentence-transformers model, with E5 prompts.
 
@@ -92,12 +111,18 @@ class SentenceTransformerEmbeddings(Embeddings):
                 self._model = model
             return self._model
 
-    def encode(self, texts: list[str], prompt_name: str, bfloat16: bool | None = None) -> list[list[float]]:
-        """Embed ``texts`` in batches of passages of about one length (sorted by token
-        count, so little of a batch is padding; texts that fit in one batch, such as a
-        question, are not counted), in bfloat16 where the CPU computes in it natively
-        (qa.precision) unless ``bfloat16`` says otherwise, and return the vectors in the
-        texts' order."""
+    def encode(
+        self, texts: list[str], prompt_name: str, bfloat16: bool | None = None, pad_to: int | None = None
+    ) -> list[list[float]]:
+        """Embed ``texts`` in batches of texts of about one length (sorted by token count,
+        so little of a batch is padding; texts that fit in one batch, such as a question,
+        are not counted), in bfloat16 where the CPU computes in it natively (qa.precision)
+        unless ``bfloat16`` says otherwise, and return the vectors in the texts' order.
+
+        With ``pad_to``, every batch is padded to a multiple of that many tokens and holds
+        only texts that round up to the same multiple, so a text's vector is the same
+        whatever is embedded beside it (in bfloat16 it otherwise moves with the batch's
+        padded length, by up to ~5e-4 in a dimension)."""
         import torch
 
         if not texts:
@@ -106,43 +131,48 @@ class SentenceTransformerEmbeddings(Embeddings):
         if bfloat16 is None:
             bfloat16 = self.bfloat16
         prompt = prompt_name if prompt_name in (model.prompts or {}) else None
-        if len(texts) <= self.batch_size:
-            order = np.arange(len(texts))  # one batch whatever the order: no need to count
+        if len(texts) <= self.batch_size and pad_to is None:
+            batches = [list(range(len(texts)))]  # one batch whatever the order: no need to count
         else:
-            order = np.argsort(self._token_counts(texts), kind="stable")[::-1]
-        ordered = [texts[i] for i in order]
+            batches = length_batches(self._token_counts(texts, prompt), self.batch_size, pad_to)
+        padding = {"text": {"pad_to_multiple_of": pad_to}} if pad_to else None
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(bfloat16)):
-            batches = [
+            embedded = [
                 model.encode(
-                    ordered[start : start + self.batch_size],
+                    [texts[i] for i in batch],
                     prompt_name=prompt,
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_numpy=True,
                     show_progress_bar=False,
+                    processing_kwargs=padding,
                 )
-                for start in range(0, len(ordered), self.batch_size)
+                for batch in batches
             ]
-        vectors = np.empty((len(texts), batches[0].shape[1]), dtype=np.float32)
-        vectors[order] = np.vstack(batches)
+        vectors = np.empty((len(texts), embedded[0].shape[1]), dtype=np.float32)
+        vectors[np.concatenate(batches)] = np.vstack(embedded)
         return vectors.tolist()
 
-    def _token_counts(self, texts: list[str]) -> list[int]:
-        """Each text's tokens as the model reads them (truncated at its maximum length)."""
+    def _token_counts(self, texts: list[str], prompt_name: str | None = None) -> list[int]:
+        """Each text's tokens as the model reads them: after its prompt, truncated at the
+        model's maximum length."""
         model = self.model
+        prefix = (model.prompts or {}).get(prompt_name) or "" if prompt_name else ""
         with self.tokenizer_lock:
-            encoded = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)
+            encoded = model.tokenizer(
+                [prefix + text for text in texts], truncation=True, max_length=model.max_seq_length
+            )
         return [len(ids) for ids in encoded["input_ids"]]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(list(texts), "passage")
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
-        """Sentences as the answerer compares them with a question: in float32, because in
-        bfloat16 a text's vector moves (by up to ~5e-4 in a dimension) with the texts
-        embedded beside it, and the answerer embeds the sentences it has not seen yet, so
-        an answer's confidence would depend on the questions asked before it."""
-        return self.encode(list(texts), "passage", bfloat16=False)
+        """Sentences as the answerer compares them with a question. Padded to fixed
+        lengths (``SENTENCE_PADDING``), so a sentence's vector does not depend on the
+        sentences embedded beside it: the answerer embeds those it has not seen yet, and an
+        answer's confidence must not depend on the questions asked before it."""
+        return self.encode(list(texts), "passage", pad_to=SENTENCE_PADDING)
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_vectors(text))

@@ -159,7 +159,8 @@ def test_the_encoder_embeds_in_batches_sorted_by_length_and_in_bfloat16(encoder,
     encode, batches = model.encode, []
 
     def recording(batch, **kwargs):
-        counts = model.tokenizer(batch, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        read = [model.prompts["passage"] + text for text in batch]  # as the model reads them
+        counts = model.tokenizer(read, truncation=True, max_length=model.max_seq_length)["input_ids"]
         batches.append([len(ids) for ids in counts])
         return encode(batch, **kwargs)
 
@@ -176,9 +177,9 @@ def test_the_encoder_embeds_in_batches_sorted_by_length_and_in_bfloat16(encoder,
 
 
 def test_sentences_embed_alike_whatever_is_embedded_beside_them(encoder, texts, monkeypatch):
-    """The answerer's sentence vectors are float32 even where passages are embedded in
-    bfloat16, in which a text's vector moves with its batch: an answer must not depend
-    on the questions asked before it."""
+    """The answerer's sentences are padded to fixed lengths, so in bfloat16 too (forced
+    here) a sentence's vector does not move with the sentences embedded beside it, as a
+    passage's does: an answer must not depend on the questions asked before it."""
     from qa.precision import bfloat16_native
 
     monkeypatch.setattr(encoder, "bfloat16", True)
@@ -189,4 +190,8 @@ def test_sentences_embed_alike_whatever_is_embedded_beside_them(encoder, texts, 
         assert np.abs(alone - beside).max() > 1e-5
     alone = np.array([encoder.embed_sentences([s])[0] for s in sentences[:4]])
     beside = np.array(encoder.embed_sentences(sentences)[:4])
-    assert np.abs(alone - beside).max() < 1e-5
+    assert np.abs(alone - beside).max() < 1e-6
+    exact = np.array(encoder.encode(sentences[:4], "passage", bfloat16=False))
+    assert (alone * exact).sum(axis=1).min() >= 0.999
+    if bfloat16_native():
+        assert np.abs(alone - exact).max() > 1e-5  # computed in bfloat16, not float32

@@ -69,7 +69,7 @@ def test_sentences_are_read_once_per_document_and_embedded_once(parts, encoder):
     assert len(found) == 3  # two sentences of NEWER (once, though retrieved twice), one of SAME
     answerer.answer(QUESTION, hits)
     calls = encoder.sentence_calls
-    assert calls >= 1  # through embed_sentences (float32 on every CPU), not embed_documents
+    assert calls >= 1  # through embed_sentences (padded to fixed lengths), not embed_documents
     answerer.answer(QUESTION, hits)
     assert encoder.sentence_calls == calls  # the sentence vectors are cached
 
