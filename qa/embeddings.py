@@ -55,22 +55,22 @@ def _tokenize_under(module: Any, lock: threading.RLock) -> None:
     module.preprocess = locked
 
 
-SENTENCE_PADDING = 16  # tokens; a sentence averages about 40 (news), so padding adds about a fifth
+SENTENCE_PADDING = 16  # tokens; a news sentence averages about 40, so padding adds about a fifth
 
 
 def length_batches(counts: list[int], size: int, pad_to: int | None = None) -> list[list[int]]:
     """The indices of texts with these token ``counts`` in batches of at most ``size``,
-    longest first; with ``pad_to``, a batch holds only texts whose counts round up to the
-    same multiple of it."""
+    longest first (ties last index first); with ``pad_to``, a batch holds only texts whose
+    counts round up to the same multiple of it."""
     batches: list[list[int]] = []
-    shape = None
-    for i in sorted(range(len(counts)), key=lambda i: -counts[i]):
-        padded = -(-counts[i] // pad_to) if pad_to else None
-        if batches and len(batches[-1]) < size and padded == shape:
-            batches[-1].append(i)
+    previous = None
+    for index in sorted(range(len(counts)), key=lambda i: (-counts[i], -i)):
+        padded = -(-counts[index] // pad_to) * pad_to if pad_to else None  # None == None: any length joins
+        if batches and len(batches[-1]) < size and padded == previous:
+            batches[-1].append(index)
         else:
-            batches.append([i])
-        shape = padded
+            batches.append([index])
+        previous = padded
     return batches
 
 
@@ -111,18 +111,23 @@ class SentenceTransformerEmbeddings(Embeddings):
                 self._model = model
             return self._model
 
+    @property
+    def in_bfloat16(self) -> bool:
+        """Whether texts are embedded in bfloat16 (decided when the model loads, unless set)."""
+        return bool(self.model is not None and self.bfloat16)
+
     def encode(
         self, texts: list[str], prompt_name: str, bfloat16: bool | None = None, pad_to: int | None = None
     ) -> list[list[float]]:
         """Embed ``texts`` in batches of texts of about one length (sorted by token count,
-        so little of a batch is padding; texts that fit in one batch, such as a question,
-        are not counted), in bfloat16 where the CPU computes in it natively (qa.precision)
-        unless ``bfloat16`` says otherwise, and return the vectors in the texts' order.
+        so little of a batch is padding), in bfloat16 where the CPU computes in it natively
+        (qa.precision) unless ``bfloat16`` says otherwise, and return the vectors in the
+        texts' order. Texts that fit in one batch, such as a question, are not counted.
 
         With ``pad_to``, every batch is padded to a multiple of that many tokens and holds
         only texts that round up to the same multiple, so a text's vector is the same
-        whatever is embedded beside it (in bfloat16 it otherwise moves with the batch's
-        padded length, by up to ~5e-4 in a dimension)."""
+        whatever is embedded beside it (in bfloat16 it otherwise moves with the length its
+        batch is padded to, by up to ~5e-4 in a dimension)."""
         import torch
 
         if not texts:
@@ -130,8 +135,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         model = self.model
         if bfloat16 is None:
             bfloat16 = self.bfloat16
-        prompt = prompt_name if prompt_name in (model.prompts or {}) else None
-        if len(texts) <= self.batch_size and pad_to is None:
+        if pad_to and model.max_seq_length and model.max_seq_length % pad_to:
+            pad_to = None  # padding past the model's length would read past its positions
+        prompt = (model.prompts or {}).get(prompt_name) or ""  # counted and embedded alike
+        if len(texts) <= self.batch_size and (pad_to is None or len(texts) == 1):
             batches = [list(range(len(texts)))]  # one batch whatever the order: no need to count
         else:
             batches = length_batches(self._token_counts(texts, prompt), self.batch_size, pad_to)
@@ -140,7 +147,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             embedded = [
                 model.encode(
                     [texts[i] for i in batch],
-                    prompt_name=prompt,
+                    prompt=prompt,
                     batch_size=self.batch_size,
                     normalize_embeddings=True,
                     convert_to_numpy=True,
@@ -153,14 +160,13 @@ class SentenceTransformerEmbeddings(Embeddings):
         vectors[np.concatenate(batches)] = np.vstack(embedded)
         return vectors.tolist()
 
-    def _token_counts(self, texts: list[str], prompt_name: str | None = None) -> list[int]:
-        """Each text's tokens as the model reads them: after its prompt, truncated at the
+    def _token_counts(self, texts: list[str], prompt: str = "") -> list[int]:
+        """Each text's tokens as the model reads them: after ``prompt``, truncated at the
         model's maximum length."""
         model = self.model
-        prefix = (model.prompts or {}).get(prompt_name) or "" if prompt_name else ""
         with self.tokenizer_lock:
             encoded = model.tokenizer(
-                [prefix + text for text in texts], truncation=True, max_length=model.max_seq_length
+                [prompt + text for text in texts], truncation=True, max_length=model.max_seq_length
             )
         return [len(ids) for ids in encoded["input_ids"]]
 
@@ -168,11 +174,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.encode(list(texts), "passage")
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
-        """Sentences as the answerer compares them with a question. Padded to fixed
-        lengths (``SENTENCE_PADDING``), so a sentence's vector does not depend on the
-        sentences embedded beside it: the answerer embeds those it has not seen yet, and an
-        answer's confidence must not depend on the questions asked before it."""
-        return self.encode(list(texts), "passage", pad_to=SENTENCE_PADDING)
+        """Sentences as the answerer compares them with a question. In bfloat16 they are
+        padded to fixed lengths (``SENTENCE_PADDING``), so a sentence's vector does not
+        depend on the sentences embedded beside it: the answerer embeds those it has not
+        seen yet, and an answer must not depend on the questions asked before it. In
+        float32 a vector moves by about 1e-7 with its batch, and padding would only cost time."""
+        return self.encode(list(texts), "passage", pad_to=SENTENCE_PADDING if self.in_bfloat16 else None)
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_vectors(text))

@@ -176,22 +176,43 @@ def test_the_encoder_embeds_in_batches_sorted_by_length_and_in_bfloat16(encoder,
     assert np.abs(ours - exact).max() > 1e-5  # and computed in bfloat16
 
 
-def test_sentences_embed_alike_whatever_is_embedded_beside_them(encoder, texts, monkeypatch):
-    """The answerer's sentences are padded to fixed lengths, so in bfloat16 too (forced
-    here) a sentence's vector does not move with the sentences embedded beside it, as a
-    passage's does: an answer must not depend on the questions asked before it."""
-    from qa.precision import bfloat16_native
-
-    monkeypatch.setattr(encoder, "bfloat16", True)
+def test_sentences_embed_alike_whatever_is_embedded_beside_them(encoder, texts):
+    """The answerer's sentence vectors do not move with the sentences embedded beside
+    them, as passages' do in bfloat16 (there the sentences are padded to fixed lengths):
+    an answer must not depend on the questions asked before it."""
     sentences = texts[60:92]
-    alone = np.array([encoder.embed_documents([s])[0] for s in sentences[:4]])
-    beside = np.array(encoder.embed_documents(sentences)[:4])
-    if bfloat16_native():  # what native bfloat16 does to them (emulated, it may not show)
-        assert np.abs(alone - beside).max() > 1e-5
     alone = np.array([encoder.embed_sentences([s])[0] for s in sentences[:4]])
     beside = np.array(encoder.embed_sentences(sentences)[:4])
-    assert np.abs(alone - beside).max() < 1e-6
+    if not encoder.in_bfloat16:  # float32 (the product's precision here): unpadded, within 1e-5
+        assert np.abs(alone - beside).max() < 1e-5
+        return
+    assert np.array_equal(alone, beside)  # bit for bit
     exact = np.array(encoder.encode(sentences[:4], "passage", bfloat16=False))
-    assert (alone * exact).sum(axis=1).min() >= 0.999
-    if bfloat16_native():
-        assert np.abs(alone - exact).max() > 1e-5  # computed in bfloat16, not float32
+    assert (alone * exact).sum(axis=1).min() >= 0.999 and np.abs(alone - exact).max() > 1e-5  # in bfloat16
+    alone = np.array([encoder.embed_documents([s])[0] for s in sentences[:4]])
+    beside = np.array(encoder.embed_documents(sentences)[:4])
+    assert np.abs(alone - beside).max() > 1e-5  # what bfloat16 does unpadded
+
+
+def test_padded_batches_are_as_wide_as_their_texts_counts_round_up_to(encoder, texts, monkeypatch):
+    """The token counts that group texts are the model's own: every text's batch is padded
+    to its own count rounded up to 16 tokens (an article cut at the model's 512 to 512),
+    whichever CPU runs it."""
+    from qa.embeddings import SENTENCE_PADDING
+
+    module, widths = encoder.model[0], []
+    preprocess = module.preprocess
+
+    def recording(inputs, *args, **kwargs):
+        features = preprocess(inputs, *args, **kwargs)
+        if set(inputs) <= set(sample):  # a batch (not the prompt alone, measured once)
+            widths.extend([features["input_ids"].shape[1]] * len(inputs))
+        return features
+
+    sample = texts[:5] + texts[60:150]  # whole articles (cut at 512) and sentences
+    monkeypatch.setattr(module, "preprocess", recording)
+    encoder.encode(sample, "passage", pad_to=SENTENCE_PADDING)
+    monkeypatch.undo()
+    counts = sorted(encoder._token_counts(sample, encoder.model.prompts["passage"]), reverse=True)
+    assert max(counts) == 512
+    assert widths == [-(-n // SENTENCE_PADDING) * SENTENCE_PADDING for n in counts]

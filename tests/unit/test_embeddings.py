@@ -10,6 +10,7 @@ def test_batches_take_the_longest_texts_first_and_keep_every_text_once():
     flat = [i for batch in batches for i in batch]
     assert sorted(flat) == list(range(len(counts)))
     assert [counts[i] for i in flat] == sorted(counts, reverse=True)
+    assert length_batches([3, 5, 5, 2, 5], size=2) == [[4, 2], [1, 0], [3]]  # ties: the last text first
 
 
 def test_padded_batches_hold_only_texts_that_pad_to_one_length():
@@ -18,4 +19,5 @@ def test_padded_batches_hold_only_texts_that_pad_to_one_length():
     counts = [5, 40, 12, 33, 7, 18, 17]
     batches = length_batches(counts, size=32, pad_to=16)
     assert [sorted(counts[i] for i in batch) for batch in batches] == [[33, 40], [17, 18], [5, 7, 12]]
-    assert length_batches(counts, size=2, pad_to=16) == [[1, 3], [5, 6], [2, 4], [0]]
+    assert length_batches([40, 33, 18, 12, 7], size=2, pad_to=16) == [[0, 1], [2], [3, 4]]  # a group ends mid-batch
+    assert length_batches([16, 17, 32, 33, 512], size=32, pad_to=16) == [[4], [3], [2, 1], [0]]
