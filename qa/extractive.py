@@ -424,8 +424,9 @@ class ExtractiveAnswerer:
         choice = self.best_groups(question, hits, history)
         lang = language_of(question)
         signals = choice.signals
-        confidence = round(self.confidence.probability(signals), 3) if signals else 0.0
-        if not signals or not is_relevant(signals) or confidence < self.confidence.threshold:
+        probability = self.confidence.probability(signals) if signals else 0.0
+        confidence = round(probability, 3)  # as shown; the threshold was fitted on, and meets, the unrounded
+        if not signals or not is_relevant(signals) or probability < self.confidence.threshold:
             text = NO_ANSWER[lang]
             if choice.missing:
                 text = NOT_FOUND_ABOUT[lang].format(", ".join(c.text for c in choice.missing))

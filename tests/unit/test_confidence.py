@@ -4,6 +4,7 @@ and how the extractive answerer uses it."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -73,6 +74,20 @@ def test_the_answer_carries_its_confidence_and_abstains_below_the_threshold(part
     strict = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=0.0, threshold=0.99))[1]
     refused = strict.answer(QUESTION, hits)
     assert not refused.answerable and refused.citations == [] and refused.confidence == answer.confidence
+
+
+def test_the_threshold_meets_the_confidence_unrounded(parts):
+    """A confidence of 0.4996 is shown as 0.5 but stays below a threshold of 0.4998."""
+    retriever, answerer = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=0.0))
+    hits = retriever.search(QUESTION, n=2)
+    signals = answerer.best_groups(QUESTION, hits, None).signals
+    assert signals is not None
+    at = signals["reader"] - math.log(0.4996 / 0.5004) / 0.5  # where the confidence is 0.4996
+    _, strict = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=at, threshold=0.4998))
+    refused = strict.answer(QUESTION, hits)
+    assert refused.confidence == 0.5 and not refused.answerable
+    _, lenient = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=at, threshold=0.4994))
+    assert lenient.answer(QUESTION, hits).answerable
 
 
 def test_a_sentence_not_about_the_question_is_never_quoted_however_confident(parts):
