@@ -77,7 +77,8 @@ def test_the_answer_carries_its_confidence_and_abstains_below_the_threshold(part
 
 
 def test_the_threshold_meets_the_confidence_unrounded(parts):
-    """A confidence of 0.4996 is shown as 0.5 but stays below a threshold of 0.4998."""
+    """A confidence of 0.4996 is shown as 0.5 but stays below a threshold of 0.4998;
+    one of 0.4374, shown as 0.437, is above a threshold of 0.43735."""
     retriever, answerer = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=0.0))
     hits = retriever.search(QUESTION, n=2)
     signals = answerer.best_groups(QUESTION, hits, None).signals
@@ -88,6 +89,10 @@ def test_the_threshold_meets_the_confidence_unrounded(parts):
     assert refused.confidence == 0.5 and not refused.answerable
     _, lenient = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=at, threshold=0.4994))
     assert lenient.answer(QUESTION, hits).answerable
+    at = signals["reader"] - math.log(0.4374 / 0.5626) / 0.5  # 0.4374, shown as 0.437, over 0.43735
+    _, above = parts([NEWER, WHEAT], confidence=confidence_on("reader", weight=0.5, at=at, threshold=0.43735))
+    answered = above.answer(QUESTION, hits)
+    assert answered.confidence == 0.437 and answered.answerable
 
 
 def test_a_sentence_not_about_the_question_is_never_quoted_however_confident(parts):
