@@ -137,7 +137,9 @@ class SentenceTransformerEmbeddings(Embeddings):
             bfloat16 = self.bfloat16
         if pad_to and model.max_seq_length and model.max_seq_length % pad_to:
             pad_to = None  # padding past the model's length would read past its positions
-        prompt = (model.prompts or {}).get(prompt_name) or ""  # counted and embedded alike
+        prompts = model.prompts or {}
+        name = prompt_name if prompt_name in prompts else model.default_prompt_name  # as sentence-transformers would
+        prompt = prompts.get(name or "") or ""  # counted and embedded alike
         if len(texts) <= self.batch_size and (pad_to is None or len(texts) == 1):
             batches = [list(range(len(texts)))]  # one batch whatever the order: no need to count
         else:

@@ -216,3 +216,14 @@ def test_padded_batches_are_as_wide_as_their_texts_counts_round_up_to(encoder, t
     counts = sorted(encoder._token_counts(sample, encoder.model.prompts["passage"]), reverse=True)
     assert max(counts) == 512
     assert widths == [-(-n // SENTENCE_PADDING) * SENTENCE_PADDING for n in counts]
+
+
+def test_a_prompt_the_model_lacks_falls_back_to_its_default_one(encoder, texts, monkeypatch):
+    """As sentence-transformers does: a model with a default prompt embeds with it when
+    asked for a prompt it has no entry for."""
+    sample = texts[60:64]
+    monkeypatch.setattr(encoder.model, "default_prompt_name", "passage")
+    fallback = np.array(encoder.encode(sample, "no such prompt", bfloat16=False))
+    assert np.allclose(fallback, encoder.encode(sample, "passage", bfloat16=False), atol=1e-6)
+    monkeypatch.setattr(encoder.model, "default_prompt_name", None)
+    assert not np.allclose(fallback, encoder.encode(sample, "no such prompt", bfloat16=False), atol=1e-3)
