@@ -85,6 +85,24 @@ def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
     assert report["deleted"] == 0 and report["unchanged"] == CORPUS_FILES
 
 
+def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(run_json, corpus, settings):
+    """The store is not counted before a query: Chroma must cap the results itself."""
+    run_json("ingest", str(corpus))
+    store = open_store(settings)
+    stored = store.count()
+    query = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache).embed_query(
+        "How many US troops are in Iraq?"
+    )
+    found = store.nearest(query, stored + 50)
+    assert len(found) == stored and len({p.id for p, _ in found}) == stored
+    assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+    outlet = found[0][0].outlet
+    assert outlet
+    within = store.nearest(query, stored + 50, where={"outlet": outlet})
+    assert 0 < len(within) < stored and {p.outlet for p, _ in within} == {outlet}
+    assert store.nearest(query, 0) == []
+
+
 def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
