@@ -171,13 +171,14 @@ def _intent_fit(question: str, sentence: str) -> float:
     return 0.0
 
 
-def _lexical_fit(question: str, sentence: str, idf: Callable[[str], float]) -> float:
-    """IDF-weighted share of the question's words (normalised, stemmed) in the sentence."""
+def _lexical_fit(question: str, sentences: list[str], idf: Callable[[str], float]) -> list[float]:
+    """For each sentence, the IDF-weighted share of the question's words (normalised,
+    stemmed) in it."""
     wanted = set(lexical_terms(question))
     total = sum(idf(t) for t in wanted)
     if not total:
-        return 0.0
-    return sum(idf(t) for t in wanted & set(lexical_terms(sentence))) / total
+        return [0.0] * len(sentences)
+    return [sum(idf(t) for t in wanted & set(lexical_terms(sentence))) / total for sentence in sentences]
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -346,7 +347,7 @@ class ExtractiveAnswerer:
             blended = 0.5 * own + 0.5 * earlier  # a follow-up says little on its own
         wanted = f"{context} {question}" if context else question
         if is_arabic(question):
-            word_fit = [_lexical_fit(wanted, c.text, self.stats.idf) for c in found]
+            word_fit = _lexical_fit(wanted, [c.text for c in found], self.stats.idf)
         else:
             word_fit = self.bridge.coverage(wanted, [c.text for c in found], self.stats)
         for candidate, vector, own_cos, cos, words in zip(found, vectors, own, blended, word_fit):

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.arabic import normalize_arabic
 
@@ -28,6 +29,7 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 14)  # a question's passages hold a few thousand distinct words, mostly common ones
 def light_stem(word: str) -> str:
     """Strip one article/conjunction prefix and one plural/pronoun suffix (normalised Arabic)."""
     for prefix in _PREFIXES:
@@ -52,10 +54,9 @@ def loose_terms(text: str) -> set[str]:
     """The index terms of ``text``, plus those of its words read without a one-letter
     proclitic (ل ب ك ف و: لوكالة is ل + وكالة), which the index's stemmer keeps, as
     stripping them from every word would conflate many others."""
-    terms = set(lexical_terms(text))
-    for word in _WORD.findall(normalize_arabic(text)):
-        if word[0] in "لبكفو" and len(word) >= 5:
-            terms.add(light_stem(word[1:]))
+    words = set(_WORD.findall(normalize_arabic(text)))  # each word stemmed once
+    terms = {light_stem(w) for w in words if w not in STOPWORDS and w != "_"}
+    terms.update(light_stem(w[1:]) for w in words if w[0] in "لبكفو" and len(w) >= 5)
     return terms
 
 

@@ -13,6 +13,12 @@ def test_variants_fold_together():
     assert normalize_arabic("العَرَبِيَّةُ") == normalize_arabic("العربية")
     assert normalize_arabic("تطويـــــل") == normalize_arabic("تطويل")
     assert normalize_arabic("٢٥٠٠") == "2500"
+    assert normalize_arabic("۲۵۰۰ مسؤول رئيس ٱلقرية") == "2500 مسوول رييس القريه"  # Persian digits, ؤ ئ ٱ
+
+
+def test_what_does_not_fold_is_kept_as_it_is_but_latin_is_lower_cased():
+    text = "قال الرئيس Biden في ١٢ آذار: «لا انسحاب» — 2,500 جندي (AP)."
+    assert normalize_arabic(text) == "قال الرييس biden في 12 اذار: «لا انسحاب» — 2,500 جندي (ap)."
 
 
 def test_clitics_and_stop_words():
