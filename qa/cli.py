@@ -425,7 +425,7 @@ def _fit_confidence(engine) -> int:
     )
     for name, weight in model.coefficients.items():
         print(f"  {name:<14}{weight:+.3f}")
-    print(f"  {'intercept':<14}{model.intercept:+.3f}\n  threshold     {model.threshold:.3f}")
+    print(f"  {'intercept':<14}{model.intercept:+.3f}\n  threshold     {model.threshold:.4f}")
     return EXIT_OK
 
 
@@ -437,7 +437,7 @@ def _print_risk_coverage(engine, question_sets: dict[str, list[dict]]) -> None:
     from qa.evaluate import confidence_rows
 
     model = engine.confidence
-    print(f"  risk–coverage (confidence threshold now {model.threshold:.3f}): coverage → accuracy of the answered")
+    print(f"  risk–coverage (confidence threshold now {model.threshold:.4f}): coverage → accuracy of the answered")
     for name, questions in question_sets.items():
         rows = confidence_rows(engine, questions)
         if not rows:
