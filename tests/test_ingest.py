@@ -86,20 +86,25 @@ def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
 
 
 def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(run_json, corpus, settings):
-    """The store is not counted before a query: Chroma must cap the results itself."""
-    run_json("ingest", str(corpus))
-    store = open_store(settings)
-    stored = store.count()
+    """The store is not counted before a query: Chroma must cap the results itself, in an
+    empty store, in a whole one, after a deletion and under the filter a scope makes."""
     query = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache).embed_query(
         "How many US troops are in Iraq?"
     )
+    assert open_store(settings, create=True).nearest(query, 50) == []
+    run_json("ingest", str(corpus))
+    (corpus / "004_852b1c75c63950c3.txt").unlink()
+    _, report = run_json("ingest", str(corpus))
+    assert report["deleted"] == 1
+    store = open_store(settings)
+    stored = store.count()
     found = store.nearest(query, stored + 50)
     assert len(found) == stored and len({p.id for p, _ in found}) == stored
+    assert "004_852b1c75c63950c3.txt" not in {p.doc_id for p, _ in found}
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
-    outlet = found[0][0].outlet
-    assert outlet
-    within = store.nearest(query, stored + 50, where={"outlet": outlet})
-    assert 0 < len(within) < stored and {p.outlet for p, _ in within} == {outlet}
+    key = found[0][0].doc_key
+    within = store.nearest(query, stored + 50, where={"doc_key": {"$in": [key]}})
+    assert 0 < len(within) < stored and {p.doc_key for p, _ in within} == {key}
     assert store.nearest(query, 0) == []
 
 

@@ -30,4 +30,4 @@ def test_loose_terms_also_read_words_without_a_one_letter_proclitic():
     (agency,) = lexical_terms("وكالة")
     assert agency not in lexical_terms("لوكالة")  # the index keeps the proclitic
     assert agency in loose_terms("نقلت لوكالة أنباء") and set(lexical_terms("لوكالة")) <= loose_terms("لوكالة")
-    assert loose_terms("في من") == set()
+    assert loose_terms("في من") == set() and loose_terms("_ في") == set()
