@@ -45,9 +45,14 @@ def light_stem(word: str) -> str:
     return word
 
 
+def _is_term(word: str) -> bool:
+    """Is this normalised word indexed (not a stop word, not a lone underscore)?"""
+    return word not in STOPWORDS and word != "_"
+
+
 def lexical_terms(text: str) -> list[str]:
     """Index terms: normalised words minus stop words, lightly stemmed."""
-    return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if w not in STOPWORDS and w != "_"]
+    return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if _is_term(w)]
 
 
 def loose_terms(text: str) -> set[str]:
@@ -55,7 +60,7 @@ def loose_terms(text: str) -> set[str]:
     proclitic (ل ب ك ف و: لوكالة is ل + وكالة), which the index's stemmer keeps, as
     stripping them from every word would conflate many others."""
     words = set(_WORD.findall(normalize_arabic(text)))  # each word stemmed once
-    terms = {light_stem(w) for w in words if w not in STOPWORDS and w != "_"}
+    terms = {light_stem(w) for w in words if _is_term(w)}
     terms.update(light_stem(w[1:]) for w in words if w[0] in "لبكفو" and len(w) >= 5)
     return terms
 
