@@ -35,13 +35,19 @@ def split_passages(
     def fits(piece: str) -> bool:
         return count_tokens(piece) <= max_tokens
 
-    sentences: list[Span] = []
-    for span in sentence_spans(text):
-        sentences.extend(split_long(text, span, fits) if not fits(span.of(text)) else [span])
-
     # Tokens of consecutive sentences add up (each starts a new word), so
     # counting every sentence once is enough to pack them.
-    sizes = [count_tokens(s.of(text)) for s in sentences]
+    sentences: list[Span] = []
+    sizes: list[int] = []
+    for span in sentence_spans(text):
+        size = count_tokens(span.of(text))
+        if size <= max_tokens:
+            sentences.append(span)
+            sizes.append(size)
+        else:
+            pieces = split_long(text, span, fits)
+            sentences.extend(pieces)
+            sizes.extend(count_tokens(piece.of(text)) for piece in pieces)
     passages: list[Chunk] = []
     i = 0
     while i < len(sentences):

@@ -47,3 +47,11 @@ def test_an_overlong_comma_sentence_is_cut_at_clauses():
     assert len(passages) > 5
     assert all(count_words(p.text) <= 80 for p in passages)
     assert all(text[p.start : p.end] == p.text for p in passages)
+
+
+def test_a_sentence_that_fits_is_counted_once():
+    """Counting tokens is most of splitting's cost (the model's tokenizer)."""
+    sentences = [f"هذه الجملة رقم {i} في المقال." for i in range(30)]
+    counted: list[str] = []
+    split_passages(" ".join(sentences), lambda text: counted.append(text) or count_words(text), 20, 60)
+    assert sorted(counted) == sorted(sentences)
