@@ -215,6 +215,21 @@ class PassageStore:
                 got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
             yield from zip(got["ids"], (text or "" for text in got["documents"]))
 
+    def passage_ids(self, page: int = 5000) -> list[str]:
+        """The id of every passage, read in pages in the order ``texts`` reads them."""
+        ids: list[str] = []
+        for offset in range(0, self.count(), page):
+            with chroma_errors(self.settings):
+                ids.extend(self.collection.get(include=[], limit=page, offset=offset)["ids"])
+        return ids
+
+    def texts_of(self, passage_ids: list[str], page: int = 5000) -> Iterator[tuple[str, str]]:
+        """(passage id, text) of the given passages that are stored, read in pages."""
+        for start in range(0, len(passage_ids), page):
+            with chroma_errors(self.settings):
+                got: Any = self.collection.get(ids=passage_ids[start : start + page], include=["documents"])
+            yield from zip(got["ids"], (text or "" for text in got["documents"]))
+
     def passages_by_document(self, page: int = 5000) -> dict[str, list[str]]:
         """The passage ids Chroma holds, by the key of their document (read in pages)."""
         found: dict[str, list[str]] = {}
