@@ -17,11 +17,14 @@ most of a rebuild was making the terms of 59,000 passages to add a few).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,12 @@ from qa.terms import TERMS_VERSION, TermStats, lexical_terms
 from qa.writer import ingest_running
 
 TERMS_FILE = "terms.npz"  # the saved passages' numbered terms
+# The terms made of this text are part of the fingerprint as well as TERMS_VERSION, so
+# that saved terms are not reused after a change to the term rules that forgot to bump it.
+_RULES_SAMPLE = (
+    "وقالت الوزارةُ إنّ القواتِ الأمريكيّة في العراق (٢٥٠٠ جنديٍّ) والمستشارين باقون، "
+    "كما أعلنـــت الهيئات والمؤسسات فى بغداد والبصرة؛ U.S. troops: 2,500 in Iraq."
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +73,14 @@ class LexicalIndex:
 
 
 def fingerprint(store: PassageStore) -> list[int | str]:
-    """What the index was built from: the term rules, the collection and its generation."""
-    return [TERMS_VERSION, str(store.collection.id), store.catalog.generation()]
+    """What the index was built from: the term rules, the collection and its generation
+    (last: saved terms are reused when all but the generation agree)."""
+    return [TERMS_VERSION, _term_rules(), str(store.collection.id), store.catalog.generation()]
+
+
+@cache
+def _term_rules() -> str:
+    return hashlib.sha256(json.dumps(lexical_terms(_RULES_SAMPLE)).encode()).hexdigest()[:16]
 
 
 def _folder(store: PassageStore) -> Path:
@@ -140,11 +155,15 @@ def _index_of(ids: list[str], terms: NumberedTerms, fingerprint: list[int | str]
 
 
 def _saved_meta(folder: Path) -> dict | None:
+    """The saved index's description, when it is one this code writes."""
     try:
         meta = json.loads((folder / "sanad.json").read_text())
-        return meta if {"fingerprint", "ids", "terms", "doc_freq"} <= meta.keys() else None
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError):
         return None
+    fields = ("fingerprint", "ids", "terms", "doc_freq")
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(f), list) for f in fields):
+        return None
+    return meta if len(meta["terms"]) == len(meta["doc_freq"]) else None
 
 
 def _load(folder: Path, meta: dict) -> LexicalIndex | None:
@@ -152,7 +171,7 @@ def _load(folder: Path, meta: dict) -> LexicalIndex | None:
 
     try:
         bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-    except (OSError, ValueError):
+    except Exception:  # a damaged saved index is built again, like a missing one
         return None
     stats = TermStats(dict(zip(meta["terms"], meta["doc_freq"])), len(meta["ids"]))
     return LexicalIndex(meta["ids"], meta["fingerprint"], bm25, stats)
@@ -160,20 +179,33 @@ def _load(folder: Path, meta: dict) -> LexicalIndex | None:
 
 def _saved_terms(folder: Path, meta: dict | None, wanted: list[int | str]) -> NumberedTerms:
     """The saved index's numbered terms, when made by the same term rules for the same
-    collection (none when they cannot be read: all are made again)."""
-    if meta is None or meta["fingerprint"][:2] != wanted[:2]:
+    collection and sound; else none, and every passage's terms are made again (the
+    file is a cache: anything wrong with it, even a foreign file, costs only that)."""
+    if meta is None or meta["fingerprint"][:-1] != wanted[:-1]:
         return NumberedTerms()
     try:
         with np.load(folder / TERMS_FILE) as saved:
-            flat, ends = saved["flat"], saved["ends"]
-    except (OSError, ValueError, KeyError):
+            flat, ends, token = saved["flat"], saved["ends"], str(saved["token"])
+        ids, vocab = meta["ids"], meta["terms"]
+        starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
+        sound = (
+            token == meta.get("token")  # the two files of one save, not of two racing ones
+            and flat.ndim == ends.ndim == 1
+            and flat.dtype.kind in "iu"
+            and ends.dtype.kind in "iu"
+            and len(ends) == len(ids) == len(set(ids))
+            and len(set(vocab)) == len(vocab)
+            and all(isinstance(text, str) for text in (*ids, *vocab))
+            and bool(np.all(ends >= starts))
+            and (ends[-1] if len(ends) else 0) == len(flat)
+            and (not len(flat) or 0 <= flat.min() <= flat.max() < len(vocab))
+        )
+    except Exception:
         return NumberedTerms()
-    ids, vocab = meta["ids"], meta["terms"]
-    if len(ends) != len(ids) or (
-        len(flat) and (ends[-1] != len(flat) or not 0 <= flat.min() <= flat.max() < len(vocab))
-    ):
+    if not sound:
         return NumberedTerms()
-    return NumberedTerms({term: n for n, term in enumerate(vocab)}, dict(zip(ids, np.split(flat, ends[:-1]))))
+    rows = np.split(flat.astype(np.int32), ends[:-1])
+    return NumberedTerms({term: n for n, term in enumerate(vocab)}, dict(zip(ids, rows)))
 
 
 def _save(index: LexicalIndex, terms: NumberedTerms, folder: Path) -> None:
@@ -184,10 +216,13 @@ def _save(index: LexicalIndex, terms: NumberedTerms, folder: Path) -> None:
     try:
         index._bm25.save(str(staging), show_progress=False)
         rows = [terms.rows[i] for i in index.ids]
-        np.savez(staging / TERMS_FILE, flat=np.concatenate(rows), ends=np.cumsum([len(row) for row in rows]))
+        token = uuid.uuid4().hex
+        ends = np.cumsum([len(row) for row in rows])
+        np.savez(staging / TERMS_FILE, flat=np.concatenate(rows), ends=ends, token=np.array(token))
         vocab = sorted(terms.vocab, key=terms.vocab.__getitem__)
         meta = {
             "fingerprint": index.fingerprint,
+            "token": token,
             "ids": index.ids,
             "terms": vocab,
             "doc_freq": [index.stats.doc_freq[term] for term in vocab],

@@ -208,20 +208,21 @@ class PassageStore:
                 text = text[: passage.start] + passage.text
         return text
 
-    def texts(self, page: int = 5000) -> Iterator[tuple[str, str]]:
-        """(passage id, text) of every passage, read in pages."""
-        for offset in range(0, max(self.count(), 1), page):
-            with chroma_errors(self.settings):
-                got: Any = self.collection.get(include=["documents"], limit=page, offset=offset)
-            yield from zip(got["ids"], (text or "" for text in got["documents"]))
-
-    def passage_ids(self, page: int = 5000) -> list[str]:
-        """The id of every passage, read in pages in the order ``texts`` reads them."""
-        ids: list[str] = []
+    def _pages(self, include: list[str], page: int = 5000) -> Iterator[Any]:
+        """The whole collection read in pages of ``page`` passages (ids, and ``include``)."""
         for offset in range(0, self.count(), page):
             with chroma_errors(self.settings):
-                ids.extend(self.collection.get(include=[], limit=page, offset=offset)["ids"])
-        return ids
+                got: Any = self.collection.get(include=include, limit=page, offset=offset)  # type: ignore[arg-type]
+            yield got
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """(passage id, text) of every passage."""
+        for got in self._pages(["documents"]):
+            yield from zip(got["ids"], (text or "" for text in got["documents"]))
+
+    def passage_ids(self) -> list[str]:
+        """The id of every passage, in the order ``texts`` reads them."""
+        return [passage_id for got in self._pages([]) for passage_id in got["ids"]]
 
     def texts_of(self, passage_ids: list[str], page: int = 5000) -> Iterator[tuple[str, str]]:
         """(passage id, text) of the given passages that are stored, read in pages."""
@@ -230,12 +231,10 @@ class PassageStore:
                 got: Any = self.collection.get(ids=passage_ids[start : start + page], include=["documents"])
             yield from zip(got["ids"], (text or "" for text in got["documents"]))
 
-    def passages_by_document(self, page: int = 5000) -> dict[str, list[str]]:
-        """The passage ids Chroma holds, by the key of their document (read in pages)."""
+    def passages_by_document(self) -> dict[str, list[str]]:
+        """The passage ids Chroma holds, by the key of their document."""
         found: dict[str, list[str]] = {}
-        for offset in range(0, self.count(), page):
-            with chroma_errors(self.settings):
-                got: Any = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+        for got in self._pages(["metadatas"]):
             for passage_id, meta in zip(got["ids"], got["metadatas"]):
                 found.setdefault(str((meta or {}).get("doc_key", "")), []).append(passage_id)
         return found

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,11 +70,6 @@ class TermStats:
 
     doc_freq: Mapping[str, int]
     passages: int
-
-    @classmethod
-    def of(cls, texts: list[list[str]]) -> TermStats:
-        """The statistics of passages given as their index terms."""
-        return cls(dict(Counter(t for terms in texts for t in set(terms))), len(texts))
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency: rare terms weigh more."""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections import Counter
+
+import numpy as np
+import pytest
 
 from qa.lexical import TERMS_FILE, load_or_build
+from qa.terms import lexical_terms
 
 
 def test_index_follows_ingestion(run_json, corpus, settings):
@@ -34,9 +40,13 @@ def _changed_corpus(corpus):
 
 
 def _as_built_afresh(settings, index) -> None:
-    """The index equals one built from nothing for the same store."""
+    """The index equals one built from nothing for the same store, and its term counts
+    are those of the stored passages' texts."""
     from qa.store import open_store
 
+    store = open_store(settings)
+    held = Counter(term for _, text in store.texts() for term in set(lexical_terms(text)))
+    assert index.stats.doc_freq == held and index.stats.passages == store.count()
     shutil.rmtree(settings.store_dir / "lexical")
     fresh = load_or_build(open_store(settings))
     assert index.ids == fresh.ids
@@ -66,12 +76,68 @@ def test_an_ingest_splits_only_the_new_passages_into_terms(run_json, corpus, set
     _as_built_afresh(settings, after)
 
 
-def test_saved_terms_that_cannot_be_read_are_made_again(run_json, corpus, settings):
+def _saved(settings, name: str):
+    (path,) = (settings.store_dir / "lexical").glob(f"*/{name}")
+    return path
+
+
+def _rewritten(path, change) -> None:
+    with np.load(path) as saved:
+        arrays = dict(saved)
+    change(arrays)
+    np.savez(path, **arrays)
+
+
+def _bare_array(path) -> None:
+    with path.open("wb") as out:
+        np.save(out, np.arange(5))
+
+
+def _rows_out_of_order(arrays: dict) -> None:
+    ends = arrays["ends"]
+    ends[:-1] = ends[:-1][::-1]  # still ending where the terms end
+
+
+def _rows_of_another_save(arrays: dict) -> None:
+    """As sound a file as any, but its rows are not in the order of the ids beside it."""
+    rows = np.split(arrays["flat"], arrays["ends"][:-1])
+    rows = rows[1:] + rows[:1]
+    arrays.update(flat=np.concatenate(rows), ends=np.cumsum([len(row) for row in rows]), token=np.array("0" * 32))
+
+
+DAMAGE = {
+    "not an array": lambda path: path.write_bytes(b"not an array"),
+    "cut short": lambda path: path.write_bytes(path.read_bytes()[:200]),
+    "a bare array": _bare_array,
+    "rows out of order": lambda path: _rewritten(path, _rows_out_of_order),
+    "from another save": lambda path: _rewritten(path, _rows_of_another_save),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_saved_terms_that_cannot_be_trusted_are_made_again(damage, run_json, corpus, settings):
     from qa.store import open_store
 
     run_json("ingest", str(corpus))
-    (saved,) = (settings.store_dir / "lexical").glob(f"*/{TERMS_FILE}")
-    saved.write_bytes(b"not an array")
+    DAMAGE[damage](_saved(settings, TERMS_FILE))
     _changed_corpus(corpus)
     run_json("ingest", str(corpus))
     _as_built_afresh(settings, load_or_build(open_store(settings)))
+
+
+def test_saved_terms_made_by_other_term_rules_are_not_reused(run_json, corpus, settings, monkeypatch):
+    import qa.lexical
+    from qa.store import open_store
+
+    run_json("ingest", str(corpus))
+    meta_file = _saved(settings, "sanad.json")
+    meta = json.loads(meta_file.read_text())
+    meta["fingerprint"][1] = "other rules"
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False))
+    _changed_corpus(corpus)
+    split: list[str] = []
+    real = qa.lexical.lexical_terms
+    monkeypatch.setattr(qa.lexical, "lexical_terms", lambda text: split.append(text) or real(text))
+
+    run_json("ingest", str(corpus))
+    assert sorted(split) == sorted(text for _, text in open_store(settings).texts())
