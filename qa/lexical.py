@@ -91,8 +91,8 @@ def _folder(store: PassageStore) -> Path:
 class NumberedTerms:
     """Passages' index terms as numbers into one vocabulary (a term's number is the order
     it was first met in). Saved beside the index, so that the next build splits into
-    terms only the passages added since: a passage id is a hash of its text, so an id
-    that is still stored still has the same terms."""
+    terms only the passages added since: a passage id is a hash of its text and
+    metadata (LangChain's indexing), so an id still stored still has the same terms."""
 
     vocab: dict[str, int] = field(default_factory=dict)
     rows: dict[str, np.ndarray] = field(default_factory=dict)  # passage id -> its terms' numbers
@@ -187,7 +187,6 @@ def _saved_terms(folder: Path, meta: dict | None, wanted: list[int | str]) -> Nu
         with np.load(folder / TERMS_FILE) as saved:
             flat, ends, token = saved["flat"], saved["ends"], str(saved["token"])
         ids, vocab = meta["ids"], meta["terms"]
-        starts = np.concatenate([[0], ends[:-1]]) if len(ends) else ends
         sound = (
             token == meta.get("token")  # the two files of one save, not of two racing ones
             and flat.ndim == ends.ndim == 1
@@ -196,7 +195,7 @@ def _saved_terms(folder: Path, meta: dict | None, wanted: list[int | str]) -> Nu
             and len(ends) == len(ids) == len(set(ids))
             and len(set(vocab)) == len(vocab)
             and all(isinstance(text, str) for text in (*ids, *vocab))
-            and bool(np.all(ends >= starts))
+            and bool(np.all(np.diff(ends, prepend=0) >= 0))  # each row ends where the one before does, or later
             and (ends[-1] if len(ends) else 0) == len(flat)
             and (not len(flat) or 0 <= flat.min() <= flat.max() < len(vocab))
         )

@@ -218,7 +218,7 @@ class PassageStore:
     def texts(self) -> Iterator[tuple[str, str]]:
         """(passage id, text) of every passage."""
         for got in self._pages(["documents"]):
-            yield from zip(got["ids"], (text or "" for text in got["documents"]))
+            yield from _id_texts(got)
 
     def passage_ids(self) -> list[str]:
         """The id of every passage, in the order ``texts`` reads them."""
@@ -229,7 +229,7 @@ class PassageStore:
         for start in range(0, len(passage_ids), page):
             with chroma_errors(self.settings):
                 got: Any = self.collection.get(ids=passage_ids[start : start + page], include=["documents"])
-            yield from zip(got["ids"], (text or "" for text in got["documents"]))
+            yield from _id_texts(got)
 
     def passages_by_document(self) -> dict[str, list[str]]:
         """The passage ids Chroma holds, by the key of their document."""
@@ -271,6 +271,11 @@ class PassageStore:
             if recorded:
                 self.record_manager.delete_keys(recorded)
         self.catalog.remove(doc_keys)
+
+
+def _id_texts(got: Any) -> Iterator[tuple[str, str]]:
+    """(passage id, text) pairs of what a Chroma ``get`` returned with its documents."""
+    return zip(got["ids"], (text or "" for text in got["documents"]))
 
 
 def open_store(settings: Settings, create: bool = False, catalog: Catalog | None = None) -> PassageStore:
