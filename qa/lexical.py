@@ -173,6 +173,9 @@ def _load(folder: Path, meta: dict) -> LexicalIndex | None:
         bm25 = bm25s.BM25.load(str(folder), show_progress=False)
     except Exception:  # a damaged saved index is built again, like a missing one
         return None
+    again = _saved_meta(folder)
+    if again is None or again.get("token") != meta.get("token"):
+        return None  # another process's save replaced the folder after ``meta`` was read: not its rows
     stats = TermStats(dict(zip(meta["terms"], meta["doc_freq"])), len(meta["ids"]))
     return LexicalIndex(meta["ids"], meta["fingerprint"], bm25, stats)
 

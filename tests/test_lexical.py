@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +142,35 @@ def test_saved_terms_made_by_other_term_rules_are_not_reused(run_json, corpus, s
 
     run_json("ingest", str(corpus))
     assert sorted(split) == sorted(text for _, text in open_store(settings).texts())
+
+
+def test_an_index_saved_by_another_process_while_loading_is_not_paired_with_the_old_ids(
+    run_json, corpus, settings, monkeypatch
+):
+    """Another process's save can replace the folder between reading its description and
+    loading its index (a real save, landed at that moment on purpose): the index then
+    loaded has other rows than the ids read, and must not be used with them."""
+    import bm25s
+
+    import qa.lexical
+    from qa.store import open_store
+
+    run_json("ingest", str(corpus))
+    store = open_store(settings)
+    terms = qa.lexical.NumberedTerms()
+    for passage_id, text in reversed(list(store.texts())):  # rows in another order than the saved ids'
+        terms.add(passage_id, lexical_terms(text))
+    other, numbered = qa.lexical._index_of(list(terms.rows), terms, qa.lexical.fingerprint(store))
+    real_load = bm25s.BM25.load
+    saves = []
+
+    def load_after_another_save(folder, **kwargs):
+        if not saves:
+            saves.append(qa.lexical._save(other, numbered, Path(folder)))
+        return real_load(folder, **kwargs)
+
+    monkeypatch.setattr(bm25s.BM25, "load", load_after_another_save)
+    index = load_or_build(store)
+    assert saves
+    monkeypatch.setattr(bm25s.BM25, "load", real_load)
+    _as_built_afresh(settings, index)
