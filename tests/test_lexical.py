@@ -162,15 +162,16 @@ def test_an_index_saved_by_another_process_while_loading_is_not_paired_with_the_
         terms.add(passage_id, lexical_terms(text))
     other, numbered = qa.lexical._index_of(list(terms.rows), terms, qa.lexical.fingerprint(store))
     real_load = bm25s.BM25.load
-    saves = []
+    landed: list[str] = []
 
     def load_after_another_save(folder, **kwargs):
-        if not saves:
-            saves.append(qa.lexical._save(other, numbered, Path(folder)))
+        if not landed:
+            qa.lexical._save(other, numbered, Path(folder))
+            landed.extend(json.loads((Path(folder) / "sanad.json").read_text())["ids"])
         return real_load(folder, **kwargs)
 
     monkeypatch.setattr(bm25s.BM25, "load", load_after_another_save)
     index = load_or_build(store)
-    assert saves
+    assert landed == other.ids != index.ids  # the other save did land, and its rows were not taken
     monkeypatch.setattr(bm25s.BM25, "load", real_load)
     _as_built_afresh(settings, index)
