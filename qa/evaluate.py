@@ -11,7 +11,7 @@ from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
 from qa.constraints import question_constraints
 from qa.engine import DEFAULT_PASSAGES, Engine
-from qa.extractive import Candidate, candidates, compose, meeting
+from qa.extractive import EMBEDDED_SENTENCES, Candidate, candidates, compose, meeting
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 
@@ -118,7 +118,7 @@ def ranked_candidates(engine: Engine, q: dict, top: int) -> list[tuple[Candidate
     text = q["question"]
     hits = parts.retriever.search(text, n=DEFAULT_PASSAGES)
     kept, _ = meeting(text, question_constraints(text, parts.bridge), candidates(hits), hits)
-    parts.extractive.score(text, None, kept)
+    kept = parts.extractive.score(text, None, kept, EMBEDDED_SENTENCES)
     expected = q["answers"] + q.get("answers_en", []) if q["answerable"] else []
     best = sorted(kept, key=lambda c: c.score, reverse=True)[:top]
     return [

@@ -29,6 +29,7 @@ class FakeEncoder:
     def __init__(self) -> None:
         self.calls = 0  # embed_documents (passages)
         self.sentence_calls = 0  # embed_sentences (the answerer's sentences)
+        self.sentences: list[str] = []  # every sentence embedded, in order
         self._dimension: dict[str, int] = {}
 
     def vector(self, text: str) -> list[float]:
@@ -44,6 +45,7 @@ class FakeEncoder:
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
         self.sentence_calls += 1
+        self.sentences += texts
         return [self.vector(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:

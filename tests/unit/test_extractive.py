@@ -3,7 +3,7 @@ groups figures, when it abstains."""
 
 from __future__ import annotations
 
-from qa.extractive import GIVEN_FOR, NO_ANSWER, NOT_FOUND_ABOUT, candidates, compose, select
+from qa.extractive import EMBEDDED_SENTENCES, GIVEN_FOR, NO_ANSWER, NOT_FOUND_ABOUT, candidates, compose, select
 from qa.retrieve import Hit
 
 from .conftest import FakeReader, passage
@@ -72,6 +72,24 @@ def test_sentences_are_read_once_per_document_and_embedded_once(parts, encoder):
     assert calls >= 1  # through embed_sentences (padded to fixed lengths), not embed_documents
     answerer.answer(QUESTION, hits)
     assert encoder.sentence_calls == calls  # the sentence vectors are cached
+
+
+def test_only_the_sentences_best_by_word_fit_are_embedded(parts, encoder):
+    """Embedding the sentences is most of an answer's cost: those holding few of the
+    question's words are not embedded, even when their passages were retrieved first."""
+    others = [
+        passage(
+            f"o{i}",
+            f"افتتح معرض الكتاب في العراق دورته رقم {i} بمشاركة دور نشر أميركية. وتستمر الفعاليات حتى نهاية الشهر {i}.",
+        )
+        for i in range(EMBEDDED_SENTENCES)
+    ]
+    _, answerer = parts([*others, NEWER])
+    hits = [Hit(p, 1.0 - rank / 100) for rank, p in enumerate([*others, NEWER])]  # the answer's passage last
+    assert len(candidates(hits)) > EMBEDDED_SENTENCES
+    answer = answerer.answer(QUESTION, hits)
+    assert len(encoder.sentences) == EMBEDDED_SENTENCES
+    assert answer.answerable and answer.citations[0].quote.startswith("وينتشر حوالى 2500")
 
 
 def test_compose_marks_each_group_and_keeps_the_order(parts):
