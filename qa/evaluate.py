@@ -9,9 +9,8 @@ from pathlib import Path
 
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
-from qa.constraints import question_constraints
 from qa.engine import DEFAULT_PASSAGES, Engine
-from qa.extractive import EMBEDDED_SENTENCES, Candidate, candidates, compose, meeting
+from qa.extractive import Candidate, compose
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 
@@ -111,14 +110,14 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
 
 def ranked_candidates(engine: Engine, q: dict, top: int) -> list[tuple[Candidate, bool]]:
     """The ``top`` sentences the extractive answerer scores best for ``q`` (retrieved,
-    checked against the question's constraints and scored as ``ask`` does), best first,
+    checked against the question's constraints and scored as ``ask`` does, so at most
+    EMBEDDED_SENTENCES), best first,
     each with whether it is right: it holds an expected answer and is from the question's
     article (never, for an unanswerable question)."""
     parts = engine.refresh()
     text = q["question"]
     hits = parts.retriever.search(text, n=DEFAULT_PASSAGES)
-    kept, _ = meeting(text, question_constraints(text, parts.bridge), candidates(hits), hits)
-    kept = parts.extractive.score(text, None, kept, EMBEDDED_SENTENCES)
+    kept, _, _ = parts.extractive.shortlist(text, None, hits)
     expected = q["answers"] + q.get("answers_en", []) if q["answerable"] else []
     best = sorted(kept, key=lambda c: c.score, reverse=True)[:top]
     return [

@@ -53,10 +53,11 @@ RELEVANT_FROM = {"ar": 0.85, "en": 0.82}
 LEXICAL_WEIGHT = 0.10
 INTENT_WEIGHT = 0.02
 PASSAGE_RANK_PENALTY = 0.004  # per rank of the sentence's passage in retrieval
-# Sentences embedded a question: the best by fit (words, intent, passage rank) of those the
-# passages read give (median 23 on the real-news store, about 40 at the whole archive).
-# Embedding them was most of an answer's time at scale; on the real-news dev split keeping
-# the best 7, 10, 14 or 20 changed right minus wrong answers by -1 to +1 (README).
+# Sentences embedded per question (not per digest): the best by fit (words, intent, passage
+# rank) of those the passages read give (median 23 on the real-news store, about 40 at
+# 10,000 articles). Embedding them was most of an answer's time at scale; on the real-news
+# dev split keeping the best 7, 10, 14 or 20 changed right minus wrong answers by -1 to +1
+# (README).
 EMBEDDED_SENTENCES = 14
 CORROBORATION_MARGIN = 0.05  # other sources reporting the same (cosine >= SAME_CLAIM) within this are cited too
 NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
@@ -126,6 +127,11 @@ def is_follow_up(question: str) -> bool:
     """Does the question lean on the previous one ("and how many attacks?", "ومتى حدث ذلك؟")?"""
     content = [w for w in lexical_terms(question)]
     return bool(_FOLLOW_UP_START.search(question) or _PRONOUN.search(question) or len(content) <= 2)
+
+
+def with_context(question: str, context: str | None) -> str:
+    """A follow-up as it is judged: after the question it follows (it says little alone)."""
+    return f"{context} {question}" if context else question
 
 
 def is_relevant(signals: dict[str, float]) -> bool:
@@ -341,10 +347,10 @@ class ExtractiveAnswerer:
             return f"{history[-1]} {question}"
         return question
 
-    def fit(self, question: str, context: str | None, found: list[Candidate]) -> None:
+    def _prescore(self, question: str, context: str | None, found: list[Candidate]) -> None:
         """Fill in each candidate's intent and fit (in place): what it scores before its
         meaning is compared, which needs it embedded."""
-        wanted = f"{context} {question}" if context else question
+        wanted = with_context(question, context)
         texts = [c.text for c in found]
         if is_arabic(question):
             word_fit = _lexical_fit(wanted, texts, self.stats.idf)
@@ -359,14 +365,14 @@ class ExtractiveAnswerer:
     def score(
         self, question: str, context: str | None, found: list[Candidate], embedded: int | None = None
     ) -> list[Candidate]:
-        """The candidates scored (in place), in their order; with ``embedded``, only that
-        many, the best by fit (the others are not embedded)."""
+        """The candidates scored, in their order; with ``embedded``, only that many, the
+        best by fit: the others are not embedded, and not returned (use what is returned)."""
         if not found:
             return []
-        self.fit(question, context, found)
+        self._prescore(question, context, found)
         if embedded is not None and len(found) > embedded:
-            best = {id(c) for c in sorted(found, key=lambda c: c.fit, reverse=True)[:embedded]}
-            found = [c for c in found if id(c) in best]
+            best = sorted(sorted(range(len(found)), key=lambda i: found[i].fit, reverse=True)[:embedded])
+            found = [found[i] for i in best]
         vectors = self.vectors([c.text for c in found])
         own = vectors @ np.asarray(self.encoder.embed_query(question), dtype=np.float32)
         blended = own
@@ -380,19 +386,26 @@ class ExtractiveAnswerer:
             candidate.score = float(cos) + candidate.fit
         return found
 
+    def shortlist(
+        self, question: str, context: str | None, hits: list[Hit]
+    ) -> tuple[list[Candidate], list[Constraint], list[Constraint]]:
+        """The sentences of ``hits`` that meet the question's constraints, the best
+        EMBEDDED_SENTENCES of them scored; the question's constraints; and those that no
+        candidate's article carries."""
+        constraints = question_constraints(question, self.bridge)
+        kept, missing = meeting(question, constraints, candidates(hits), hits)
+        return self.score(question, context, kept, EMBEDDED_SENTENCES), constraints, missing
+
     def best_groups(self, question: str, hits: list[Hit], history: list[str] | None) -> Choice:
         """The sentence groups worth quoting among those that meet the question's
         constraints (qa.constraints), and the signals the confidence is computed from."""
         context = history[-1] if history and is_follow_up(question) else None
-        constraints = question_constraints(question, self.bridge)
-        found = candidates(hits)
-        kept, missing = meeting(question, constraints, found, hits)
-        kept = self.score(question, context, kept, EMBEDDED_SENTENCES)
+        kept, constraints, missing = self.shortlist(question, context, hits)
         if not kept:
             return Choice([], None, missing)
         latest = asked_time(question, None).latest
         groups = select(kept, question, latest)
-        read_as = f"{context} {question}" if context else question  # a follow-up says little alone
+        read_as = with_context(question, context)
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
         if latest:  # the newest was chosen among those about as good: its lead is over the rest
@@ -470,8 +483,7 @@ class ExtractiveAnswerer:
         """The key sentence of each article the hits come from, when it would answer on its
         own (its score against the topic passes the abstention threshold)."""
         lang = language_of(question)
-        found = candidates(hits)
-        self.score(topic, None, found)
+        found = self.score(topic, None, candidates(hits))  # every sentence: a digest spans articles
         best: dict[str, Candidate] = {}
         for candidate in sorted(found, key=lambda c: c.score, reverse=True):
             if len(candidate.text.split()) >= MIN_DIGEST_WORDS:  # a statement, not a heading

@@ -74,9 +74,10 @@ def test_sentences_are_read_once_per_document_and_embedded_once(parts, encoder):
     assert encoder.sentence_calls == calls  # the sentence vectors are cached
 
 
-def test_only_the_sentences_best_by_word_fit_are_embedded(parts, encoder):
+def test_only_the_sentences_best_by_fit_are_embedded_and_only_they_are_read(parts, encoder):
     """Embedding the sentences is most of an answer's cost: those holding few of the
-    question's words are not embedded, even when their passages were retrieved first."""
+    question's words are not embedded, even when their passages were retrieved first,
+    and a sentence not embedded is neither read nor quoted."""
     others = [
         passage(
             f"o{i}",
@@ -84,12 +85,18 @@ def test_only_the_sentences_best_by_word_fit_are_embedded(parts, encoder):
         )
         for i in range(EMBEDDED_SENTENCES)
     ]
-    _, answerer = parts([*others, NEWER])
+    reader = FakeReader()
+    _, answerer = parts([*others, NEWER], reader=reader)
     hits = [Hit(p, 1.0 - rank / 100) for rank, p in enumerate([*others, NEWER])]  # the answer's passage last
     assert len(candidates(hits)) > EMBEDDED_SENTENCES
     answer = answerer.answer(QUESTION, hits)
     assert len(encoder.sentences) == EMBEDDED_SENTENCES
     assert answer.answerable and answer.citations[0].quote.startswith("وينتشر حوالى 2500")
+    read = {sentence for call in reader.calls for _, sentence in call}
+    assert read and read <= set(encoder.sentences)
+    assert {c.quote for c in answer.citations} <= set(encoder.sentences)
+    kept, _, _ = answerer.shortlist(QUESTION, None, hits)
+    assert len(kept) == EMBEDDED_SENTENCES and all(c.vector is not None for c in kept)  # all scored
 
 
 def test_compose_marks_each_group_and_keeps_the_order(parts):
