@@ -129,6 +129,11 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP_START.search(question) or _PRONOUN.search(question) or len(content) <= 2)
 
 
+def follow_up_context(question: str, history: list[str] | None) -> str | None:
+    """The previous question when this one is a follow-up of it, else None."""
+    return history[-1] if history and is_follow_up(question) else None
+
+
 def with_context(question: str, context: str | None) -> str:
     """A follow-up as it is judged: after the question it follows (it says little alone)."""
     return f"{context} {question}" if context else question
@@ -340,12 +345,7 @@ class ExtractiveAnswerer:
     def query_for(self, question: str, history: list[str] | None) -> str:
         """What to retrieve for: the question, preceded by the previous one when it is a
         follow-up; for a digest, what it is about."""
-        topic = digest_topic(question)
-        if topic:
-            return topic
-        if history and is_follow_up(question):
-            return f"{history[-1]} {question}"
-        return question
+        return digest_topic(question) or with_context(question, follow_up_context(question, history))
 
     def _prescore(self, question: str, context: str | None, found: list[Candidate]) -> None:
         """Fill in each candidate's intent and fit (in place): what it scores before its
@@ -399,7 +399,7 @@ class ExtractiveAnswerer:
     def best_groups(self, question: str, hits: list[Hit], history: list[str] | None) -> Choice:
         """The sentence groups worth quoting among those that meet the question's
         constraints (qa.constraints), and the signals the confidence is computed from."""
-        context = history[-1] if history and is_follow_up(question) else None
+        context = follow_up_context(question, history)
         kept, constraints, missing = self.shortlist(question, context, hits)
         if not kept:
             return Choice([], None, missing)
