@@ -35,7 +35,6 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from qa.errors import StoreError, storage_hint
-from qa.scope import Scope
 
 _metadata = MetaData()
 documents = Table(
@@ -273,16 +272,12 @@ class Catalog:
             conn.execute(uploaded_files.insert().values(collection=self.collection, file=file, user=user, at=_now()))
 
     @_reported
-    def keys_in(self, scope: Scope) -> list[str]:
-        """The keys of the documents in ``scope`` (read from three columns, not whole records)."""
+    def datelines(self) -> dict[str, tuple[str | None, str | None]]:
+        """{key: (outlet, date)} of every document (three columns read, not whole records)."""
         c = documents.c
         query = select(c.key, c.outlet, c.date).where(c.collection == self.collection)
-        if scope.since:  # ISO days compare as text: the database skips what is out of range
-            query = query.where(c.date >= scope.since)
-        if scope.until:
-            query = query.where(c.date <= scope.until)
         with self.engine.connect() as conn:
-            return [key for key, outlet, day in conn.execute(query) if scope.admits(outlet, day)]
+            return {key: (outlet, day) for key, outlet, day in conn.execute(query)}
 
     @_reported
     def signatures(self) -> dict[str, bytes]:

@@ -50,12 +50,12 @@ class LexicalIndex:
     _bm25: Any  # bm25s.BM25
     stats: TermStats
 
-    def search(self, query: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """(passage id, BM25 score) of the ``n`` best passages with a positive score,
-        among the ``allowed`` ids when given."""
+    def search(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the ``n`` best passages with a positive score, among
+        those ``allowed`` when given (a boolean per passage, in ``ids`` order)."""
         return self.search_terms(lexical_terms(query), n, allowed)
 
-    def search_terms(self, terms: list[str], n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+    def search_terms(self, terms: list[str], n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """``search`` for index terms already made (a repeated term weighs more)."""
         if not self.ids:
             return []
@@ -65,7 +65,7 @@ class LexicalIndex:
             return []
         scores = self._bm25.get_scores(terms)
         if allowed is not None:
-            scores = np.where(np.fromiter((i in allowed for i in self.ids), bool, len(self.ids)), scores, 0.0)
+            scores = np.where(allowed, scores, 0.0)
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]

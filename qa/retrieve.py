@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
+
+import numpy as np
 
 from qa.arabic import is_arabic
 from qa.bridge import Bridge
 from qa.lexical import LexicalIndex
 from qa.passage import Passage
 from qa.scope import Scope
+from qa.scopes import ArticleScopes, Dateline
 
 CANDIDATES = 50  # passages taken from each ranking before fusion
 # Measured on XQuAD English→Arabic (400 questions): 0.865 -> 0.874 nDCG@10 at 0.3-0.4.
@@ -30,11 +34,13 @@ class Hit:
 class DenseIndex(Protocol):
     """What retrieval needs of the passage store (qa.store.PassageStore)."""
 
-    def nearest(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[Passage, float]]: ...
+    def nearest(self, vector: list[float], n: int, within: list[str] | None = None) -> list[tuple[Passage, float]]: ...
 
     def get(self, ids: list[str]) -> list[Passage]: ...
 
-    def restriction(self, scope: Scope) -> tuple[dict, set[str]]: ...
+    def passage_articles(self) -> dict[str, str]: ...
+
+    def article_datelines(self) -> dict[str, Dateline]: ...
 
 
 class QueryEncoder(Protocol):
@@ -81,16 +87,22 @@ class Retriever:
     lexical: LexicalIndex
     bridge: Bridge
 
-    def dense(self, query: str, n: int = CANDIDATES, where: dict | None = None) -> list[Hit]:
-        """The ``n`` nearest passages by cosine similarity (among those ``where`` admits), best first."""
+    @cached_property
+    def scopes(self) -> ArticleScopes:
+        """Which passages each scope admits, read once (only a scoped search needs it)."""
+        return ArticleScopes.of(self.lexical.ids, self.store.passage_articles(), self.store.article_datelines())
+
+    def dense(self, query: str, n: int = CANDIDATES, within: list[str] | None = None) -> list[Hit]:
+        """The ``n`` nearest passages by cosine similarity (among the ids ``within``), best first."""
         if n <= 0:
             return []
-        return [Hit(p, score) for p, score in self.store.nearest(self.encoder.embed_query(query), n, where)]
+        return [Hit(p, score) for p, score in self.store.nearest(self.encoder.embed_query(query), n, within)]
 
-    def fused_scores(self, query: str, dense: list[Hit], allowed: set[str] | None = None) -> dict[str, float]:
+    def fused_scores(self, query: str, dense: list[Hit], allowed: np.ndarray | None = None) -> dict[str, float]:
         """An Arabic query: dense and BM25 scores fused. Any other: BM25 over the query's
         words carried into Arabic, at a lower weight, and the dense candidates checked
-        for those words. BM25 ranks only the ``allowed`` passages when given."""
+        for those words. BM25 ranks only the ``allowed`` passages when given (a boolean
+        per passage of the BM25 index)."""
         scored = [(h.passage.id, h.score) for h in dense]
         if is_arabic(query):
             return fuse(scored, self.lexical.search(query, CANDIDATES, allowed), 1.0)
@@ -104,10 +116,11 @@ class Retriever:
     def search(self, query: str, n: int = 20, scope: Scope | None = None) -> list[Hit]:
         """The ``n`` best passages by the fused dense and BM25 scores, from the articles in
         ``scope`` (both rankings are restricted, not their result filtered)."""
-        where, allowed = self.store.restriction(scope) if scope else (None, None)
-        if allowed is not None and not allowed:
+        allowed = self.scopes.admitted(scope) if scope else None
+        within = [self.scopes.passage_ids[i] for i in np.flatnonzero(allowed)] if allowed is not None else None
+        if within == []:
             return []
-        dense = self.dense(query, CANDIDATES, where)
+        dense = self.dense(query, CANDIDATES, within)
         fused = self.fused_scores(query, dense, allowed)
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:n]
         known = {h.passage.id: h.passage for h in dense}

@@ -15,14 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 from qa.catalog import Catalog, database_errors
 from qa.config import Settings
 from qa.errors import MissingCollectionError, ModelMismatchError, SanadError, StoreError, storage_hint
 from qa.passage import Passage
-from qa.scope import Scope
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 MODEL_KEY = "embedding_model"
+_QUERIED = ("ids", "documents", "metadatas", "distances")
 # Chroma creates and registers an embedded store's in-memory system in a process-wide
 # map without a lock; a thread opening a client while another creates or drops that
 # system gets a half-started one ("no attribute 'bindings'", "Could not connect to
@@ -154,20 +154,23 @@ class PassageStore:
         with chroma_errors(self.settings):
             return self.collection.count()
 
-    def nearest(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[Passage, float]]:
-        """The ``n`` passages nearest to ``vector`` (among those ``where`` admits) with
-        their cosine similarity, best first. Chroma returns fewer when fewer are stored,
-        so the store is not counted first: on the whole archive a count took 11 ms of a
-        search's 37."""
-        if n <= 0:
+    def nearest(self, vector: list[float], n: int, within: list[str] | None = None) -> list[tuple[Passage, float]]:
+        """The ``n`` passages nearest to ``vector`` (among the passage ids ``within`` when
+        given) with their cosine similarity, best first. Chroma returns fewer when fewer are
+        stored, so the store is not counted first: on the whole archive a count took 11 ms
+        of a search's 37."""
+        if n <= 0 or within == []:
             return []
         with chroma_errors(self.settings):
-            result: Any = self.collection.query(
-                query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
-                n_results=n,
-                include=["documents", "metadatas", "distances"],
-                where=where,
-            )
+            try:
+                result = self._query(vector, n, within)
+            except Exception:
+                if within is None:
+                    raise
+                # Chroma refuses the whole query when one id is not stored (another process
+                # removed its article since these ids were read): keep those it still holds.
+                held: Any = self.collection.get(ids=within, include=[])
+                result = self._query(vector, n, held["ids"]) if held["ids"] else {k: [[]] for k in _QUERIED}
         return [
             (Passage.from_chroma(pid, text, meta), 1.0 - distance)
             for pid, text, meta, distance in zip(
@@ -175,16 +178,33 @@ class PassageStore:
             )
         ]
 
-    def restriction(self, scope: Scope) -> tuple[dict, set[str]]:
-        """The Chroma filter for the articles in ``scope``, and the ids of their passages
-        (for the BM25 side); an empty set when no article is in scope."""
-        keys = self.catalog.keys_in(scope)
-        where = {"doc_key": {"$in": keys}}
-        if not keys:
-            return where, set()
-        with chroma_errors(self.settings):
-            got: Any = self.collection.get(where=where, include=[])  # type: ignore[arg-type]
-        return where, set(got["ids"])
+    def _query(self, vector: list[float], n: int, within: list[str] | None) -> Any:
+        return self.collection.query(
+            query_embeddings=[vector],  # type: ignore[arg-type]  # a list of floats is accepted
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
+            ids=within,
+        )
+
+    def passage_articles(self) -> dict[str, str]:
+        """{passage id: its article's key}, as the record manager lists them (one read of
+        its table; its API lists the keys of given articles only, and asking it for those of
+        thousands took a second at the whole archive)."""
+        from langchain_classic.indexes._sql_record_manager import UpsertionRecord
+        from sqlalchemy import select
+        from sqlalchemy.engine import Engine
+
+        manager = self.record_manager
+        query: Any = select(UpsertionRecord.key, UpsertionRecord.group_id).where(
+            UpsertionRecord.namespace == manager.namespace
+        )
+        engine = cast(Engine, manager.engine)  # the record manager this project makes is not async
+        with database_errors(self.settings.record_db), engine.connect() as conn:
+            return {key: group for key, group in conn.execute(query) if key and group}
+
+    def article_datelines(self) -> dict[str, tuple[str | None, str | None]]:
+        """{article key: (outlet, date)} from the catalogue."""
+        return self.catalog.datelines()
 
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:

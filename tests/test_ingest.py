@@ -103,9 +103,31 @@ def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(
     assert "004_852b1c75c63950c3.txt" not in {p.doc_id for p, _ in found}
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
     key = found[0][0].doc_key
-    within = store.nearest(query, stored + 50, where={"doc_key": {"$in": [key]}})
+    ids = [p.id for p, _ in found if p.doc_key == key]
+    within = store.nearest(query, stored + 50, within=ids)
     assert 0 < len(within) < stored and {p.doc_key for p, _ in within} == {key}
     assert store.nearest(query, 0) == []
+
+
+def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chroma_lost(run_json, corpus, settings):
+    """A scope is resolved from the record manager's table and the catalogue, not from
+    Chroma's metadata: each passage's article there must be the one Chroma names. A passage
+    the records still list but Chroma no longer holds (an ingest stopped between its two
+    deletes; caused here by deleting it from Chroma alone) must not make Chroma refuse the
+    query limited to the scope's passages."""
+    run_json("ingest", str(corpus))
+    store = open_store(settings)
+    stored = store.collection.get(include=["metadatas"])
+    articles = store.passage_articles()
+    assert articles == {pid: meta["doc_key"] for pid, meta in zip(stored["ids"], stored["metadatas"])}
+    assert set(store.article_datelines()) == {r.key for r in store.catalog.all()}
+    key = max(set(articles.values()), key=list(articles.values()).count)  # the article with most passages
+    ids = [pid for pid, of in articles.items() if of == key]
+    store.collection.delete(ids=ids[:1])
+    query = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache).embed_query("القوات")
+    found = store.nearest(query, 50, within=ids)
+    assert len(ids) > 1 and {p.id for p, _ in found} == set(ids[1:])
+    assert store.nearest(query, 50, within=ids[:1]) == []
 
 
 def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):

@@ -15,7 +15,6 @@ from qa.extractive import ExtractiveAnswerer, SentenceVectors
 from qa.lexical import build_index
 from qa.passage import Passage
 from qa.retrieve import Retriever
-from qa.scope import Scope
 from qa.terms import lexical_terms
 
 
@@ -83,19 +82,19 @@ class MemoryStore:
         self.encoder = encoder
         self.dense_limit = dense_limit
 
-    def nearest(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[Passage, float]]:
-        """Chroma's ``{"doc_key": {"$in": keys}}`` filter, the one retrieval uses, is honoured."""
-        admitted = where["doc_key"]["$in"] if where else None
+    def nearest(self, vector: list[float], n: int, within: list[str] | None = None) -> list[tuple[Passage, float]]:
         scored = [
             (p, float(np.dot(vector, self.encoder.vector(p.text))))
             for p in self.passages.values()
-            if admitted is None or p.doc_key in admitted
+            if within is None or p.id in within
         ]
         return sorted(scored, key=lambda pair: pair[1], reverse=True)[: min(n, self.dense_limit or n)]
 
-    def restriction(self, scope: Scope) -> tuple[dict, set[str]]:
-        admitted = [p for p in self.passages.values() if scope.admits(p.outlet, p.date)]
-        return {"doc_key": {"$in": sorted({p.doc_key for p in admitted})}}, {p.id for p in admitted}
+    def passage_articles(self) -> dict[str, str]:
+        return {p.id: p.doc_key for p in self.passages.values()}
+
+    def article_datelines(self) -> dict[str, tuple[str | None, str | None]]:
+        return {p.doc_key: (p.outlet, p.date) for p in self.passages.values()}
 
     def get(self, ids: list[str]) -> list[Passage]:
         return [self.passages[i] for i in ids if i in self.passages]

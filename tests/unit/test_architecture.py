@@ -26,7 +26,17 @@ LAYERS = [
         "qa.asked_time",
     },
     {"qa.e5_file", "qa.bundled_model", "qa.half_table", "qa.embeddings", "qa.fanout", "qa.reader", "qa.confidence"},
-    {"qa.passage", "qa.scope", "qa.catalog", "qa.lease", "qa.store", "qa.writer", "qa.lexical", "qa.integrity"},
+    {
+        "qa.passage",
+        "qa.scope",
+        "qa.scopes",
+        "qa.catalog",
+        "qa.lease",
+        "qa.store",
+        "qa.writer",
+        "qa.lexical",
+        "qa.integrity",
+    },
     {
         "qa.retrieve",
         "qa.copies",

@@ -8,6 +8,7 @@ import pytest
 
 from qa.retrieve import Hit, first_per_document, fuse
 from qa.scope import Scope
+from qa.scopes import ArticleScopes
 
 from .conftest import passage
 
@@ -88,6 +89,20 @@ def test_a_scope_restricts_both_rankings_not_their_result(parts):
     may = retriever.search(question, n=3, scope=Scope(since="2018-05-01", until="2018-05-31"))
     assert {h.passage.id for h in may} == {"h1", "h2"}
     assert retriever.search(question, n=3, scope=Scope(until="2017-12-31")) == []
+
+
+def test_article_scopes_admit_the_passages_of_the_articles_in_scope_and_no_unknown_ones():
+    """Articles sharing an outlet and day share one check; a passage the records do not
+    place in an article, or whose article the catalogue does not list, is in no scope."""
+    scopes = ArticleScopes.of(
+        ["a1", "a2", "b1", "c1", "lost", "orphan"],
+        {"a1": "a", "a2": "a", "b1": "b", "c1": "c", "orphan": "gone"},
+        {"a": ("BBC Arabic", "2018-03-01"), "b": ("Al Arabiya", "2018-03-01"), "c": ("BBC Arabic", "2018-03-01")},
+    )
+    assert len(scopes.datelines) == 2
+    assert scopes.admitted(Scope("bbc arabic")).tolist() == [True, True, False, True, False, False]
+    assert scopes.admitted(Scope(since="2018-03-01")).tolist() == [True, True, True, True, False, False]
+    assert not scopes.admitted(Scope(until="2018-02-28")).any()
 
 
 def test_scope_admits_by_outlet_regardless_of_case_and_by_inclusive_dates():
