@@ -7,7 +7,9 @@ generation once before it writes and once when it is done (or fails), so a
 question asked in another process during a long ingest rebuilds at most once;
 passages added after that are found by the dense ranking alone until the
 ingest ends (with a Chroma server; an embedded store shows another process's
-writes only when it is reopened after the ingest). An index built while an
+writes only when it is reopened after the ingest), and not at all by a search
+limited to an outlet or dates, which reads only the passages this index holds
+(qa.scopes). An index built while an
 ingest writes is never saved, so one killed mid-way leaves no stale index.
 
 Each passage's terms are saved with the index, so a rebuild after an ingest

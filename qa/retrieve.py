@@ -38,7 +38,7 @@ class DenseIndex(Protocol):
 
     def get(self, ids: list[str]) -> list[Passage]: ...
 
-    def passage_articles(self) -> dict[str, str]: ...
+    def passage_articles(self, passage_ids: list[str]) -> dict[str, str]: ...
 
     def article_datelines(self) -> dict[str, Dateline]: ...
 
@@ -90,7 +90,8 @@ class Retriever:
     @cached_property
     def scopes(self) -> ArticleScopes:
         """Which passages each scope admits, read once (only a scoped search needs it)."""
-        return ArticleScopes.of(self.lexical.ids, self.store.passage_articles(), self.store.article_datelines())
+        ids = self.lexical.ids
+        return ArticleScopes.of(ids, self.store.passage_articles(ids), self.store.article_datelines())
 
     def dense(self, query: str, n: int = CANDIDATES, within: list[str] | None = None) -> list[Hit]:
         """The ``n`` nearest passages by cosine similarity (among the ids ``within``), best first."""
@@ -117,6 +118,8 @@ class Retriever:
         """The ``n`` best passages by the fused dense and BM25 scores, from the articles in
         ``scope`` (both rankings are restricted, not their result filtered)."""
         allowed = self.scopes.admitted(scope) if scope else None
+        if allowed is not None and allowed.all():  # the scope admits everything: no list of ids to send
+            allowed = None
         within = [self.scopes.passage_ids[i] for i in np.flatnonzero(allowed)] if allowed is not None else None
         if within == []:
             return []

@@ -87,7 +87,7 @@ def test_new_article_is_found_by_search(run_json, corpus, tmp_path):
 
 def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(run_json, corpus, settings):
     """The store is not counted before a query: Chroma must cap the results itself, in an
-    empty store, in a whole one, after a deletion and under the filter a scope makes."""
+    empty store, in a whole one, after a deletion and limited to a scope's passages."""
     query = SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache).embed_query(
         "How many US troops are in Iraq?"
     )
@@ -105,22 +105,29 @@ def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(
     key = found[0][0].doc_key
     ids = [p.id for p, _ in found if p.doc_key == key]
     within = store.nearest(query, stored + 50, within=ids)
-    assert 0 < len(within) < stored and {p.doc_key for p, _ in within} == {key}
+    assert 0 < len(within) < stored and {p.id for p, _ in within} == set(ids)
     assert store.nearest(query, 0) == []
 
 
 def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chroma_lost(run_json, corpus, settings):
-    """A scope is resolved from the record manager's table and the catalogue, not from
-    Chroma's metadata: each passage's article there must be the one Chroma names. A passage
-    the records still list but Chroma no longer holds (an ingest stopped between its two
-    deletes; caused here by deleting it from Chroma alone) must not make Chroma refuse the
-    query limited to the scope's passages."""
+    """Which article a passage is from (for scopes, and the integrity check's grouping) is
+    read from the record manager's table, and from Chroma's metadata for a passage the
+    records do not list (an ingest stopped before recording it; caused here by deleting its
+    record alone): both must name the article Chroma's metadata names. A passage the records
+    still list but Chroma no longer holds (an ingest stopped between its two deletes; caused
+    here by deleting it from Chroma alone) must not make Chroma refuse a query limited to
+    the scope's passages, however many ids the scope sends (Chroma reads at most about
+    32,000 in one go)."""
     run_json("ingest", str(corpus))
     store = open_store(settings)
     stored = store.collection.get(include=["metadatas"])
-    articles = store.passage_articles()
-    assert articles == {pid: meta["doc_key"] for pid, meta in zip(stored["ids"], stored["metadatas"])}
+    by_metadata = {pid: meta["doc_key"] for pid, meta in zip(stored["ids"], stored["metadatas"])}
+    store.record_manager.delete_keys(stored["ids"][:1])
+    articles = store.passage_articles(stored["ids"])
+    assert articles == by_metadata
     assert set(store.article_datelines()) == {r.key for r in store.catalog.all()}
+    grouped = store.passages_by_document()
+    assert {pid: key for key, ids in grouped.items() for pid in ids} == by_metadata
     key = max(set(articles.values()), key=list(articles.values()).count)  # the article with most passages
     ids = [pid for pid, of in articles.items() if of == key]
     store.collection.delete(ids=ids[:1])
@@ -128,6 +135,8 @@ def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chro
     found = store.nearest(query, 50, within=ids)
     assert len(ids) > 1 and {p.id for p, _ in found} == set(ids[1:])
     assert store.nearest(query, 50, within=ids[:1]) == []
+    many = [*ids, *(f"gone-{n}" for n in range(40_000))]
+    assert {p.id for p, _ in store.nearest(query, 50, within=many)} == set(ids[1:])
 
 
 def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):

@@ -90,8 +90,8 @@ class MemoryStore:
         ]
         return sorted(scored, key=lambda pair: pair[1], reverse=True)[: min(n, self.dense_limit or n)]
 
-    def passage_articles(self) -> dict[str, str]:
-        return {p.id: p.doc_key for p in self.passages.values()}
+    def passage_articles(self, passage_ids: list[str]) -> dict[str, str]:
+        return {i: self.passages[i].doc_key for i in passage_ids if i in self.passages}
 
     def article_datelines(self) -> dict[str, tuple[str | None, str | None]]:
         return {p.doc_key: (p.outlet, p.date) for p in self.passages.values()}
