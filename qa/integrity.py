@@ -3,8 +3,10 @@
 They can drift apart only through faults outside an ingest (a lost or emptied
 ``chroma.sqlite3``, a lost records database, a restored backup of one of them),
 and nothing else notices: an ingest trusts the catalogue to know what is stored.
-The check reads every passage's document key from Chroma (about 8 s for the
-59,000 passages of the whole news archive) and compares it with the catalogue.
+The check groups the passages Chroma holds by their document (each one's key from
+the record manager's table, or from Chroma's metadata where the records lack it:
+1.5-3.6 s for the 59,000 passages of the whole news archive) and compares that
+with the catalogue.
 """
 
 from __future__ import annotations

@@ -114,17 +114,27 @@ class Retriever:
             fused[hit.passage.id] += BRIDGE_WEIGHT * share
         return fused
 
+    def scoped_scores(self, query: str, scope: Scope) -> tuple[list[Hit], dict[str, float]]:
+        """The dense candidates and fused scores of the passages ``scope`` admits: those of
+        the BM25 index whose article is in it (a passage the index does not list yet, as in
+        the middle of an ingest, is in no scope)."""
+        allowed = self.scopes.admitted(scope)
+        if not allowed.any():
+            return [], {}
+        if allowed.all():  # no list of ids to send, but Chroma may hold passages the index lacks
+            dense = [h for h in self.dense(query, CANDIDATES) if h.passage.id in self.scopes.known]
+        else:
+            dense = self.dense(query, CANDIDATES, [self.scopes.passage_ids[i] for i in np.flatnonzero(allowed)])
+        return dense, self.fused_scores(query, dense, allowed)
+
     def search(self, query: str, n: int = 20, scope: Scope | None = None) -> list[Hit]:
         """The ``n`` best passages by the fused dense and BM25 scores, from the articles in
         ``scope`` (both rankings are restricted, not their result filtered)."""
-        allowed = self.scopes.admitted(scope) if scope else None
-        if allowed is not None and allowed.all():  # the scope admits everything: no list of ids to send
-            allowed = None
-        within = [self.scopes.passage_ids[i] for i in np.flatnonzero(allowed)] if allowed is not None else None
-        if within == []:
-            return []
-        dense = self.dense(query, CANDIDATES, within)
-        fused = self.fused_scores(query, dense, allowed)
+        if scope is None:
+            dense = self.dense(query, CANDIDATES)
+            fused = self.fused_scores(query, dense)
+        else:
+            dense, fused = self.scoped_scores(query, scope)
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:n]
         known = {h.passage.id: h.passage for h in dense}
         known.update((p.id, p) for p in self.store.get([pid for pid in best if pid not in known]))

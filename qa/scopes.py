@@ -11,6 +11,7 @@ dense query is then limited to their ids, which Chroma resolves in about 20 ms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,6 +37,11 @@ class ArticleScopes:
             (of_article.get(articles.get(pid, ""), -1) for pid in passage_ids), np.int64, len(passage_ids)
         )
         return cls(passage_ids, distinct, dateline_of)
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """The passages any scope can admit."""
+        return frozenset(self.passage_ids)
 
     def admitted(self, scope: Scope) -> np.ndarray:
         """A boolean per passage (in ``passage_ids`` order): is its article in ``scope``?"""

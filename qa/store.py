@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 MODEL_KEY = "embedding_model"
 _QUERIED = ("ids", "documents", "metadatas", "distances")
-_MISSING_ID = "Error finding id"  # how Chroma (1.5) refuses a query limited to an id it does not hold
 # Chroma creates and registers an embedded store's in-memory system in a process-wide
 # map without a lock; a thread opening a client while another creates or drops that
 # system gets a half-started one ("no attribute 'bindings'", "Could not connect to
@@ -163,21 +162,31 @@ class PassageStore:
         if n <= 0 or within == []:
             return []
         with chroma_errors(self.settings):
-            try:
-                result = self._query(vector, n, within)
-            except Exception as exc:
-                if within is None or _MISSING_ID not in str(exc):
-                    raise
-                # Chroma refuses the whole query when one id is not stored (another process
-                # removed its article since these ids were read): keep those it still holds.
-                held = [pid for got in self._got(within, []) for pid in got["ids"]]
-                result = self._query(vector, n, held) if held else {key: [[]] for key in _QUERIED}
+            result = self._query_held(vector, n, within)
         return [
             (Passage.from_chroma(pid, text, meta), 1.0 - distance)
             for pid, text, meta, distance in zip(
                 result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
             )
         ]
+
+    def _query_held(self, vector: list[float], n: int, within: list[str] | None) -> Any:
+        """Chroma refuses a whole query limited to ids when one of them is not stored
+        (another process removed its article since the ids were read): the query is asked
+        again of the ids Chroma still holds, for as long as some go missing between tries.
+        A failure with every id held is not that one, and is raised as it was."""
+        while True:
+            try:
+                return self._query(vector, n, within)
+            except Exception:
+                if within is None:
+                    raise
+                held = [pid for got in self._got(within, []) for pid in got["ids"]]
+                if len(held) == len(set(within)):
+                    raise
+                if not held:
+                    return {key: [[]] for key in _QUERIED}
+                within = held
 
     def _query(self, vector: list[float], n: int, within: list[str] | None) -> Any:
         return self.collection.query(
@@ -188,13 +197,15 @@ class PassageStore:
         )
 
     def passage_articles(self, passage_ids: list[str]) -> dict[str, str]:
-        """{passage id: its article's key} for those of ``passage_ids`` Chroma holds. The key
-        is the record manager's for the ids it lists (an id hashes its passage's text and
-        metadata, the key among them, so the two agree) and Chroma's metadata for the rest
-        (normally none: passages an ingest stopped before recording, or a lost records
-        database). Reading every passage's metadata from Chroma took 6.5 s at the whole
-        archive; the record manager's table, read directly in one query, 60 ms (its API lists
-        the keys of given articles only: a second for half a year's)."""
+        """{passage id: its article's key} for ``passage_ids``. The key is the record
+        manager's for the ids it lists, returned without asking Chroma whether it still
+        holds them (an id hashes its passage's text and metadata, the key among them, so the
+        two agree), and Chroma's metadata for the rest, which are left out when Chroma does
+        not hold them either (normally there is no rest: passages an ingest stopped before
+        recording, or a lost records database). Reading every passage's metadata from Chroma
+        took 6.3-7.6 s at the whole archive; the record manager's table, read directly in
+        one query, 60 ms (its API lists the keys of given articles only: a second for half a
+        year's)."""
         from langchain_classic.indexes._sql_record_manager import UpsertionRecord
         from sqlalchemy import inspect, select
 

@@ -16,6 +16,7 @@ from ingest.documents import article_passages, clean_article
 from ingest.load import SourceFile, read_source
 from ingest.sync import ingest
 from qa.embeddings import SentenceTransformerEmbeddings
+from qa.errors import StoreError
 from qa.lexical import load_or_build
 from qa.store import forget_in_memory_state, open_catalog, open_store
 
@@ -109,7 +110,9 @@ def test_a_search_for_more_passages_than_are_stored_gets_all_of_them_best_first(
     assert store.nearest(query, 0) == []
 
 
-def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chroma_lost(run_json, corpus, settings):
+def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chroma_lost(
+    run_json, corpus, settings, monkeypatch
+):
     """Which article a passage is from (for scopes, and the integrity check's grouping) is
     read from the record manager's table, and from Chroma's metadata for a passage the
     records do not list (an ingest stopped before recording it; caused here by deleting its
@@ -117,14 +120,21 @@ def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chro
     still list but Chroma no longer holds (an ingest stopped between its two deletes; caused
     here by deleting it from Chroma alone) must not make Chroma refuse a query limited to
     the scope's passages, however many ids the scope sends (Chroma reads at most about
-    32,000 in one go)."""
+    32,000 in one go); a query failing for another reason with every id held is not
+    retried but reported. Chroma's metadata is read for the passage the records lack only:
+    the records' table is read, not bypassed."""
     run_json("ingest", str(corpus))
     store = open_store(settings)
     stored = store.collection.get(include=["metadatas"])
     by_metadata = {pid: meta["doc_key"] for pid, meta in zip(stored["ids"], stored["metadatas"])}
     store.record_manager.delete_keys(stored["ids"][:1])
+    read_from_chroma: list[str] = []
+    got = store._got
+    monkeypatch.setattr(store, "_got", lambda ids, include: (read_from_chroma.extend(ids), got(ids, include))[1])
     articles = store.passage_articles(stored["ids"])
     assert articles == by_metadata
+    assert read_from_chroma == stored["ids"][:1]
+    monkeypatch.undo()
     assert set(store.article_datelines()) == {r.key for r in store.catalog.all()}
     grouped = store.passages_by_document()
     assert {pid: key for key, ids in grouped.items() for pid in ids} == by_metadata
@@ -137,6 +147,8 @@ def test_a_scoped_search_knows_each_passages_article_and_outlives_a_passage_chro
     assert store.nearest(query, 50, within=ids[:1]) == []
     many = [*ids, *(f"gone-{n}" for n in range(40_000))]
     assert {p.id for p, _ in store.nearest(query, 50, within=many)} == set(ids[1:])
+    with pytest.raises(StoreError, match="dimension"):
+        store.nearest(query[:3], 50, within=ids[1:])
 
 
 def test_bad_inputs_are_reported_and_the_rest_ingested(run_json, corpus):

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from qa.lexical import build_index
 from qa.retrieve import Hit, first_per_document, fuse
 from qa.scope import Scope
 from qa.scopes import ArticleScopes
@@ -89,6 +90,26 @@ def test_a_scope_restricts_both_rankings_not_their_result(parts):
     may = retriever.search(question, n=3, scope=Scope(since="2018-05-01", until="2018-05-31"))
     assert {h.passage.id for h in may} == {"h1", "h2"}
     assert retriever.search(question, n=3, scope=Scope(until="2017-12-31")) == []
+
+
+def test_a_passage_the_bm25_index_does_not_list_yet_is_in_no_scope(parts):
+    """In the middle of an ingest Chroma holds passages the BM25 index does not list yet
+    (here the wheat one): no scope admits them, whether the scope admits every passage the
+    index lists (then no ids are sent to Chroma) or some; with an empty index, none."""
+    retriever, _ = parts(
+        [
+            replace(WATER, outlet="BBC Arabic", date="2018-03-01"),
+            replace(WHEAT, outlet="BBC Arabic", date="2018-03-02"),
+            replace(TROOPS, outlet="Al Arabiya", date="2018-03-03"),
+        ]
+    )
+    question = "متى بدأ حصاد الحنطة في نينوى؟"
+    listed = replace(retriever, lexical=build_index([(p.id, p.text) for p in (WATER, TROOPS)], [0, 0]))
+    assert listed.search(question, n=1)[0].passage.id == "h1"  # unscoped, Chroma's ranking finds it
+    assert "h1" not in {h.passage.id for h in listed.search(question, n=3, scope=Scope(since="2018-01-01"))}
+    assert [h.passage.id for h in listed.search(question, n=3, scope=Scope("bbc arabic"))] == ["w1"]
+    empty = replace(retriever, lexical=build_index([], [0, 0]))
+    assert empty.search(question, n=3, scope=Scope(since="2018-01-01")) == []
 
 
 def test_article_scopes_admit_the_passages_of_the_articles_in_scope_and_no_unknown_ones():
