@@ -220,8 +220,7 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         answerer = self.answerer(llm, parts)
-        asked, period, reading = _time_in(question, parts, scope)
-        hits = self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period)
+        hits, reading, period = self._read(parts, answerer, question, history, k, scope)
         retrieved = time.perf_counter()
         if on_phase:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
@@ -241,6 +240,26 @@ class Engine:
             "total": round((done - started) * 1000, 1),
         }
         return answer
+
+    def passages(
+        self, question: str, history: list[str] | None = None, k: int = DEFAULT_PASSAGES, scope: Scope | None = None
+    ) -> list[Hit]:
+        """The passages ``ask`` reads for ``question`` with the extractive answerer (for
+        measuring where answers are lost: benchmarks/answer_losses.py)."""
+        parts = self.refresh()
+        return self._read(parts, parts.extractive, question, history, k, scope)[0]
+
+    def _read(
+        self, parts: Parts, answerer: Answerer, question: str, history: list[str] | None, k: int, scope: Scope | None
+    ) -> tuple[list[Hit], str, Period | None]:
+        """The ``k`` passages ``answerer`` reads, the question as it reads it (without the
+        words of a period the articles' dates check) and that period."""
+        asked, period, reading = _time_in(question, parts, scope)
+        return (
+            self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period),
+            reading,
+            period,
+        )
 
     @staticmethod
     def _retrieve(

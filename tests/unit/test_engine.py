@@ -12,7 +12,7 @@ import pytest
 
 import qa.engine
 import qa.extractive
-from qa.asked_time import AskedTime, asked_time
+from qa.asked_time import asked_time
 from qa.catalog import CopyRecord
 from qa.config import Settings
 from qa.engine import Engine
@@ -207,13 +207,20 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
         CopyRecord("march-copy", "march", "march-copy", "Sky News Arabia", "2018-03-10"),
     ]
     world["catalogue"].value += 1
-    read = Engine._retrieve(news.refresh(), f"{TOLL}؟", 2, None, AskedTime(), None)
+    read = news.passages(f"{TOLL}؟", k=2)
     assert [h.passage.doc_id for h in read][1:] == ["june"]  # the copy did not take June's place
     answer = news.ask(f"{TOLL}؟", k=2)
     first = next(c for c in answer.citations if c.doc_id in ("march", "march-copy"))
     assert [a["outlet"] for a in first.also_reported_by] == [
         {"march": "Sky News Arabia", "march-copy": "Al Arabiya"}[first.doc_id]
     ]
+
+
+def test_the_passages_ask_reads_are_those_of_the_period_the_question_names(news):
+    """What benchmarks/answer_losses.py looks at must be what `ask` read."""
+    assert {h.passage.doc_id for h in news.passages(f"{TOLL} في يونيو؟", k=3)} == {"june"}
+    assert len({h.passage.doc_id for h in news.passages(f"{TOLL}؟", k=3)}) == 3
+    assert {c.doc_id for c in news.ask(f"{TOLL} في يونيو؟", k=3).citations} == {"june"}
 
 
 def test_search_reads_the_time_a_query_names_as_ask_does(news):
