@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.engine import Engine
-from qa.evaluate import load_questions
+from qa.evaluate import load_questions, story_ids
 from qa.news import NEWS_QUESTIONS
 
 TIME_QUESTIONS = PROJECT_ROOT / "eval" / "time_questions.jsonl"
@@ -31,8 +31,7 @@ def rank_of_article(engine: Engine, question: dict, k: int) -> int | None:
     """Where the question's article (or a wire copy of it) is listed; None when it is not."""
     copies = engine.refresh().copies
     for rank, hit in enumerate(engine.search(question["question"], k), start=1):
-        found = {hit.passage.doc_id} | {c["doc_id"] for c in copies.also_reported_by(hit.passage.doc_key)}
-        if question["doc_id"] in found:
+        if question["doc_id"] in story_ids(copies, hit.passage.doc_key, hit.passage.doc_id):
             return rank
     return None
 

@@ -245,8 +245,12 @@ class Engine:
         self, question: str, history: list[str] | None = None, k: int = DEFAULT_PASSAGES, scope: Scope | None = None
     ) -> list[Hit]:
         """The passages ``ask`` reads for ``question`` with the extractive answerer (for
-        measuring where answers are lost: benchmarks/answer_losses.py)."""
+        measuring where answers are lost: benchmarks/answer_losses.py); none when it
+        reads none (no word to look for, no articles)."""
+        question = check_question(question)
         parts = self.refresh()
+        if not _HAS_WORD.search(question) or not parts.lexical.ids:
+            return []
         return self._read(parts, parts.extractive, question, history, k, scope)[0]
 
     def _read(

@@ -7,8 +7,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.answer_types import Citation
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
+from qa.copies import WireCopies
 from qa.engine import DEFAULT_PASSAGES, Engine
 from qa.extractive import Candidate, compose
 
@@ -35,6 +37,7 @@ class Graded:
     right: bool = False  # an expected answer string is in the answer
     sourced: bool = False  # the first citation is from an expected article
     miss: str | None = None
+    cited: Citation | None = None  # the first citation, when answered
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
@@ -64,7 +67,12 @@ def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
     miss = None
     if not (right and sourced):
         miss = f"{q['qid']} {'wrong answer' if not right else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
-    return Graded(q, True, right, sourced, miss)
+    return Graded(q, True, right, sourced, miss, answer.citations[0] if answer.citations else None)
+
+
+def story_ids(copies: WireCopies, doc_key: str, doc_id: str) -> set[str]:
+    """An article's id and those of its wire copies: the story's, which any of them tells."""
+    return {doc_id} | {str(c["doc_id"]) for c in copies.also_reported_by(doc_key)}
 
 
 def summarise(graded: list[Graded]) -> QAResult:
