@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import zip_longest
 from pathlib import Path
+from typing import NamedTuple
 
 from qa.answer_types import Answer, Answerer
 from qa.asked_time import AskedTime, Period, asked_time, covered
@@ -102,6 +103,11 @@ def check_question(question: str) -> str:
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question is {len(question):,} characters long; the limit is {MAX_QUESTION_CHARS:,}")
     return question
+
+
+class Reading(NamedTuple):
+    hits: list[Hit]  # the passages read
+    question: str  # as the answerer reads it: without the words of a period the articles' dates check
 
 
 @dataclass(frozen=True)
@@ -241,17 +247,19 @@ class Engine:
         }
         return answer
 
-    def passages(
+    def read(
         self, question: str, history: list[str] | None = None, k: int = DEFAULT_PASSAGES, scope: Scope | None = None
-    ) -> list[Hit]:
-        """The passages ``ask`` reads for ``question`` with the extractive answerer (for
-        measuring where answers are lost: benchmarks/answer_losses.py); none when it
-        reads none (no word to look for, no articles)."""
+    ) -> Reading:
+        """What ``ask`` reads for ``question`` with the extractive answerer: the passages
+        (none where it reads none: no word to look for, no articles) and the question as
+        read. For measuring and fitting on what users get (qa.evaluate,
+        benchmarks/answer_losses.py)."""
         question = check_question(question)
         parts = self.refresh()
         if not _HAS_WORD.search(question) or not parts.lexical.ids:
-            return []
-        return self._read(parts, parts.extractive, question, history, k, scope)[0]
+            return Reading([], question)
+        hits, reading, _ = self._read(parts, parts.extractive, question, history, k, scope)
+        return Reading(hits, reading)
 
     def _read(
         self, parts: Parts, answerer: Answerer, question: str, history: list[str] | None, k: int, scope: Scope | None

@@ -11,7 +11,7 @@ from qa.answer_types import Citation
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
 from qa.copies import WireCopies
-from qa.engine import DEFAULT_PASSAGES, Engine
+from qa.engine import Engine
 from qa.extractive import Candidate, compose
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
@@ -97,16 +97,16 @@ def evaluate_answers(engine: Engine, questions: list[dict], llm: str | None = No
 
 def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[str, float], bool]]:
     """Per question with anything to quote: the signals of the answer the extractive
-    answerer would give, abstention aside, and whether that answer is right (has an
+    answerer would give from what ``ask`` reads, abstention aside, and whether that answer is right (has an
     expected answer and cites an expected article first; never, for an unanswerable one)."""
     parts = engine.refresh()
     rows = []
     for q in questions:
-        hits = parts.retriever.search(q["question"], n=DEFAULT_PASSAGES)
-        choice = parts.extractive.best_groups(q["question"], hits, None)
+        read = engine.read(q["question"])
+        choice = parts.extractive.best_groups(read.question, read.hits, None)
         if choice.signals is None:
             continue
-        text, citations, _, _ = compose(q["question"], choice.groups)
+        text, citations, _, _ = compose(read.question, choice.groups)
         right = (
             q["answerable"]
             and contains_answer(text, q["answers"] + q.get("answers_en", []))
@@ -117,15 +117,13 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
 
 
 def ranked_candidates(engine: Engine, q: dict, top: int) -> list[tuple[Candidate, bool]]:
-    """The ``top`` sentences the extractive answerer scores best for ``q`` (retrieved,
-    checked against the question's constraints and scored as ``ask`` does, so at most
+    """The ``top`` sentences the extractive answerer scores best for ``q`` (read as ``ask``
+    reads, checked against the question's constraints and scored as ``ask`` does, so at most
     EMBEDDED_SENTENCES), best first,
     each with whether it is right: it holds an expected answer and is from the question's
     article (never, for an unanswerable question)."""
-    parts = engine.refresh()
-    text = q["question"]
-    hits = parts.retriever.search(text, n=DEFAULT_PASSAGES)
-    kept, _, _ = parts.extractive.shortlist(text, None, hits)
+    read = engine.read(q["question"])
+    kept, _, _ = engine.refresh().extractive.shortlist(read.question, None, read.hits)
     expected = q["answers"] + q.get("answers_en", []) if q["answerable"] else []
     best = sorted(kept, key=lambda c: c.score, reverse=True)[:top]
     return [

@@ -207,7 +207,7 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
         CopyRecord("march-copy", "march", "march-copy", "Sky News Arabia", "2018-03-10"),
     ]
     world["catalogue"].value += 1
-    read = news.passages(f"{TOLL}؟", k=2)
+    read = news.read(f"{TOLL}؟", k=2).hits
     assert [h.passage.doc_id for h in read][1:] == ["june"]  # the copy did not take June's place
     answer = news.ask(f"{TOLL}؟", k=2)
     first = next(c for c in answer.citations if c.doc_id in ("march", "march-copy"))
@@ -216,18 +216,18 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
     ]
 
 
-def test_the_passages_are_those_ask_reads(news, world, monkeypatch):
-    """What benchmarks/answer_losses.py looks at must be what `ask` read: with a period
-    the question names, the latest, a follow-up, the user's scope, an article of two
-    passages."""
+def test_engine_read_gives_what_ask_reads(news, world, monkeypatch):
+    """What the evaluation fits and measures on must be what `ask` read: the passages and
+    the question as read, with a period the question names, the latest, a follow-up, the
+    user's scope, an article of two passages."""
     schools = passage("j2", "وأعلنت السلطات إغلاق المدارس في محافظة ميسان بسبب الفيضانات.", "june", date="2018-06-02")
     world["passages"].append(schools)
     world["catalogue"].value += 1
-    read: list[list[str]] = []
+    read: list[tuple[str, list[str]]] = []
     answer = qa.extractive.ExtractiveAnswerer.answer
 
     def recording(self, question, hits, history=None, on_token=None):
-        read.append([h.passage.id for h in hits])
+        read.append((question, [h.passage.id for h in hits]))
         return answer(self, question, hits, history, on_token)
 
     monkeypatch.setattr(qa.extractive.ExtractiveAnswerer, "answer", recording)
@@ -240,9 +240,11 @@ def test_the_passages_are_those_ask_reads(news, world, monkeypatch):
     ]
     for question, history, scope in asked:
         news.ask(question, history=history, k=2, scope=scope)
-        assert [h.passage.id for h in news.passages(question, history, k=2, scope=scope)] == read[-1]
-    assert len({tuple(ids) for ids in read}) >= 3  # the cases read different passages
-    assert news.passages("؟") == []  # nothing to look for: ask reads nothing
+        reading = news.read(question, history, k=2, scope=scope)
+        assert (reading.question, [h.passage.id for h in reading.hits]) == read[-1]
+    assert len({tuple(ids) for _, ids in read}) >= 3  # the cases read different passages
+    assert read[1][0] != f"{TOLL} في يونيو؟"  # the month is read by the dates, not the words
+    assert news.read("؟").hits == []  # nothing to look for: ask reads nothing
 
 
 def test_search_reads_the_time_a_query_names_as_ask_does(news):
