@@ -4,7 +4,7 @@
 
 Each answerable question of the split is asked and graded as ``qa eval --news`` does
 (``qa.evaluate.grade``), and the passages ``ask`` read are looked at too
-(``Engine.read``). A row is what the answer was: right (it holds an expected
+(``Engine.reading``). A row is what the answer was: right (it holds an expected
 answer) or wrong, citing the question's article first or another one (a wire copy of
 the article counts as the article; ``qa eval``'s first source does not count it), or
 an abstention. A column is where the article (or a copy) was among the articles read:
@@ -43,7 +43,7 @@ def where_lost(engine: Engine, q: dict) -> tuple[str, str]:
     copies = engine.refresh().copies
     read_order: list[str] = []
     place = PLACES[2]
-    for hit in engine.read(q["question"]).hits:
+    for hit in engine.reading(q["question"]).hits:
         if hit.passage.doc_key not in read_order:
             read_order.append(hit.passage.doc_key)
         if q["doc_id"] in story_ids(copies, hit.passage.doc_key, hit.passage.doc_id):

@@ -52,10 +52,10 @@ CHOICE_WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1, 1.0)
 
 def read_question(engine: Engine, question: dict, top: int) -> tuple[list[bool], np.ndarray, np.ndarray] | None:
     """Whether each of the ``top`` best candidates is right, best first, their scores and the reader's logits."""
-    ranked = ranked_candidates(engine, question, top)
+    asked, ranked = ranked_candidates(engine, question, top)
     if not ranked:
         return None
-    logits = engine.reader.read([(question["question"], c.text) for c, _ in ranked])
+    logits = engine.reader.read([(asked, c.text) for c, _ in ranked])
     return [right for _, right in ranked], np.array([c.score for c, _ in ranked]), logits
 
 

@@ -106,6 +106,8 @@ def check_question(question: str) -> str:
 
 
 class Reading(NamedTuple):
+    """What the extractive answerer is handed for a question (``Engine.reading``)."""
+
     hits: list[Hit]  # the passages read
     question: str  # as the answerer reads it: without the words of a period the articles' dates check
 
@@ -226,7 +228,8 @@ class Engine:
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return answer
         answerer = self.answerer(llm, parts)
-        hits, reading, period = self._read(parts, answerer, question, history, k, scope)
+        read, period = self._reading(parts, answerer, question, history, k, scope)
+        hits = read.hits
         retrieved = time.perf_counter()
         if on_phase:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
@@ -234,7 +237,7 @@ class Engine:
         if isinstance(answerer, LLMAnswerer):  # a model reads the question whole, and the articles' dates
             answer = answerer.answer(question, hits, history, on_token, cancel)
         else:
-            answer = answerer.answer(reading, hits, history, on_token)
+            answer = answerer.answer(read.question, hits, history, on_token)
         done = time.perf_counter()
         for citation in answer.citations:
             citation.also_reported_by = parts.copies.also_reported_by(citation.doc_key)
@@ -247,31 +250,26 @@ class Engine:
         }
         return answer
 
-    def read(
+    def reading(
         self, question: str, history: list[str] | None = None, k: int = DEFAULT_PASSAGES, scope: Scope | None = None
     ) -> Reading:
-        """What ``ask`` reads for ``question`` with the extractive answerer: the passages
-        (none where it reads none: no word to look for, no articles) and the question as
-        read. For measuring and fitting on what users get (qa.evaluate,
-        benchmarks/answer_losses.py)."""
+        """What ``ask`` hands the extractive answerer for ``question``: the passages (none
+        where it reads none: no word to look for, no articles) and the question as read.
+        For measuring and fitting on what users get (qa.evaluate, benchmarks/answer_losses.py)."""
         question = check_question(question)
         parts = self.refresh()
         if not _HAS_WORD.search(question) or not parts.lexical.ids:
             return Reading([], question)
-        hits, reading, _ = self._read(parts, parts.extractive, question, history, k, scope)
-        return Reading(hits, reading)
+        return self._reading(parts, parts.extractive, question, history, k, scope)[0]
 
-    def _read(
+    def _reading(
         self, parts: Parts, answerer: Answerer, question: str, history: list[str] | None, k: int, scope: Scope | None
-    ) -> tuple[list[Hit], str, Period | None]:
-        """The ``k`` passages ``answerer`` reads, the question as it reads it (without the
-        words of a period the articles' dates check) and that period."""
-        asked, period, reading = _time_in(question, parts, scope)
-        return (
-            self._retrieve(parts, answerer.query_for(reading, history), max(k, 1), scope, asked, period),
-            reading,
-            period,
-        )
+    ) -> tuple[Reading, Period | None]:
+        """The ``k`` passages ``answerer`` reads with the question as it reads them (without
+        the words of a period the articles' dates check), and that period."""
+        asked, period, read_as = _time_in(question, parts, scope)
+        hits = self._retrieve(parts, answerer.query_for(read_as, history), max(k, 1), scope, asked, period)
+        return Reading(hits, read_as), period
 
     @staticmethod
     def _retrieve(

@@ -11,6 +11,7 @@ from qa.answer_types import Citation
 from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
 from qa.copies import WireCopies
+from qa.digest import digest_topic
 from qa.engine import Engine
 from qa.extractive import Candidate, compose
 
@@ -96,15 +97,19 @@ def evaluate_answers(engine: Engine, questions: list[dict], llm: str | None = No
 
 
 def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[str, float], bool]]:
-    """Per question with anything to quote: the signals of the answer the extractive
-    answerer would give from what ``ask`` reads, abstention aside, and whether that answer is right (has an
-    expected answer and cites an expected article first; never, for an unanswerable one)."""
-    parts = engine.refresh()
+    """Per question ``ask`` would answer or abstain on by its confidence: the signals of
+    the answer the extractive answerer would give from what ``ask`` reads, abstention
+    aside, and whether that answer is right (has an expected answer and cites an
+    expected article first; never, for an unanswerable one). A digest, an answer given
+    for another country, and nothing to quote are left out: ``ask`` gives none of them
+    as an answer, whatever the confidence."""
     rows = []
     for q in questions:
-        read = engine.read(q["question"])
-        choice = parts.extractive.best_groups(read.question, read.hits, None)
-        if choice.signals is None:
+        read = engine.reading(q["question"])
+        if digest_topic(read.question):
+            continue
+        choice = engine.refresh().extractive.best_groups(read.question, read.hits, None)
+        if choice.signals is None or choice.given_for:
             continue
         text, citations, _, _ = compose(read.question, choice.groups)
         right = (
@@ -116,17 +121,19 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
     return rows
 
 
-def ranked_candidates(engine: Engine, q: dict, top: int) -> list[tuple[Candidate, bool]]:
-    """The ``top`` sentences the extractive answerer scores best for ``q`` (read as ``ask``
-    reads, checked against the question's constraints and scored as ``ask`` does, so at most
-    EMBEDDED_SENTENCES), best first,
-    each with whether it is right: it holds an expected answer and is from the question's
-    article (never, for an unanswerable question)."""
-    read = engine.read(q["question"])
+def ranked_candidates(engine: Engine, q: dict, top: int) -> tuple[str, list[tuple[Candidate, bool]]]:
+    """The question as ``ask`` reads it, and the ``top`` sentences the extractive answerer
+    scores best for it (from what ``ask`` reads, checked against the question's
+    constraints and scored as ``ask`` does, so at most EMBEDDED_SENTENCES; none for a
+    digest), best first, each with whether it is right: it holds an expected answer and
+    is from the question's article (never, for an unanswerable question)."""
+    read = engine.reading(q["question"])
+    if digest_topic(read.question):
+        return read.question, []
     kept, _, _ = engine.refresh().extractive.shortlist(read.question, None, read.hits)
     expected = q["answers"] + q.get("answers_en", []) if q["answerable"] else []
     best = sorted(kept, key=lambda c: c.score, reverse=True)[:top]
-    return [
+    return read.question, [
         (c, bool(expected) and c.hit.passage.doc_id == q.get("doc_id") and contains_answer(c.text, expected))
         for c in best
     ]

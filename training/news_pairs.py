@@ -33,10 +33,10 @@ def news_pairs(top: int = CANDIDATES) -> list[Pair]:
     for q in every:
         if q["doc_id"] not in reader_half:
             continue
-        ranked = ranked_candidates(engine, q, top)
+        asked, ranked = ranked_candidates(engine, q, top)
         hardest = [i for i, (_, right) in enumerate(ranked) if not right][:NEGATIVES]  # best scored
         for i, (candidate, right) in enumerate(ranked):
             if right or i in hardest:
                 kind = "news answer" if right else "news near miss" if q.get("kind") == "near_miss" else "news other"
-                pairs.append(Pair(q["doc_id"], q["lang"], q["question"], candidate.text, int(right), kind))
+                pairs.append(Pair(q["doc_id"], q["lang"], asked, candidate.text, int(right), kind))
     return pairs

@@ -16,7 +16,7 @@ from qa.asked_time import asked_time
 from qa.catalog import CopyRecord
 from qa.config import Settings
 from qa.engine import Engine
-from qa.evaluate import ranked_candidates
+from qa.evaluate import confidence_rows, ranked_candidates
 from qa.lexical import build_index
 from qa.llm import LLMAnswerer
 from qa.scope import Scope
@@ -207,7 +207,7 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
         CopyRecord("march-copy", "march", "march-copy", "Sky News Arabia", "2018-03-10"),
     ]
     world["catalogue"].value += 1
-    read = news.read(f"{TOLL}؟", k=2).hits
+    read = news.reading(f"{TOLL}؟", k=2).hits
     assert [h.passage.doc_id for h in read][1:] == ["june"]  # the copy did not take June's place
     answer = news.ask(f"{TOLL}؟", k=2)
     first = next(c for c in answer.citations if c.doc_id in ("march", "march-copy"))
@@ -216,7 +216,7 @@ def test_wire_copies_are_read_once_and_name_each_other(news, world):
     ]
 
 
-def test_engine_read_gives_what_ask_reads(news, world, monkeypatch):
+def test_engine_reading_is_what_ask_reads(news, world, monkeypatch):
     """What the evaluation fits and measures on must be what `ask` read: the passages and
     the question as read, with a period the question names, the latest, a follow-up, the
     user's scope, an article of two passages."""
@@ -240,11 +240,11 @@ def test_engine_read_gives_what_ask_reads(news, world, monkeypatch):
     ]
     for question, history, scope in asked:
         news.ask(question, history=history, k=2, scope=scope)
-        reading = news.read(question, history, k=2, scope=scope)
+        reading = news.reading(question, history, k=2, scope=scope)
         assert (reading.question, [h.passage.id for h in reading.hits]) == read[-1]
     assert len({tuple(ids) for _, ids in read}) >= 3  # the cases read different passages
     assert read[1][0] != f"{TOLL} في يونيو؟"  # the month is read by the dates, not the words
-    assert news.read("؟").hits == []  # nothing to look for: ask reads nothing
+    assert news.reading("؟").hits == []  # nothing to look for: ask reads nothing
 
 
 def test_search_reads_the_time_a_query_names_as_ask_does(news):
@@ -267,13 +267,35 @@ def test_search_lists_a_wire_story_once(news, world):
 
 def test_ranked_candidates_are_the_best_scored_sentences_each_marked_right_when_it_answers(news):
     asked = {"question": f"{TOLL}؟", "answerable": True, "answers": ["95"], "doc_id": "june"}
-    ranked = ranked_candidates(news, asked, top=3)
+    question, ranked = ranked_candidates(news, asked, top=3)
+    assert question == asked["question"]
     assert [c.hit.passage.doc_id for c, right in ranked if right] == ["june"]
     assert [c.score for c, _ in ranked] == sorted((c.score for c, _ in ranked), reverse=True)
-    assert len(ranked_candidates(news, asked, top=1)) == 1
+    assert len(ranked_candidates(news, asked, top=1)[1]) == 1
     # Words of the answer in another article than the question's are not its answer.
-    named = ranked_candidates(news, {**asked, "answers": ["ميسان"]}, top=3)
+    named = ranked_candidates(news, {**asked, "answers": ["ميسان"]}, top=3)[1]
     assert {c.hit.passage.doc_id for c, _ in named} >= {"march", "june"}
     assert [c.hit.passage.doc_id for c, right in named if right] == ["june"]
     # Nothing answers an unanswerable question.
-    assert not any(right for _, right in ranked_candidates(news, {**asked, "answerable": False}, top=3))
+    assert not any(right for _, right in ranked_candidates(news, {**asked, "answerable": False}, top=3)[1])
+
+
+def test_the_evaluation_reads_a_question_as_ask_does(news, monkeypatch):
+    """The confidence is fitted, and sentences ranked, on what `ask` hands the answerer:
+    a question naming a month reads that month's articles, without the month's words."""
+    seen: list[tuple[str, list[str]]] = []
+    best_groups = qa.extractive.ExtractiveAnswerer.best_groups
+
+    def recording(self, question, hits, history):
+        seen.append((question, [h.passage.id for h in hits]))
+        return best_groups(self, question, hits, history)
+
+    monkeypatch.setattr(qa.extractive.ExtractiveAnswerer, "best_groups", recording)
+    asked = {"question": f"{TOLL} في يونيو؟", "answerable": True, "answers": ["95"], "doc_id": "june"}
+    news.ask(asked["question"])
+    rows = confidence_rows(news, [asked])
+    assert len(seen) == 2 and seen[1] == seen[0] and seen[0][1] == ["j1"]
+    assert rows == [(rows[0][0], True)]
+    question, ranked = ranked_candidates(news, asked, top=3)
+    assert question == seen[0][0] != asked["question"]
+    assert {c.hit.passage.doc_id for c, _ in ranked} == {"june"}
