@@ -24,6 +24,7 @@ import numpy as np
 
 from qa.errors import ModelError
 from qa.precision import bfloat16_native
+from qa.respell import in_spelling_of
 
 if TYPE_CHECKING:
     import torch
@@ -79,10 +80,11 @@ class Reader:
             return self._model
 
     def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """A logit per (question, sentence) pair, all in one pass."""
+        """A logit per (question, sentence) pair, all in one pass; each question read in
+        its sentence's spelling of the words both hold (qa.respell)."""
         if not pairs:
             return np.zeros(0, dtype=np.float32)
-        return self.model.read(pairs)
+        return self.model.read([(in_spelling_of(question, sentence), sentence) for question, sentence in pairs])
 
 
 def reader_metadata(weights: Path = READER_WEIGHTS) -> dict[str, Any]:

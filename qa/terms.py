@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.arabic import normalize_arabic
+from qa.variants import canonical
 
 _WORD = re.compile(r"\w+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ا")  # "ا": the accusative tanween alef (هجوماً)
 # Part of the saved index's fingerprint: a change to how terms are made rebuilds it.
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 STOPWORDS = frozenset(
     normalize_arabic(w)
     for w in (
@@ -28,7 +29,6 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1 << 14)  # a question's passages hold a few thousand distinct words, mostly common ones
 def light_stem(word: str) -> str:
     """Strip one article/conjunction prefix and one plural/pronoun suffix (normalised Arabic)."""
     for prefix in _PREFIXES:
@@ -49,9 +49,22 @@ def _is_term(word: str) -> bool:
     return word not in STOPWORDS and word != "_"
 
 
-def lexical_terms(text: str) -> list[str]:
-    """Index terms: normalised words minus stop words, lightly stemmed."""
+@lru_cache(maxsize=1 << 14)  # a question's passages hold a few thousand distinct words, mostly common ones
+def term_of(word: str) -> str:
+    """The index term of a normalised word: lightly stemmed, in the spelling its variants
+    share (qa.variants)."""
+    return canonical(light_stem(word))
+
+
+def stems(text: str) -> list[str]:
+    """Normalised words minus stop words, lightly stemmed, each as spelled: what the
+    spelling variants are learned from (training/spelling_variants.py)."""
     return [light_stem(w) for w in _WORD.findall(normalize_arabic(text)) if _is_term(w)]
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Index terms: normalised words minus stop words, lightly stemmed, one spelling per word."""
+    return [term_of(w) for w in _WORD.findall(normalize_arabic(text)) if _is_term(w)]
 
 
 def loose_terms(text: str) -> set[str]:
@@ -59,8 +72,8 @@ def loose_terms(text: str) -> set[str]:
     proclitic (ل ب ك ف و: لوكالة is ل + وكالة), which the index's stemmer keeps, as
     stripping them from every word would conflate many others."""
     words = set(_WORD.findall(normalize_arabic(text)))  # each word stemmed once
-    terms = {light_stem(w) for w in words if _is_term(w)}
-    terms.update(light_stem(w[1:]) for w in words if w[0] in "لبكفو" and len(w) >= 5)
+    terms = {term_of(w) for w in words if _is_term(w)}
+    terms.update(term_of(w[1:]) for w in words if w[0] in "لبكفو" and len(w) >= 5)
     return terms
 
 

@@ -59,6 +59,15 @@ def test_arabic_question_gets_the_same_figure(engine):
     assert_quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize("question", ["كم عدد الجنود الأمريكيين في العراق؟", "كم جندي أمريكي في العراق؟"])
+def test_the_troop_question_typed_in_the_other_spelling_of_american_gets_the_figure(engine, question):
+    # The troop sentences write أميركي; many readers type أمريكي (qa.variants, qa.respell).
+    answer = engine.ask(question)
+    assert answer.answerable and "2500" in answer.answer
+    assert answer.citations[0].doc_id in TROOP_DOCS
+    assert_quotes_are_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     "question", ["What is the population of Iraq?", "ما هو عدد سكان العراق؟", "Who won the 2022 FIFA World Cup?"]
 )

@@ -17,7 +17,9 @@ LAYERS = [
         "qa.injection",
         "qa.months",
         "qa.sentences",
+        "qa.variants",
         "qa.terms",
+        "qa.respell",
         "qa.glossary",
         "qa.dictionary",
         "qa.bridge",
@@ -63,7 +65,7 @@ LAYERS = [
         "ingest.jobs",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.articles", "ui.app"},
-    {"training.reader_pairs", "training.news_pairs", "training.train_reader"},
+    {"training.reader_pairs", "training.news_pairs", "training.train_reader", "training.spelling_variants"},
 ]
 
 
