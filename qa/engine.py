@@ -235,7 +235,7 @@ class Engine:
             on_phase(f"reading {len(hits)} passage{'' if len(hits) == 1 else 's'}")
             on_token = _first_token_says_writing(on_token, on_phase)
         if isinstance(answerer, LLMAnswerer):  # a model reads the question whole, and the articles' dates
-            answer = answerer.answer(question, hits, history, on_token, cancel)
+            answer = answerer.answer(question, hits, history, on_token, cancel, read_as=read.question)
         else:
             answer = answerer.answer(read.question, hits, history, on_token)
         done = time.perf_counter()

@@ -189,9 +189,13 @@ class LLMAnswerer:
         history: list[str] | None = None,
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        read_as: str | None = None,
     ) -> Answer:
         """The verified answer, else the fallback's saying why. Setting ``cancel`` stops the
-        answer at the next chunk with ``AnswerCancelled``."""
+        answer at the next chunk with ``AnswerCancelled``. The model reads ``question``
+        whole; the fallback reads ``read_as`` when given (the question without the words
+        of a period the articles' dates checked, as the extractive answerer is asked it)."""
+        fallback = read_as or question
         deadline = time.monotonic() + self.timeout
         try:
             raw = self._read(build_messages(question, hits), deadline, on_token, cancel)
@@ -200,10 +204,10 @@ class LLMAnswerer:
         except Exception as exc:  # network, server or provider failure, or too slow: still answer
             late = time.monotonic() >= deadline  # the client's request timeout ends in its own error
             why = f"the LLM took longer than {self.timeout:g} s" if late else f"LLM failed: {exc.__class__.__name__}"
-            return self._fallback(question, hits, history, why)
+            return self._fallback(fallback, hits, history, why)
         text, citations = verify(raw, hits, self.bridge)
         if not citations:
-            return self._fallback(question, hits, history, "no verifiable quote in the LLM answer")
+            return self._fallback(fallback, hits, history, "no verifiable quote in the LLM answer")
         return Answer(question, text, True, "llm", citations)
 
     def _read(

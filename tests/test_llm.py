@@ -128,6 +128,17 @@ def test_unreachable_llm_falls_back_to_extractive(engine, monkeypatch):
     assert "2500" in answer.answer
 
 
+def test_the_fallback_reads_a_question_naming_a_period_as_the_extractive_answerer_does(engine, monkeypatch):
+    # Asked without an LLM, the month's words are read off as the articles' dates (qa.asked_time).
+    question = "How many US troops were in Iraq in December 2023?"
+    monkeypatch.setenv("QA_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    fallback = engine.ask(question, llm="openai:nothing-there")
+    extractive = engine.ask(question)
+    assert fallback.mode.startswith("extractive (LLM fallback: LLM failed")
+    assert (fallback.answerable, fallback.answer, fallback.period) == (True, extractive.answer, extractive.period)
+    assert fallback.question == question
+
+
 def test_bad_spec_is_a_clear_error(engine):
     with pytest.raises(LLMError):
         answerer_from_spec("no-colon", engine.refresh().extractive)
