@@ -299,3 +299,7 @@ def test_the_evaluation_reads_a_question_as_ask_does(news, monkeypatch):
     question, ranked = ranked_candidates(news, asked, top=3)
     assert question == seen[0][0] != asked["question"]
     assert {c.hit.passage.doc_id for c, _ in ranked} == {"june"}
+    # A digest is never given as an answer whatever its confidence: no row, no sentences.
+    digest = {**asked, "question": "لخص الأخبار عن فيضانات محافظة ميسان"}
+    assert news.ask(digest["question"]).answerable
+    assert confidence_rows(news, [digest]) == [] and ranked_candidates(news, digest, top=3)[1] == []
