@@ -70,3 +70,19 @@ def test_the_real_news_dev_split_halves_hold_half_of_each_outlets_articles():
     assert not halves[0] & halves[1] and halves[0] | halves[1] == set(dev)
     for outlet in set(dev.values()):
         assert [sum(dev[d] == outlet for d in half) for half in halves] == [6, 6]
+
+
+def test_each_respelled_question_is_an_arabic_question_with_only_its_listed_words_changed():
+    from qa.config import PROJECT_ROOT
+
+    sets = {
+        name: {q["qid"]: q for q in load_questions(PROJECT_ROOT / "eval" / name)}
+        for name in (NEWS_QUESTIONS.name, "questions.jsonl")
+    }
+    respelled = load_questions(PROJECT_ROOT / "eval" / "respelled_questions.jsonl")
+    assert len(respelled) == len({(r["source_file"], r["qid"]) for r in respelled}) > 100
+    for r in respelled:
+        original = sets[r["source_file"]][r["qid"]]
+        assert original["lang"] == "ar" and original["question"] == r["question"] != r["respelled"]
+        changed = {(a, b) for a, b in zip(r["question"].split(), r["respelled"].split(), strict=True) if a != b}
+        assert all(any(old in a and new in b for old, new in r["changed"]) for a, b in changed)
