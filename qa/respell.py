@@ -10,40 +10,48 @@ kept: «الجنود الأميركيين».
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from qa.arabic import normalize_with_offsets
-from qa.terms import light_stem, term_of
+from qa.terms import stem_span, term_of
+from qa.variants import has_variants
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")  # on normalised text, as qa.terms reads it
 
 
-def _stem_as_written(word: str) -> tuple[int, int, str, str] | None:
-    """Where in ``word`` its stem is written (start, end), the stem (normalised) and its
-    index term; None for a word whose stem is not written in it as it is."""
-    folded, offsets = normalize_with_offsets(word)
-    stem = light_stem(folded)
-    at = folded.find(stem)
-    if not stem or at < 0:
-        return None
-    return offsets[at], offsets[at + len(stem) - 1] + 1, stem, term_of(folded)
+@dataclass(frozen=True)
+class WrittenStem:
+    start: int  # where the stem is written in the text (diacritics inside it included)
+    end: int
+    stem: str  # normalised
+    term: str  # its index term: the same for every spelling of a variant
+
+
+def written_stems(text: str) -> Iterator[WrittenStem]:
+    """The stem of each word of ``text`` whose index term has spelling variants."""
+    folded, offsets = normalize_with_offsets(text)
+    for word in _WORD.finditer(folded):
+        term = term_of(word.group())
+        if has_variants(term):
+            start, end = stem_span(word.group())
+            first, last = word.start() + start, word.start() + end - 1
+            yield WrittenStem(offsets[first], offsets[last] + 1, folded[first : last + 1], term)
 
 
 def in_spelling_of(question: str, sentence: str) -> str:
-    """``question`` with each word that ``sentence`` spells another way (its index term
-    the same, its stem not) written with the sentence's spelling of the stem."""
-    spelled: dict[str, tuple[str, str]] = {}  # index term -> the sentence's stem: normalised, as written
-    for word in _WORD.findall(sentence):
-        if found := _stem_as_written(word):
-            start, end, stem, term = found
-            spelled.setdefault(term, (stem, word[start:end]))
-
-    def respelled(match: re.Match[str]) -> str:
-        word = match.group()
-        found = _stem_as_written(word)
-        if not found or found[3] not in spelled:
-            return word
-        start, end, stem, term = found
-        their_stem, written = spelled[term]
-        return word if stem == their_stem else word[:start] + written + word[end:]
-
-    return _WORD.sub(respelled, question)
+    """``question`` with each word that ``sentence`` spells only another way (its index
+    term the same, its stem not) written with the sentence's spelling of the stem."""
+    asked = list(written_stems(question))
+    if not asked:
+        return question
+    spellings: dict[str, dict[str, str]] = {}  # index term -> the sentence's stems: normalised -> as written
+    for found in written_stems(sentence):
+        spellings.setdefault(found.term, {}).setdefault(found.stem, sentence[found.start : found.end])
+    respelled, at = [], 0
+    for word in asked:
+        theirs = spellings.get(word.term, {})
+        if theirs and word.stem not in theirs:
+            respelled += [question[at : word.start], next(iter(theirs.values()))]
+            at = word.end
+    return "".join(respelled) + question[at:]

@@ -29,19 +29,27 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-def light_stem(word: str) -> str:
-    """Strip one article/conjunction prefix and one plural/pronoun suffix (normalised Arabic)."""
+def stem_span(word: str) -> tuple[int, int]:
+    """Where the stem of ``word`` (normalised Arabic) is: without one article/conjunction
+    prefix and one plural/pronoun suffix."""
+    start = 0
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix) :]
+            start = len(prefix)
             break
     else:
         if word.startswith("و") and len(word) >= 5:
-            word = word[1:]
+            start = 1
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+        if word.endswith(suffix) and len(word) - start - len(suffix) >= 3:
+            return start, len(word) - len(suffix)
+    return start, len(word)
+
+
+def light_stem(word: str) -> str:
+    """``word`` (normalised Arabic) without its prefix and suffix (``stem_span``)."""
+    start, end = stem_span(word)
+    return word[start:end]
 
 
 def _is_term(word: str) -> bool:

@@ -13,11 +13,13 @@ miss most names; the same-letters test alone would merge native words (كتاب,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import cache
 from pathlib import Path
 
+from qa.arabic import normalize_arabic
 from qa.errors import ModelError
 
 VARIANTS_FILE = Path(__file__).resolve().parent / "models" / "spelling_variants.json"
@@ -34,16 +36,49 @@ def skeleton(term: str) -> str:
     return _G_LETTERS.sub("G", term[0] + inner + term[-1])
 
 
+_KEY = "classes (term, articles), commonest first"
+
+
+def _is_member(member: object) -> bool:
+    return (
+        isinstance(member, list)
+        and len(member) == 2
+        and isinstance(member[0], str)
+        and member[0] == normalize_arabic(member[0]) != ""
+        and isinstance(member[1], int)
+    )
+
+
 @cache
-def _canonical() -> dict[str, str]:
+def _table() -> dict[str, str]:
     """Each variant term → its class's spelling the index uses (the archive's commonest)."""
     try:
-        classes = json.loads(VARIANTS_FILE.read_text(encoding="utf-8"))["classes (term, articles), commonest first"]
-        return {term: members[0][0] for members in classes for term, _ in members}
-    except (OSError, KeyError, TypeError, IndexError, ValueError) as exc:
+        classes = json.loads(VARIANTS_FILE.read_text(encoding="utf-8"))[_KEY]
+    except (OSError, KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"cannot read the spelling variants {VARIANTS_FILE}: {exc}") from None
+    table: dict[str, str] = {}
+    for members in classes if isinstance(classes, list) else [classes]:
+        if not (isinstance(members, list) and len(members) >= 2 and all(map(_is_member, members))):
+            raise ModelError(
+                f"{VARIANTS_FILE}: not a class of two or more normalised [term, articles]: {members!r:.80}"
+            )
+        for term, _ in members:
+            if term in table:
+                raise ModelError(f"{VARIANTS_FILE}: {term} is in two classes")
+            table[term] = members[0][0]
+    return table
 
 
 def canonical(term: str) -> str:
     """The spelling of ``term`` (a normalised index term) that all its variants are indexed as."""
-    return _canonical().get(term, term)
+    return _table().get(term, term)
+
+
+def has_variants(term: str) -> bool:
+    """Is ``term`` (an index term) a word written more than one way?"""
+    return term in _table()
+
+
+def table_digest() -> str:
+    """Changes with the table: part of the saved index's fingerprint (qa.lexical)."""
+    return hashlib.sha256(json.dumps(sorted(_table().items())).encode()).hexdigest()[:16]

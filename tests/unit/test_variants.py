@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import lzma
 
+import pytest
+
+import qa.lexical
+import qa.variants
+from qa.errors import ModelError
 from qa.respell import in_spelling_of
 from qa.terms import lexical_terms, loose_terms
 from qa.variants import skeleton
@@ -32,9 +37,53 @@ def test_the_question_is_read_in_the_sentence_s_spelling_affixes_kept():
     assert in_spelling_of("ماذا قال ترمب؟", "قال الرئيس دونالد ترامب") == "ماذا قال ترامب؟"
 
 
-def test_only_words_the_sentence_spells_otherwise_change():
+def test_diacritics_and_tatweel_are_read_through_and_kept_around_the_stem():
+    assert in_spelling_of("كم جندي أَمْرِيكِيّ؟", TROOP_SENTENCE) == "كم جندي أميركيّ؟"
+    assert in_spelling_of("كم جنـدي أمريـكي؟", TROOP_SENTENCE) == "كم جنـدي أميركي؟"
+    assert in_spelling_of("كم جندي أمريكي؟", "جندي أَمِيرْكِيّ") == "كم جندي أَمِيرْكِي؟"
+
+
+def test_only_words_the_sentence_spells_only_otherwise_change():
     for question in ("كم عدد الجنود الأميركيين في العراق؟", "كم كاتبا في العراق؟", "How many US troops?"):
         assert in_spelling_of(question, TROOP_SENTENCE + " كتاب") == question
+    assert in_spelling_of("ماذا قال ترمب؟", "قال ترامب، وكرر ترمب") == "ماذا قال ترمب؟"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '{"classes (term, articles), commonest first": [[["اميركي", 5], ["أمريكي", 4]]]}',  # not normalised
+        '{"classes (term, articles), commonest first": [[["اميركي", 5]]]}',  # a class of one
+        '{"classes (term, articles), commonest first": [["ab", ["امريكي", 4]]]}',
+        '{"classes (term, articles), commonest first": [[["ترامب", 5], ["ترمب", 4]], [["ترمب", 4], ["ترامپ", 1]]]}',
+        '{"classes": []}',
+        "not json",
+    ],
+)
+def test_a_malformed_table_is_a_clear_error(table, tmp_path, monkeypatch):
+    (tmp_path / "variants.json").write_text(table, encoding="utf-8")
+    monkeypatch.setattr(qa.variants, "VARIANTS_FILE", tmp_path / "variants.json")
+    qa.variants._table.cache_clear()
+    try:
+        with pytest.raises(ModelError):
+            qa.variants.canonical("ترمب")
+    finally:
+        qa.variants._table.cache_clear()
+
+
+def test_saved_indexes_are_rebuilt_when_the_table_changes(tmp_path, monkeypatch):
+    shipped = qa.lexical._term_rules()
+    (tmp_path / "variants.json").write_text(
+        '{"classes (term, articles), commonest first": [[["ترامب", 5], ["ترمب", 4]]]}', encoding="utf-8"
+    )
+    monkeypatch.setattr(qa.variants, "VARIANTS_FILE", tmp_path / "variants.json")
+    for cached in (qa.variants._table, qa.lexical._term_rules):
+        cached.cache_clear()
+    try:
+        assert qa.lexical._term_rules() != shipped  # the sample's terms are the same; the table is not
+    finally:
+        for cached in (qa.variants._table, qa.lexical._term_rules):
+            cached.cache_clear()
 
 
 def _archive(path, articles):
@@ -48,14 +97,16 @@ def _archive(path, articles):
 def test_variants_are_learned_from_house_styles_not_from_shared_letters(tmp_path):
     # Outlet A writes بوليفيا, outlet B بولفيا, in articles about the same things; both
     # write كتاب and كاتب, by what they mean; A names ديالى in its security news, B
-    # دايلي in its economy news: two words one outlet each happens to use. Only the
-    # first pair is one word.
+    # دايلي in its economy news: two words one outlet each happens to use; A writes
+    # بوروسيا, B برأسية (ب + رأسية, a word both write): two words that split unlike.
+    # Only the first pair is one word.
     topics = ["رئيس حكومة انتخابات برلمان", "اقتصاد نفط صادرات اسواق", "جيش حدود قوات امن"]
     articles = []
     for n in range(36):
         topic = topics[n % 3]
-        articles.append(("A", f"{topic} بوليفيا {'كتاب' if n % 2 else 'كاتب'} {'ديالى' if n % 3 == 2 else ''}"))
-        articles.append(("B", f"{topic} بولفيا {'كاتب' if n % 2 else 'كتاب'} {'دايلي' if n % 3 == 1 else ''}"))
+        both = f"{topic} {'كتاب' if n % 2 else 'كاتب'} {'رأسية' if n % 2 else ''}"
+        articles.append(("A", f"{both} بوليفيا بوروسيا {'ديالى' if n % 3 == 2 else ''}"))
+        articles.append(("B", f"{both} بولفيا برأسية {'دايلي' if n % 3 == 1 else ''}"))
     articles.append(("A", "بوليفيا"))  # the commonest spelling is the class's index term
     path = tmp_path / "archive.jsonl.xz"
     _archive(path, articles)
