@@ -32,15 +32,16 @@ from typing import Any
 
 import numpy as np
 
+from qa.endings import whole_words_digest
 from qa.store import PassageStore
 from qa.terms import TERMS_VERSION, TermStats, lexical_terms
 from qa.variants import table_digest
 from qa.writer import ingest_running
 
 TERMS_FILE = "terms.npz"  # the saved passages' numbered terms
-# The terms made of this text, and the spelling variants' table, are part of the fingerprint
-# as well as TERMS_VERSION, so that saved terms are not reused after a change to the term
-# rules that forgot to bump it, or to the table.
+# The terms made of this text, the spelling variants' table and the words that keep their
+# ending are part of the fingerprint as well as TERMS_VERSION, so that saved terms are not
+# reused after a change to the term rules that forgot to bump it, or to either list.
 _RULES_SAMPLE = (
     "وقالت الوزارةُ إنّ القواتِ الأمريكيّة في العراق (٢٥٠٠ جنديٍّ) والمستشارين باقون، "
     "كما أعلنـــت الهيئات والمؤسسات فى بغداد والبصرة؛ U.S. troops: 2,500 in Iraq."
@@ -84,7 +85,9 @@ def fingerprint(store: PassageStore) -> list[int | str]:
 
 @cache
 def _term_rules() -> str:
-    return hashlib.sha256(json.dumps([lexical_terms(_RULES_SAMPLE), table_digest()]).encode()).hexdigest()[:16]
+    return hashlib.sha256(
+        json.dumps([lexical_terms(_RULES_SAMPLE), table_digest(), whole_words_digest()]).encode()
+    ).hexdigest()[:16]
 
 
 def _folder(store: PassageStore) -> Path:

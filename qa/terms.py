@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.arabic import normalize_arabic
+from qa.endings import OTHER_FORMS, keeps_ending
 from qa.variants import canonical
 
 _WORD = re.compile(r"\w+")
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_MIN_STEM = 3
 _SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "ه", "ا")  # "ا": the accusative tanween alef (هجوماً)
 # Part of the saved index's fingerprint: a change to how terms are made rebuilds it.
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 STOPWORDS = frozenset(
     normalize_arabic(w)
     for w in (
@@ -29,19 +31,29 @@ STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-def stem_span(word: str) -> tuple[int, int]:
-    """Where the stem of ``word`` (normalised Arabic) is: without one article/conjunction
-    prefix and one plural/pronoun suffix."""
-    start = 0
+def prefix_length(word: str) -> int:
+    """How many letters of ``word`` (normalised Arabic) are its article or conjunction."""
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            start = len(prefix)
-            break
-    else:
-        if word.startswith("و") and len(word) >= 5:
-            start = 1
+            return len(prefix)
+    return 1 if word.startswith("و") and len(word) >= 5 else 0
+
+
+def plural_ending(word: str) -> str | None:
+    """The plural or dual ending (ين ون ان) the stemmer would cut from ``word`` (normalised,
+    without its article or conjunction), if any."""
+    ending = word[-2:]
+    return ending if ending in OTHER_FORMS and len(word) - len(ending) >= _MIN_STEM else None
+
+
+def stem_span(word: str) -> tuple[int, int]:
+    """Where the stem of ``word`` (normalised Arabic) is: without one article/conjunction
+    prefix and one plural/pronoun suffix, unless the word keeps its ending (qa.endings)."""
+    start = prefix_length(word)
+    if keeps_ending(word[start:]):
+        return start, len(word)
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - start - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - start - len(suffix) >= _MIN_STEM:
             return start, len(word) - len(suffix)
     return start, len(word)
 

@@ -18,6 +18,7 @@ LAYERS = [
         "qa.months",
         "qa.sentences",
         "qa.variants",
+        "qa.endings",
         "qa.terms",
         "qa.respell",
         "qa.glossary",
@@ -65,7 +66,13 @@ LAYERS = [
         "ingest.jobs",
     },
     {"qa.bench", "qa.news", "qa.cli", "ui.auth", "ui.conversation", "ui.articles", "ui.app"},
-    {"training.reader_pairs", "training.news_pairs", "training.train_reader", "training.spelling_variants"},
+    {
+        "training.reader_pairs",
+        "training.news_pairs",
+        "training.train_reader",
+        "training.spelling_variants",
+        "training.word_endings",
+    },
 ]
 
 
