@@ -10,14 +10,11 @@ does not. A word list by hand would miss most names.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from qa.arabic import normalize_arabic
-from qa.errors import ModelError
+from qa.learned import digest, file_content, is_counted_word, read_entries
 
 WHOLE_WORDS_FILE = Path(__file__).resolve().parent / "models" / "whole_words.json"
 # A cut ending → the endings the same stem takes in the word's other case or number:
@@ -27,25 +24,12 @@ _KEY = "words (without article or conjunction, articles), commonest first"
 
 
 def _is_entry(entry: object) -> bool:
-    return (
-        isinstance(entry, list)
-        and len(entry) == 2
-        and isinstance(entry[0], str)
-        and entry[0] == normalize_arabic(entry[0]) != ""
-        and entry[0][-2:] in OTHER_FORMS
-        and isinstance(entry[1], int)
-    )
+    return is_counted_word(entry) and entry[0][-2:] in OTHER_FORMS
 
 
 @cache
 def _whole_words() -> frozenset[str]:
-    try:
-        entries = json.loads(WHOLE_WORDS_FILE.read_text(encoding="utf-8"))[_KEY]
-    except (OSError, KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"cannot read the words that keep their ending {WHOLE_WORDS_FILE}: {exc}") from None
-    for entry in entries if isinstance(entries, list) else [entries]:
-        if not _is_entry(entry):
-            raise ModelError(f"{WHOLE_WORDS_FILE}: not a normalised [word ending in ين/ون/ان, articles]: {entry!r:.80}")
+    entries = read_entries(WHOLE_WORDS_FILE, _KEY, _is_entry, "a normalised [word ending in ين/ون/ان, articles]")
     return frozenset(word for word, _ in entries)
 
 
@@ -56,10 +40,9 @@ def keeps_ending(word: str) -> bool:
 
 def whole_words_digest() -> str:
     """Changes with the list: part of the saved index's fingerprint (qa.lexical)."""
-    return hashlib.sha256(json.dumps(sorted(_whole_words())).encode()).hexdigest()[:16]
+    return digest(sorted(_whole_words()))
 
 
 def words_file_content(words: Sequence[tuple[str, int]], source: str) -> str:
-    """The list file's text: one word a line, so a change reads well in a diff."""
-    lines = ",\n".join(json.dumps([word, count], ensure_ascii=False) for word, count in words)
-    return f'{{"learned_from": {json.dumps(source)},\n "{_KEY}": [\n{lines}\n]}}\n'
+    """The list file's text, one word a line."""
+    return file_content(source, _KEY, [list(word) for word in words])

@@ -13,14 +13,13 @@ miss most names; the same-letters test alone would merge native words (كتاب,
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from qa.arabic import normalize_arabic
 from qa.errors import ModelError
+from qa.learned import digest, file_content, is_counted_word, read_entries
 
 VARIANTS_FILE = Path(__file__).resolve().parent / "models" / "spelling_variants.json"
 _INNER_VOWELS = re.compile("[اوي]")
@@ -39,29 +38,15 @@ def skeleton(term: str) -> str:
 _KEY = "classes (term, articles), commonest first"
 
 
-def _is_member(member: object) -> bool:
-    return (
-        isinstance(member, list)
-        and len(member) == 2
-        and isinstance(member[0], str)
-        and member[0] == normalize_arabic(member[0]) != ""
-        and isinstance(member[1], int)
-    )
+def _is_class(members: object) -> bool:
+    return isinstance(members, list) and len(members) >= 2 and all(map(is_counted_word, members))
 
 
 @cache
 def _table() -> dict[str, str]:
     """Each variant term → its class's spelling the index uses (the archive's commonest)."""
-    try:
-        classes = json.loads(VARIANTS_FILE.read_text(encoding="utf-8"))[_KEY]
-    except (OSError, KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"cannot read the spelling variants {VARIANTS_FILE}: {exc}") from None
     table: dict[str, str] = {}
-    for members in classes if isinstance(classes, list) else [classes]:
-        if not (isinstance(members, list) and len(members) >= 2 and all(map(_is_member, members))):
-            raise ModelError(
-                f"{VARIANTS_FILE}: not a class of two or more normalised [term, articles]: {members!r:.80}"
-            )
+    for members in read_entries(VARIANTS_FILE, _KEY, _is_class, "a class of two or more normalised [term, articles]"):
         for term, _ in members:
             if term in table:
                 raise ModelError(f"{VARIANTS_FILE}: {term} is in two classes")
@@ -81,4 +66,9 @@ def has_variants(term: str) -> bool:
 
 def table_digest() -> str:
     """Changes with the table: part of the saved index's fingerprint (qa.lexical)."""
-    return hashlib.sha256(json.dumps(sorted(_table().items())).encode()).hexdigest()[:16]
+    return digest(sorted(_table().items()))
+
+
+def table_file_content(classes: Sequence[Sequence[tuple[str, int]]], source: str) -> str:
+    """The table file's text, one class a line."""
+    return file_content(source, _KEY, [[list(member) for member in members] for members in classes])

@@ -41,7 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from qa.terms import stems
-from qa.variants import VARIANTS_FILE, skeleton
+from qa.variants import VARIANTS_FILE, skeleton, table_file_content
 
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "news" / "ant-v2.1.jsonl.xz"
 MIN_ARTICLES = 10
@@ -148,11 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     classes = learn(args.archive)
     source = "ANT corpus v2.1 (Chouigui et al., 2021)" if args.archive.name == ARCHIVE.name else str(args.archive)
-    lines = ",\n".join(json.dumps(members, ensure_ascii=False) for members in classes)
-    args.out.write_text(
-        f'{{"learned_from": {json.dumps(source)},\n "classes (term, articles), commonest first": [\n{lines}\n]}}\n',
-        encoding="utf-8",
-    )
+    args.out.write_text(table_file_content(classes, source), encoding="utf-8")
     for members in classes:
         print(" / ".join(f"{term} ({count})" for term, count in members))
     print(f"{len(classes)} classes written to {args.out}")

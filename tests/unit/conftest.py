@@ -132,3 +132,23 @@ def parts(encoder):
         return retriever, answerer
 
     return build
+
+
+@pytest.fixture
+def learned_list(tmp_path, monkeypatch):
+    """``install(module, attribute, content, *cached)``: a learned word list's file
+    (qa.learned) with ``content`` in place of the shipped one for this test, the
+    ``cached`` functions reading it cleared before and after."""
+    cleared = []
+
+    def install(module, attribute: str, content: str, *cached) -> None:
+        path = tmp_path / f"{attribute}.json"
+        path.write_text(content, encoding="utf-8")
+        monkeypatch.setattr(module, attribute, path)
+        for function in cached:
+            function.cache_clear()
+        cleared.extend(cached)
+
+    yield install
+    for function in cleared:
+        function.cache_clear()

@@ -17,6 +17,7 @@ LAYERS = [
         "qa.injection",
         "qa.months",
         "qa.sentences",
+        "qa.learned",
         "qa.variants",
         "qa.endings",
         "qa.terms",

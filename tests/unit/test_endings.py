@@ -1,12 +1,7 @@
-"""Words that keep an ending the stemmer would cut: learned from an archive, read on load."""
+"""Words that keep an ending the stemmer would cut: learned from an archive, kept whole by the stemmer."""
 
 from __future__ import annotations
 
-import pytest
-
-import qa.endings
-import qa.lexical
-from qa.errors import ModelError
 from qa.terms import lexical_terms
 from training.word_endings import learn
 
@@ -34,39 +29,3 @@ def test_a_word_keeps_its_ending_when_the_archive_never_shows_its_other_case():
     # ل fixes the case, so لمسلحون is never written: لمسلحين is judged as the commoner مسلحين
     assert "لمسلحين" not in dict(learn(texts))
     assert "لمسلحين" in dict(learn(texts[: -20 - 40] + ["قال لمسلحين"] * 20))
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        '{"words (without article or conjunction, articles), commonest first": [["إيران", 5]]}',  # not normalised
-        '{"words (without article or conjunction, articles), commonest first": [["بحرية", 5]]}',  # no such ending
-        '{"words (without article or conjunction, articles), commonest first": [["بحرين"]]}',
-        '{"words": []}',
-        "not json",
-    ],
-)
-def test_a_malformed_list_is_a_clear_error(content, tmp_path, monkeypatch):
-    (tmp_path / "whole.json").write_text(content, encoding="utf-8")
-    monkeypatch.setattr(qa.endings, "WHOLE_WORDS_FILE", tmp_path / "whole.json")
-    qa.endings._whole_words.cache_clear()
-    try:
-        with pytest.raises(ModelError):
-            qa.endings.keeps_ending("بحرين")
-    finally:
-        qa.endings._whole_words.cache_clear()
-
-
-def test_saved_indexes_are_rebuilt_when_the_list_changes(tmp_path, monkeypatch):
-    shipped = qa.lexical._term_rules()
-    (tmp_path / "whole.json").write_text(
-        '{"words (without article or conjunction, articles), commonest first": [["بحرين", 5]]}', encoding="utf-8"
-    )
-    monkeypatch.setattr(qa.endings, "WHOLE_WORDS_FILE", tmp_path / "whole.json")
-    for cached in (qa.endings._whole_words, qa.lexical._term_rules):
-        cached.cache_clear()
-    try:
-        assert qa.lexical._term_rules() != shipped
-    finally:
-        for cached in (qa.endings._whole_words, qa.lexical._term_rules):
-            cached.cache_clear()

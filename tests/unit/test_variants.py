@@ -5,11 +5,6 @@ from __future__ import annotations
 import json
 import lzma
 
-import pytest
-
-import qa.lexical
-import qa.variants
-from qa.errors import ModelError
 from qa.respell import in_spelling_of
 from qa.terms import lexical_terms, loose_terms
 from qa.variants import skeleton
@@ -47,43 +42,6 @@ def test_only_words_the_sentence_spells_only_otherwise_change():
     for question in ("كم عدد الجنود الأميركيين في العراق؟", "كم كاتبا في العراق؟", "How many US troops?"):
         assert in_spelling_of(question, TROOP_SENTENCE + " كتاب") == question
     assert in_spelling_of("ماذا قال ترمب؟", "قال ترامب، وكرر ترمب") == "ماذا قال ترمب؟"
-
-
-@pytest.mark.parametrize(
-    "table",
-    [
-        '{"classes (term, articles), commonest first": [[["اميركي", 5], ["أمريكي", 4]]]}',  # not normalised
-        '{"classes (term, articles), commonest first": [[["اميركي", 5]]]}',  # a class of one
-        '{"classes (term, articles), commonest first": [["ab", ["امريكي", 4]]]}',
-        '{"classes (term, articles), commonest first": [[["ترامب", 5], ["ترمب", 4]], [["ترمب", 4], ["ترامپ", 1]]]}',
-        '{"classes": []}',
-        "not json",
-    ],
-)
-def test_a_malformed_table_is_a_clear_error(table, tmp_path, monkeypatch):
-    (tmp_path / "variants.json").write_text(table, encoding="utf-8")
-    monkeypatch.setattr(qa.variants, "VARIANTS_FILE", tmp_path / "variants.json")
-    qa.variants._table.cache_clear()
-    try:
-        with pytest.raises(ModelError):
-            qa.variants.canonical("ترمب")
-    finally:
-        qa.variants._table.cache_clear()
-
-
-def test_saved_indexes_are_rebuilt_when_the_table_changes(tmp_path, monkeypatch):
-    shipped = qa.lexical._term_rules()
-    (tmp_path / "variants.json").write_text(
-        '{"classes (term, articles), commonest first": [[["ترامب", 5], ["ترمب", 4]]]}', encoding="utf-8"
-    )
-    monkeypatch.setattr(qa.variants, "VARIANTS_FILE", tmp_path / "variants.json")
-    for cached in (qa.variants._table, qa.lexical._term_rules):
-        cached.cache_clear()
-    try:
-        assert qa.lexical._term_rules() != shipped  # the sample's terms are the same; the table is not
-    finally:
-        for cached in (qa.variants._table, qa.lexical._term_rules):
-            cached.cache_clear()
 
 
 def _archive(path, articles):
