@@ -1,10 +1,10 @@
-"""Words that keep an ending the light stemmer would cut (البحرين, لبنان, قانون, بوتين).
+"""Words that keep an ending the light stemmer would cut (البحرين, لبنان, قانون, كانون).
 
 The stemmer (qa.terms) cuts the plural and dual endings ين / ون / ان, so that
 لاعبين and لاعبون are one term. Names and many nouns end in the same letters:
 cut, البحرين becomes بحر (sea), لبنان لبن (milk), فلسطين فلسط. The words that keep
 their ending, ``qa/models/whole_words.json``, are learned from a real news archive
-by ``training/word_endings.py``: a plural or dual shows its other case there, a name
+by ``training/word_endings.py``: a plural or dual shows its other forms there, a name
 does not. A word list by hand would miss most names.
 """
 
@@ -17,14 +17,12 @@ from pathlib import Path
 from qa.learned import digest, file_content, is_counted_word, read_entries
 
 WHOLE_WORDS_FILE = Path(__file__).resolve().parent / "models" / "whole_words.json"
-# A cut ending → the endings the same stem takes in the word's other case or number:
-# a plural's other case (ين / ون), a dual's (ان / ين), a present verb's singular (ون / -).
-OTHER_FORMS: dict[str, tuple[str, ...]] = {"ين": ("ون", "ان"), "ون": ("ين", ""), "ان": ("ين",)}
+PLURAL_ENDINGS = ("ين", "ون", "ان")  # the plural and dual endings the stemmer cuts
 _KEY = "words (without article or conjunction, articles), commonest first"
 
 
 def _is_entry(entry: object) -> bool:
-    return is_counted_word(entry) and entry[0][-2:] in OTHER_FORMS
+    return is_counted_word(entry) and entry[0].endswith(PLURAL_ENDINGS)
 
 
 @cache

@@ -19,7 +19,6 @@ most of a rebuild was making the terms of 59,000 passages to add a few).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from qa.endings import whole_words_digest
+from qa.learned import digest
 from qa.store import PassageStore
 from qa.terms import TERMS_VERSION, TermStats, lexical_terms
 from qa.variants import table_digest
@@ -85,9 +85,7 @@ def fingerprint(store: PassageStore) -> list[int | str]:
 
 @cache
 def _term_rules() -> str:
-    return hashlib.sha256(
-        json.dumps([lexical_terms(_RULES_SAMPLE), table_digest(), whole_words_digest()]).encode()
-    ).hexdigest()[:16]
+    return digest([lexical_terms(_RULES_SAMPLE), table_digest(), whole_words_digest()])
 
 
 def _folder(store: PassageStore) -> Path:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.arabic import normalize_arabic
-from qa.endings import OTHER_FORMS, keeps_ending
+from qa.endings import PLURAL_ENDINGS, keeps_ending
 from qa.variants import canonical
 
 _WORD = re.compile(r"\w+")
@@ -43,7 +43,7 @@ def plural_ending(word: str) -> str | None:
     """The plural or dual ending (ين ون ان) the stemmer would cut from ``word`` (normalised,
     without its article or conjunction), if any."""
     ending = word[-2:]
-    return ending if ending in OTHER_FORMS and len(word) - len(ending) >= _MIN_STEM else None
+    return ending if ending in PLURAL_ENDINGS and len(word) - len(ending) >= _MIN_STEM else None
 
 
 def stem_span(word: str) -> tuple[int, int]:

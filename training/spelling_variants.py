@@ -29,8 +29,6 @@ by the terms' order, so a rerun writes the same table.
 from __future__ import annotations
 
 import argparse
-import json
-import lzma
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -42,8 +40,8 @@ from scipy import sparse
 
 from qa.terms import stems
 from qa.variants import VARIANTS_FILE, skeleton, table_file_content
+from training.archive import ARCHIVE, archive_articles, learned_from
 
-ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "news" / "ant-v2.1.jsonl.xz"
 MIN_ARTICLES = 10
 MIN_OUTLET_ARTICLES = 5
 HOUSE_SHARE = 0.8
@@ -55,10 +53,8 @@ _ARABIC_TERM = re.compile("^[\u0621-\u064a]{3,}$")
 
 def articles(path: Path) -> Iterator[tuple[str, set[str]]]:
     """Each article's outlet and its index terms as spelled."""
-    with lzma.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            yield record["outlet"], set(stems(f"{record.get('title') or ''} {record['text']}"))
+    for outlet, text in archive_articles(path):
+        yield outlet, set(stems(text))
 
 
 def by_house_style(a: np.ndarray, b: np.ndarray) -> bool:
@@ -147,8 +143,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=VARIANTS_FILE)
     args = parser.parse_args()
     classes = learn(args.archive)
-    source = "ANT corpus v2.1 (Chouigui et al., 2021)" if args.archive.name == ARCHIVE.name else str(args.archive)
-    args.out.write_text(table_file_content(classes, source), encoding="utf-8")
+    args.out.write_text(table_file_content(classes, learned_from(args.archive)), encoding="utf-8")
     for members in classes:
         print(" / ".join(f"{term} ({count})" for term, count in members))
     print(f"{len(classes)} classes written to {args.out}")

@@ -15,7 +15,7 @@ from qa.extractive import ExtractiveAnswerer, SentenceVectors
 from qa.lexical import build_index
 from qa.passage import Passage
 from qa.retrieve import Retriever
-from qa.terms import lexical_terms
+from qa.terms import lexical_terms, term_of
 
 
 class FakeEncoder:
@@ -137,17 +137,17 @@ def parts(encoder):
 @pytest.fixture
 def learned_list(tmp_path, monkeypatch):
     """``install(module, attribute, content, *cached)``: a learned word list's file
-    (qa.learned) with ``content`` in place of the shipped one for this test, the
-    ``cached`` functions reading it cleared before and after."""
-    cleared = []
+    (qa.learned) with ``content`` in place of the shipped one for this test; the
+    ``cached`` functions reading it, and the cached index terms, cleared before and after."""
+    cleared = [term_of]
 
     def install(module, attribute: str, content: str, *cached) -> None:
         path = tmp_path / f"{attribute}.json"
         path.write_text(content, encoding="utf-8")
         monkeypatch.setattr(module, attribute, path)
-        for function in cached:
-            function.cache_clear()
         cleared.extend(cached)
+        for function in cleared:
+            function.cache_clear()
 
     yield install
     for function in cleared:

@@ -71,6 +71,7 @@ LAYERS = [
         "training.reader_pairs",
         "training.news_pairs",
         "training.train_reader",
+        "training.archive",
         "training.spelling_variants",
         "training.word_endings",
     },
