@@ -34,6 +34,22 @@ SPEAKER_QUESTION = re.compile(
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
 )
+# An English question's wh-words: one after the question's own starts a clause within it.
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|how|why)\b", re.I)
+
+
+def asks(pattern: re.Pattern[str], question: str) -> bool:
+    """Does ``question`` ask for what ``pattern`` finds in it? Not when all it finds is
+    the wh-word of a clause within the question: "At which airport did he land when he
+    returned?" asks for no date, "Who is the governor who told state TV…?" for no speaker.
+    (Arabic starts such clauses with other words: عندما, حيث, الذي.)"""
+    first = _WH_WORD.search(question)
+    return any(
+        first is None or match.start() == first.start() or not _WH_WORD.match(question, match.start())
+        for match in pattern.finditer(question)
+    )
+
+
 # Right before the figure: "حوالى 2500", "about 2,500" (not "نحو القاعدة" elsewhere in the sentence).
 APPROXIMATE = re.compile(r"(?<!\w)(?:حوال[يى]|نحو|قرابة|ما يقارب|زهاء|about|around|approximately)\W{0,3}$", re.I)
 # 2500, 2,500, 1,500,000, 2.5, and the decimal comma 2,5; not the 16 of F-16.
@@ -107,13 +123,26 @@ def key_numbers(sentence: str) -> list[str]:
 class Measure:
     """A kind of quantity: how a question asks for it, and how a sentence gives it."""
 
-    name: str  # its units are UNITS[name]
+    name: str  # its units are UNITS[name]; "count" for a plain count
     asked: re.Pattern[str]  # in a question that asks for a quantity (normalised text)
     in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
+    counted_units: frozenset[str] = frozenset()  # a count's: the kinds of unit it counts in ("how many years")
+
+    def given_by(self, kind: str | None) -> bool:
+        """Does a figure whose unit is of ``kind`` (None: no unit) give this quantity? A
+        count is not given by a sum of money, a share or a distance, unless it counts in
+        such units itself."""
+        if self.name == COUNT:
+            return kind not in NOT_COUNTS or kind in self.counted_units
+        return kind == self.name
 
 
+COUNT = "count"
+# The kinds of unit (of UNITS) a count is not given in. A figure in years may answer a
+# count: a duration is asked for in more ways than can be told apart ("كم مدة", "how many years").
+NOT_COUNTS = frozenset({"money", "percent", "distance"})
 # The kinds of quantity whose unit tells them apart (the answer types of question
-# classification); a plain count ("how many soldiers") has no unit to check.
+# classification); a count ("how many soldiers") is only told from the kinds it is not.
 _MONEY_WORDS = (
     r"money|costs?|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
     r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?|dollars|euros"
@@ -123,6 +152,11 @@ _ARABIC_MONEY = (
     "قرض", "قروض", "ديون", "رواتب", "راتب", "غرامه", "غرامات", "تعويض", "ايراد", "ارباح",
 )  # fmt: skip
 _COPULA = r"(?:(?:تبلغ|بلغت|يبلغ|بلغ|كانت|كان|هي|هو)\s+)?"
+# "How many soldiers", "كم شخصا", "ما عدد" (normalised): a count of things, not "how much"
+# or "كم بلغ", which may ask for a sum.
+COUNT_QUESTION = re.compile(
+    rf"\b(?:how many|number of|what number)\b|(?<!\w)(?:كم|ما|ماذا)\s+{_COPULA}(?:هو\s+)?عدد(?!\w)|^\s*و?كم\s+\w+[اه](?!\w)"
+)
 # Percentages first: "how much of the budget" asks for a share, not a sum.
 MEASURES = (
     Measure(
@@ -161,19 +195,26 @@ MEASURES = (
 
 
 def measure_asked(question: str) -> Measure | None:
-    """The kind of quantity a question asks for, when it has a unit to check."""
+    """The kind of quantity a question asks for: one with a unit to check, else a count
+    ("how many soldiers"), else None ("how much did he ask for?" may ask for a sum)."""
     folded = normalize_arabic(question)
-    return next((m for m in MEASURES if m.asked.search(folded)), None)
+    measure = next((m for m in MEASURES if m.asked.search(folded)), None)
+    if measure or not asks(COUNT_QUESTION, folded):
+        return measure
+    counted = (_unit_word(word) for word in re.findall(r"[\w%٪]+", folded) if word != "كم")  # كم: how many, not km
+    return Measure(COUNT, COUNT_QUESTION, counted_units=frozenset(found[0] for found in counted if found))
 
 
 def figures_of(measure: Measure | None, sentence: str) -> list[tuple[str, int, int]]:
-    """The sentence's counting numbers (qa.direct.number_spans) that give ``measure``:
-    followed by one of its units, or, for money, after a currency sign. All of them
-    when no measure is asked for."""
+    """The sentence's counting numbers (qa.direct.number_spans) that give ``measure``
+    (``Measure.given_by`` the kind of their unit: followed by one of its units, or, for
+    money, after a currency sign). All of them when no measure is asked for."""
     spans = number_spans(sentence)
     if measure is None:
         return spans
-    return [(value, start, end) for value, start, end in spans if read_unit(sentence, start, end).kind == measure.name]
+    return [
+        (value, start, end) for value, start, end in spans if measure.given_by(read_unit(sentence, start, end).kind)
+    ]
 
 
 def has_date_word(text: str) -> bool:
@@ -326,7 +367,7 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     """The figure or date ``question`` asks for, as ``sentence`` gives it; ``english``: lead
     in English (Western digits, English month and day names)."""
     measure = measure_asked(question)
-    if NUMBER_QUESTION.search(question) or measure:
+    if measure or asks(NUMBER_QUESTION, question):
         numbers = figures_of(measure, sentence)  # of the kind asked for (all, when no kind is)
         if not numbers:
             return None
@@ -336,11 +377,11 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         said = unit.english if english else sentence[digits_end : unit.end]
         return DirectAnswer(sentence[start : unit.end], start, unit.end, f"{about}{value}{said}")
     folded = normalize_arabic(question)
-    if SPEAKER_QUESTION.search(folded):
+    if asks(SPEAKER_QUESTION, folded):
         return _speaker_answer(sentence)
-    if PLACE_QUESTION.search(folded):
+    if asks(PLACE_QUESTION, folded):
         return _place_answer(question, sentence, english)
-    if DATE_QUESTION.search(question):
+    if asks(DATE_QUESTION, question):
         western = to_western_digits(sentence)
         for pattern in _DATES:
             match = pattern.search(western)

@@ -33,6 +33,7 @@ from qa.direct import (
     DATE_QUESTION,
     NUMBER_QUESTION,
     DirectAnswer,
+    asks,
     direct_answer,
     has_date_word,
     key_numbers,
@@ -181,9 +182,9 @@ class SentenceVectors:
 
 def _intent_fit(question: str, sentence: str) -> float:
     """+1 when the sentence holds what the question asks for, -1 when it cannot, 0 otherwise."""
-    if NUMBER_QUESTION.search(question):
+    if asks(NUMBER_QUESTION, question):
         return 1.0 if key_numbers(sentence) else -1.0
-    if DATE_QUESTION.search(question):
+    if asks(DATE_QUESTION, question):
         return 1.0 if has_date_word(to_western_digits(sentence)) else -1.0
     return 0.0
 
@@ -227,7 +228,7 @@ def select(found: list[Candidate], question: str, latest: bool = False) -> list[
     best = ranked[0]
     groups: list[list[Candidate]] = [[best]]
     cited_docs = {best.hit.passage.doc_key}
-    numeric = bool(NUMBER_QUESTION.search(question))
+    numeric = asks(NUMBER_QUESTION, question)
     for other in ranked[1:]:
         if len(cited_docs) >= MAX_SOURCES or other.score < top - CORROBORATION_MARGIN:
             break
@@ -317,7 +318,7 @@ def compose(
     lead = (
         "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
     )
-    if not NUMBER_QUESTION.search(question):
+    if not asks(NUMBER_QUESTION, question):
         lead = "تقول المقالات:" if lang == "ar" else "The articles say:"
     return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations, findings, first_direct
 

@@ -109,13 +109,17 @@ def test_the_question_asked_of_another_country():
         ("How old is Fethullah Gulen?", "age"),
         ("كم عمر الرئيس؟", "age"),
         ("How far is Basra from Baghdad?", "distance"),
-        ("How many US troops are in Iraq?", None),  # a count: no unit to check
-        ("How many aid workers were killed?", None),  # a money word that is not what is counted
-        ("كم شاحنة مساعدات دخلت غزة؟", None),
+        ("How many US troops are in Iraq?", "count"),  # a count: not a sum, a share or a distance
+        ("How many aid workers were killed?", "count"),  # a money word that is not what is counted
+        ("كم شاحنة مساعدات دخلت غزة؟", "count"),
+        ("كم بلغ عدد الشركات المستثمرة؟", "count"),
+        ("How much more did Trump say was targeted?", None),  # a sum or a count
+        ("كم طلب الوسيط من الطالب؟", None),
+        ("كم جندي في العراق؟", None),  # an undeclined noun reads as a verb would
         ("How much of the budget went to defence?", "percent"),  # a share of a sum
         ("كم تبلغ نسبة الإنفاق من الميزانية؟", "percent"),
-        ("كم مرة زار عمر البشير الخرطوم؟", None),  # Omar, not an age
-        ("كم غراما من الذهب؟", None),  # grams, not a fine
+        ("كم مرة زار عمر البشير الخرطوم؟", "count"),  # Omar, not an age
+        ("كم غراما من الذهب؟", "count"),  # grams, not a fine
         ("كم تبلغ المساعدات العسكرية للعراق؟", "money"),
         ("بكم سنة حكم على المهندس؟", None),  # years of a sentence, not an age
         ("In which year was the book about the dollar published?", None),
@@ -136,3 +140,18 @@ def test_a_figure_of_another_kind_does_not_answer():
     assert not wrong_measure(share, "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير")  # a share in words
     assert wrong_measure(share, "صدر التقرير في 3 أجزاء")
     assert not wrong_measure(None, "صدر التقرير في 3 أجزاء")  # no kind asked for
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "wrong"),
+    [
+        ("كم عدد الشركات المستثمرة في السعودية؟", "وبلغت الاستثمارات 207 مليارات ريال", True),
+        ("كم عدد الشركات المستثمرة في السعودية؟", "وتستثمر 300 شركة في السعودية", False),
+        ("How many days did he survive at sea?", "قطع مسافة 125 كم في البحر", True),
+        ("How many voters took part?", "وبلغت نسبة المشاركة 44.5%", True),
+        ("How many years did he serve?", "خدم في الجيش 5 سنوات", False),  # a count of years
+        ("How many dollars did it cost?", "بلغت الكلفة 5 ملايين دولار", False),  # a count in the unit asked
+    ],
+)
+def test_a_sum_a_share_or_a_distance_does_not_answer_a_count(question, sentence, wrong):
+    assert wrong_measure(measure_asked(question), sentence) == wrong

@@ -186,3 +186,30 @@ def test_a_sentence_that_names_no_speaker_has_none(sentence):
 def test_no_figure_of_another_kind_is_given_for_the_one_asked():
     # A share in words: no figure to lead with, and not the count of reports.
     assert direct_answer("ما نسبة الدولار من الاحتياطي؟", "يشكل الدولار ثلثي الاحتياطي بحسب 3 تقارير.", False) is None
+
+
+def test_a_count_is_led_with_a_bare_figure_not_a_distance():
+    sentence = "قطع الفتى مسافة 125 كم على متن الكوخ خلال 49 يوما."
+    assert direct_answer("How many days did he survive adrift?", sentence, english=True).lead == "49"
+    assert direct_answer("How far did he drift?", sentence, english=True).lead == "125 km"
+
+
+@pytest.mark.parametrize(
+    ("question", "clause_asked", "sentence"),
+    [
+        (
+            "At which airport did Neymar land when he returned to Paris?",
+            "When did Neymar return to Paris?",
+            "عاد نيمار الجمعة إلى باريس.",
+        ),
+        (
+            "Who is the governor who told state TV the city was calm?",
+            "Who told state TV the city was calm?",
+            "قال المحافظ للتلفزيون إن المدينة هادئة.",
+        ),
+    ],
+)
+def test_a_clause_within_the_question_does_not_say_what_it_asks_for(question, clause_asked, sentence):
+    # "when he returned" is a clause: the question asks for an airport, not a date.
+    assert direct_answer(question, sentence, english=True) is None
+    assert direct_answer(clause_asked, sentence, english=True) is not None

@@ -198,6 +198,17 @@ def test_a_count_does_not_answer_a_question_about_money(parts):
     assert answer.answerable and answer.answer_text == "1.5 مليار دولار" and answer.citations[0].doc_id == "money"
 
 
+def test_a_sum_of_money_does_not_answer_a_count(parts):
+    question = f"كم عدد {SHARED}؟"
+    money = passage("m1", f"وبلغت كلفة مهمات {SHARED} 1.5 مليار دولار.", "money")
+    retriever, answerer = parts([money, WHEAT])
+    assert not answerer.answer(question, retriever.search(question, n=2)).answerable
+    count = passage("c1", f"وأعلن المتحدث أن عدد {SHARED} يبلغ 2500.", "count")
+    retriever, answerer = parts([money, count, WHEAT])
+    answer = answerer.answer(question, retriever.search(question, n=3))
+    assert answer.answerable and answer.answer_text == "2500" and answer.citations[0].doc_id == "count"
+
+
 class ReadsAsAboutIraq(FakeReader):
     """A stand-in reader that takes a sentence to answer the question asked of Iraq
     (as the real one does for the troop sentence: tests/test_answers.py asks it)."""
