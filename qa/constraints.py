@@ -9,7 +9,8 @@ sentence answers only when:
   language; an English adjective through the glossary and dictionary), and
   every calendar year (or is dated in it, or says "last year" a year later);
 - its figures are of the kind of quantity asked for (money, a percentage, an
-  age, a distance: qa.direct.MEASURES), when the question asks for one.
+  age, a distance: qa.direct.MEASURES), when the question asks for one; for a
+  count, not a sum of money or a distance (qa.direct.NOT_COUNTS).
 
 People, organisations and cities are not checked: Arabic has no capitals to
 find them by, and English names carried across by transliteration matched too

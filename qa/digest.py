@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from qa.answer_types import Citation
-from qa.direct import DATE_QUESTION, NUMBER_QUESTION, asks
+from qa.direct import DATE_QUESTION, asks, asks_for_figure
 from qa.passage import Passage
 
 # The request, then what it is about: "Summarise the news about X", «لخص أخبار X».
@@ -36,7 +36,7 @@ def digest_topic(question: str) -> str | None:
     """What a digest request is about ("US troops in Iraq"), or None when the question
     asks something particular."""
     match = _REQUEST.match(question)
-    if not match or asks(NUMBER_QUESTION, question) or asks(DATE_QUESTION, question):
+    if not match or asks_for_figure(question) or asks(DATE_QUESTION, question):
         return None  # "Overview of casualties: how many were killed?" asks for a figure
     topic = question[match.end() :].strip(" ?؟.!")
     return topic or None

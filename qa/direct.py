@@ -34,20 +34,36 @@ SPEAKER_QUESTION = re.compile(
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
 )
-# An English question's wh-words: one after the question's own starts a clause within it.
+# English wh-words; those that also start a relative or time clause; and what joins a
+# second question to the first ("… and how many were killed?", "…, and by how much?").
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|where|when|how|why)\b", re.I)
+_CLAUSE_WORD = re.compile(r"\b(?:which|who|whom|whose|where|when)\b", re.I)
+_JOINED = re.compile(r"(?:\band|\bor|[,;])\s+(?:(?:by|in|at|on|to|from|for|of|with)\s+)?$", re.I)
+
+
+def _asked_at(pattern: re.Pattern[str], question: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` that the question asks, not one that starts a
+    clause within it: in "At which airport did he land when he returned?" the "when"
+    after the question's own wh-word starts a clause (no date is asked for), as does
+    "who" in "Who is the governor who told state TV…?". A wh-word after "and", "or" or
+    a comma asks a question of its own. (Arabic starts clauses with other words:
+    عندما, حيث, الذي.)"""
+    first = _WH_WORD.search(question)
+    for match in pattern.finditer(question):
+        start = match.start()
+        if (
+            first is None
+            or start <= first.start()
+            or not _CLAUSE_WORD.match(question, start)
+            or _JOINED.search(question[:start])
+        ):
+            return match
+    return None
 
 
 def asks(pattern: re.Pattern[str], question: str) -> bool:
-    """Does ``question`` ask for what ``pattern`` finds in it? Not when all it finds is
-    the wh-word of a clause within the question: "At which airport did he land when he
-    returned?" asks for no date, "Who is the governor who told state TV…?" for no speaker.
-    (Arabic starts such clauses with other words: عندما, حيث, الذي.)"""
-    first = _WH_WORD.search(question)
-    return any(
-        first is None or match.start() == first.start() or not _WH_WORD.match(question, match.start())
-        for match in pattern.finditer(question)
-    )
+    """Does ``question`` ask for what ``pattern`` finds in it (see ``_asked_at``)?"""
+    return _asked_at(pattern, question) is not None
 
 
 # Right before the figure: "حوالى 2500", "about 2,500" (not "نحو القاعدة" elsewhere in the sentence).
@@ -123,26 +139,27 @@ def key_numbers(sentence: str) -> list[str]:
 class Measure:
     """A kind of quantity: how a question asks for it, and how a sentence gives it."""
 
-    name: str  # its units are UNITS[name]; "count" for a plain count
+    name: str  # its units are UNITS[name]; COUNT has none of its own
     asked: re.Pattern[str]  # in a question that asks for a quantity (normalised text)
     in_words: re.Pattern[str] | None = None  # given without a figure ("ثلثي", two thirds)
-    counted_units: frozenset[str] = frozenset()  # a count's: the kinds of unit it counts in ("how many years")
+    counted_in: str | None = None  # a count's unit, when it counts in one ("how many riyals")
 
     def given_by(self, kind: str | None) -> bool:
         """Does a figure whose unit is of ``kind`` (None: no unit) give this quantity? A
-        count is not given by a sum of money, a share or a distance, unless it counts in
-        such units itself."""
+        count is not given by a sum of money or a distance, unless it counts in that unit."""
         if self.name == COUNT:
-            return kind not in NOT_COUNTS or kind in self.counted_units
+            return kind not in NOT_COUNTS or kind == self.counted_in
         return kind == self.name
 
 
+# A count of things ("how many soldiers"), told from the kinds of quantity it is not:
+# a sum of money or a distance (kinds of UNITS). A share may answer one ("20% of
+# Iraqis"), and so may years, as a duration is asked for in more ways than can be told
+# apart ("كم مدة", "how many years").
 COUNT = "count"
-# The kinds of unit (of UNITS) a count is not given in. A figure in years may answer a
-# count: a duration is asked for in more ways than can be told apart ("كم مدة", "how many years").
-NOT_COUNTS = frozenset({"money", "percent", "distance"})
+NOT_COUNTS = frozenset({"money", "distance"})
 # The kinds of quantity whose unit tells them apart (the answer types of question
-# classification); a count ("how many soldiers") is only told from the kinds it is not.
+# classification).
 _MONEY_WORDS = (
     r"money|costs?|price|worth|budget|funds?|funding|invest|invested|investments?|aid|grants?|loans?|"
     r"debts?|pay|paid|spend|spent|salar\w+|fines?|compensation|revenues?|profits?|dollars|euros"
@@ -152,11 +169,12 @@ _ARABIC_MONEY = (
     "قرض", "قروض", "ديون", "رواتب", "راتب", "غرامه", "غرامات", "تعويض", "ايراد", "ارباح",
 )  # fmt: skip
 _COPULA = r"(?:(?:تبلغ|بلغت|يبلغ|بلغ|كانت|كان|هي|هو)\s+)?"
-# "How many soldiers", "كم شخصا", "ما عدد" (normalised): a count of things, not "how much"
-# or "كم بلغ", which may ask for a sum.
+# "How many soldiers", "ما عدد", "كم شخصاً" (normalised; what is counted follows): a count,
+# not "how much" or "كم بلغ", which may ask for a sum, nor «كم مساحة», «كم حصة».
 COUNT_QUESTION = re.compile(
-    rf"\b(?:how many|number of|what number)\b|(?<!\w)(?:كم|ما|ماذا)\s+{_COPULA}(?:هو\s+)?عدد(?!\w)|^\s*و?كم\s+\w+[اه](?!\w)"
+    rf"\b(?:how many|number of|what number)\b|(?<!\w)(?:كم|ما|ماذا)\s+{_COPULA}(?:هو\s+)?عدد(?!\w)|^\s*و?كم(?=\s+\w+ا(?!\w))"
 )
+_COUNTED = re.compile(r"\s+([\w%٪]+)")
 # Percentages first: "how much of the budget" asks for a share, not a sum.
 MEASURES = (
     Measure(
@@ -195,14 +213,26 @@ MEASURES = (
 
 
 def measure_asked(question: str) -> Measure | None:
-    """The kind of quantity a question asks for: one with a unit to check, else a count
-    ("how many soldiers"), else None ("how much did he ask for?" may ask for a sum)."""
+    """The kind of quantity a question asks for: a count ("how many soldiers", «كم عدد
+    شاحنات المساعدات»: the money word is not what is counted), one with a unit to check
+    ("how much aid"), or None ("how much did he ask for?" may ask for a sum; "how many
+    billions" counts in no unit)."""
     folded = normalize_arabic(question)
+    count = _asked_at(COUNT_QUESTION, folded)
+    counted = _COUNTED.match(folded, count.end()) if count else None
+    word = counted.group(1) if counted else ""
+    if count and word.rstrip("s") in _SCALES:
+        return None
+    unit = _unit_kind(word)
+    if count and unit is None:
+        return Measure(COUNT, COUNT_QUESTION)
     measure = next((m for m in MEASURES if m.asked.search(folded)), None)
-    if measure or not asks(COUNT_QUESTION, folded):
-        return measure
-    counted = (_unit_word(word) for word in re.findall(r"[\w%٪]+", folded) if word != "كم")  # كم: how many, not km
-    return Measure(COUNT, COUNT_QUESTION, counted_units=frozenset(found[0] for found in counted if found))
+    return measure or (Measure(COUNT, COUNT_QUESTION, counted_in=unit) if count else None)
+
+
+def asks_for_figure(question: str) -> bool:
+    """Does the question ask for a figure: a quantity of any kind, or "how much"?"""
+    return measure_asked(question) is not None or asks(NUMBER_QUESTION, question)
 
 
 def figures_of(measure: Measure | None, sentence: str) -> list[tuple[str, int, int]]:
@@ -268,9 +298,16 @@ UNITS = {
         "امتار": "metres", "km": "km", "kilometres": "km", "kilometers": "km", "miles": "miles", "metres": "metres",
     },
 }  # fmt: skip
+_ABBREVIATIONS = frozenset({"كم", "كلم"})
 _CURRENCY_SIGNS = {"$": "dollars", "€": "euros", "£": "pounds"}
 _UNIT_ENDINGS = ("", "ا", "ات", "ين")  # دولارا, دولارات, كيلومترين
 _UNIT_WORD = re.compile(r"\s*([^\s،,.؛:()«»\"%٪]+|[%٪])")
+
+
+def _unit_kind(word: str) -> str | None:
+    """The kind of a unit named in a question, in Arabic or English ("riyals", "km")."""
+    found = _unit_word(word)
+    return found[0] if found else next((kind for kind, table in UNITS.items() if word in table.values()), None)
 
 
 @dataclass(frozen=True)
@@ -281,11 +318,12 @@ class Unit:
 
 
 def _unit_word(word: str) -> tuple[str, str] | None:
-    """(kind, English) of a normalised unit word, with its article or ending."""
+    """(kind, English) of a normalised unit word, with its article or ending (not an
+    abbreviation's: كما is "as", كمين an ambush)."""
     for bare in dict.fromkeys((word, word[2:] if word.startswith("ال") else word)):
         for kind, table in UNITS.items():
             for ending in _UNIT_ENDINGS:
-                if ending and not bare.endswith(ending):
+                if ending and (not bare.endswith(ending) or bare[: len(bare) - len(ending)] in _ABBREVIATIONS):
                     continue
                 stem = bare[: len(bare) - len(ending)]
                 if stem in table:

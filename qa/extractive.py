@@ -31,9 +31,9 @@ from qa.constraints import Constraint, question_constraints, swapped, unsupporte
 from qa.digest import compose_digest, digest_topic
 from qa.direct import (
     DATE_QUESTION,
-    NUMBER_QUESTION,
     DirectAnswer,
     asks,
+    asks_for_figure,
     direct_answer,
     has_date_word,
     key_numbers,
@@ -182,7 +182,7 @@ class SentenceVectors:
 
 def _intent_fit(question: str, sentence: str) -> float:
     """+1 when the sentence holds what the question asks for, -1 when it cannot, 0 otherwise."""
-    if asks(NUMBER_QUESTION, question):
+    if asks_for_figure(question):
         return 1.0 if key_numbers(sentence) else -1.0
     if asks(DATE_QUESTION, question):
         return 1.0 if has_date_word(to_western_digits(sentence)) else -1.0
@@ -228,7 +228,7 @@ def select(found: list[Candidate], question: str, latest: bool = False) -> list[
     best = ranked[0]
     groups: list[list[Candidate]] = [[best]]
     cited_docs = {best.hit.passage.doc_key}
-    numeric = asks(NUMBER_QUESTION, question)
+    numeric = asks_for_figure(question)
     for other in ranked[1:]:
         if len(cited_docs) >= MAX_SOURCES or other.score < top - CORROBORATION_MARGIN:
             break
@@ -318,7 +318,7 @@ def compose(
     lead = (
         "تختلف الأرقام بحسب التاريخ (الأحدث أولاً):" if lang == "ar" else "The articles differ by date (newest first):"
     )
-    if not asks(NUMBER_QUESTION, question):
+    if not asks_for_figure(question):
         lead = "تقول المقالات:" if lang == "ar" else "The articles say:"
     return lead + "\n" + "\n".join(f"- {line}" for line in lines), citations, findings, first_direct
 

@@ -213,3 +213,16 @@ def test_a_clause_within_the_question_does_not_say_what_it_asks_for(question, cl
     # "when he returned" is a clause: the question asks for an airport, not a date.
     assert direct_answer(question, sentence, english=True) is None
     assert direct_answer(clause_asked, sentence, english=True) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Where did the attack take place and how many were killed?", "20"),
+        ("When the attack began, how many were killed?", "20"),
+        ("Who carried out the attack, and when was it?", "12 March 2018"),
+    ],
+)
+def test_a_second_question_joined_to_the_first_is_asked(question, lead):
+    sentence = "قتل 20 شخصا في الهجوم على عدن في 12 آذار 2018."
+    assert direct_answer(question, sentence, english=True).lead == lead

@@ -3,6 +3,8 @@ groups figures, when it abstains."""
 
 from __future__ import annotations
 
+import pytest
+
 from qa.extractive import EMBEDDED_SENTENCES, GIVEN_FOR, NO_ANSWER, NOT_FOUND_ABOUT, candidates, compose, select
 from qa.retrieve import Hit
 
@@ -123,11 +125,12 @@ def test_a_follow_up_is_judged_with_its_context(parts):
     assert "2500" in groups[0][0].text
 
 
-def test_a_number_question_prefers_the_sentence_with_a_count(parts):
+@pytest.mark.parametrize("question", [QUESTION, f"بحسب المتحدث، كم عدد {SHARED}؟"])
+def test_a_number_question_prefers_the_sentence_with_a_count(parts, question):
     counted = passage("c1", f"وأعلن المتحدث أن 2500 {SHARED}.", "counted")
     uncounted = passage("u1", f"وأعلن المتحدث أن عددا من {SHARED}.", "uncounted")
     retriever, answerer = parts([uncounted, counted])
-    answer = answerer.answer(QUESTION, retriever.search(QUESTION, n=2))
+    answer = answerer.answer(question, retriever.search(question, n=2))
     assert answer.citations[0].doc_id == "counted"
 
 
