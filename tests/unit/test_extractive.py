@@ -190,26 +190,30 @@ def test_an_article_that_does_not_name_the_country_asked_about_does_not_answer(p
     assert answer.answerable and answer.answer_text == "900" and answer.citations[0].doc_id == "syria"
 
 
-def test_a_count_does_not_answer_a_question_about_money(parts):
-    question = f"كم تبلغ قيمة المساعدات العسكرية لمهمات {TROOPS}؟"
-    troops = passage("t1", f"وقدمت الوزارة المساعدات العسكرية عبر 2500 {TROOPS}.", "troops")
-    retriever, answerer = parts([troops, WHEAT])
+@pytest.mark.parametrize(
+    ("question", "other_kind", "asked_kind", "figure"),
+    [
+        (  # a count does not answer a question about money
+            f"كم تبلغ قيمة المساعدات العسكرية لمهمات {TROOPS}؟",
+            f"وقدمت الوزارة المساعدات العسكرية عبر 2500 {TROOPS}.",
+            f"وبلغت قيمة المساعدات العسكرية 1.5 مليار دولار لمهمات {TROOPS}.",
+            "1.5 مليار دولار",
+        ),
+        (  # nor a sum of money a count
+            f"كم عدد {SHARED}؟",
+            f"وبلغت كلفة مهمات {SHARED} 1.5 مليار دولار.",
+            f"وأعلن المتحدث أن عدد {SHARED} يبلغ 2500.",
+            "2500",
+        ),
+    ],
+)
+def test_a_figure_of_another_kind_does_not_answer(parts, question, other_kind, asked_kind, figure):
+    other = passage("o1", other_kind, "other")
+    retriever, answerer = parts([other, WHEAT])
     assert not answerer.answer(question, retriever.search(question, n=2)).answerable
-    money = passage("m1", f"وبلغت قيمة المساعدات العسكرية 1.5 مليار دولار لمهمات {TROOPS}.", "money")
-    retriever, answerer = parts([troops, money, WHEAT])
+    retriever, answerer = parts([other, passage("a1", asked_kind, "asked"), WHEAT])
     answer = answerer.answer(question, retriever.search(question, n=3))
-    assert answer.answerable and answer.answer_text == "1.5 مليار دولار" and answer.citations[0].doc_id == "money"
-
-
-def test_a_sum_of_money_does_not_answer_a_count(parts):
-    question = f"كم عدد {SHARED}؟"
-    money = passage("m1", f"وبلغت كلفة مهمات {SHARED} 1.5 مليار دولار.", "money")
-    retriever, answerer = parts([money, WHEAT])
-    assert not answerer.answer(question, retriever.search(question, n=2)).answerable
-    count = passage("c1", f"وأعلن المتحدث أن عدد {SHARED} يبلغ 2500.", "count")
-    retriever, answerer = parts([money, count, WHEAT])
-    answer = answerer.answer(question, retriever.search(question, n=3))
-    assert answer.answerable and answer.answer_text == "2500" and answer.citations[0].doc_id == "count"
+    assert answer.answerable and answer.answer_text == figure and answer.citations[0].doc_id == "asked"
 
 
 class ReadsAsAboutIraq(FakeReader):
