@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 from qa.bundled_model import ensure_bundled_model
 from qa.config import BUNDLED_MODEL_NAME
 from qa.errors import ModelError
-from qa.precision import bfloat16_native
+from qa.precision import bfloat16_alike_in_any_batch, bfloat16_native
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -116,6 +116,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         """Whether texts are embedded in bfloat16 (decided when the model loads, unless set)."""
         return bool(self.model is not None and self.bfloat16)
 
+    @property
+    def sentences_in_bfloat16(self) -> bool:
+        """Whether the answerer's sentences are embedded in bfloat16: only where a padded
+        bfloat16 vector does not move with its batch (``qa.precision``); elsewhere in float32."""
+        return self.in_bfloat16 and bfloat16_alike_in_any_batch()
+
     def encode(
         self, texts: list[str], prompt_name: str, bfloat16: bool | None = None, pad_to: int | None = None
     ) -> list[list[float]]:
@@ -176,12 +182,16 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.encode(list(texts), "passage")
 
     def embed_sentences(self, texts: list[str]) -> list[list[float]]:
-        """Sentences as the answerer compares them with a question. In bfloat16 they are
-        padded to fixed lengths (``SENTENCE_PADDING``), so a sentence's vector does not
-        depend on the sentences embedded beside it: the answerer embeds those it has not
-        seen yet, and an answer must not depend on the questions asked before it. In
-        float32 a vector moves by about 1e-7 with its batch, and padding would only cost time."""
-        return self.encode(list(texts), "passage", pad_to=SENTENCE_PADDING if self.in_bfloat16 else None)
+        """Sentences as the answerer compares them with a question. A sentence's vector must
+        not depend on the sentences embedded beside it: the answerer embeds those it has not
+        seen yet, and an answer must not depend on the questions asked before it. In bfloat16
+        they are padded to fixed lengths (``SENTENCE_PADDING``) for that, where that suffices
+        (``sentences_in_bfloat16``); in float32 a vector moves by about 1e-7 with its batch,
+        and padding would only cost time."""
+        in_bfloat16 = self.sentences_in_bfloat16
+        return self.encode(
+            list(texts), "passage", bfloat16=in_bfloat16, pad_to=SENTENCE_PADDING if in_bfloat16 else None
+        )
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query_vectors(text))
