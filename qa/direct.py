@@ -406,7 +406,8 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     in English (Western digits, English month and day names)."""
     measure = measure_asked(question)
     if measure or asks(NUMBER_QUESTION, question):
-        numbers = figures_of(measure, sentence)  # of the kind asked for (all, when no kind is)
+        stated = all_numbers(question)  # a figure the question states ("in 1993", "in 34 matches") is not its answer
+        numbers = [n for n in figures_of(measure, sentence) if n[0] not in stated]  # of the kind asked for, if any
         if not numbers:
             return None
         value, start, digits_end = numbers[0]

@@ -89,6 +89,22 @@ def test_the_count_is_the_number_that_counts(sentence, lead):
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "lead"),
+    [
+        (
+            "كم مقعدا فاز به الحزب في انتخابات ١٩٩٣؟",
+            "فاز الحزب بمقعدين في انتخابات 1993.",
+            None,
+        ),  # not the year asked about
+        ("How many goals did Salah score in 34 matches?", "في 34 مباراة سجل صلاح 31 هدفا.", "31"),
+    ],
+)
+def test_a_figure_the_question_states_is_not_its_answer(question, sentence, lead):
+    direct = direct_answer(question, sentence, english=True)
+    assert (direct.lead if direct else None) == lead
+
+
+@pytest.mark.parametrize(
     ("sentence", "english"),
     [
         ("وقعت في الـ21 من آذار 2018 في بغداد.", "21 March 2018"),
