@@ -124,10 +124,14 @@ def number_spans(sentence: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def all_numbers(text: str) -> set[str]:
-    """Every number a text writes, years and days included, as ``number_spans`` reads them."""
+def numbers_in(text: str) -> list[str]:
+    """Every number a text writes, in order, years and days included, as ``number_spans`` reads them."""
     western = to_western_digits(text).translate(_SEPARATORS)
-    return {_plain_number(match.group()) for match in _NUMBER.finditer(western)}
+    return [_plain_number(match.group()) for match in _NUMBER.finditer(western)]
+
+
+def all_numbers(text: str) -> set[str]:
+    return set(numbers_in(text))
 
 
 def key_numbers(sentence: str) -> list[str]:

@@ -8,7 +8,7 @@ import lzma
 import pytest
 
 from qa.errors import SanadError
-from qa.evaluate import Graded, contains_answer, load_questions, summarise
+from qa.evaluate import Graded, contains_answer, lead_holds, load_questions, summarise
 from qa.news import NEWS_QUESTIONS, dev_halves, read_archive
 
 
@@ -18,8 +18,8 @@ def question(answerable: bool, **extra) -> dict:
 
 def test_the_summary_counts_answers_sources_and_abstentions():
     graded = [
-        Graded(question(True), answered=True, right=True, sourced=True),
-        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),
+        Graded(question(True), answered=True, right=True, sourced=True, led=True),
+        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source", led=False),
         Graded(question(True), answered=False, miss="abstained"),
         Graded(question(False), answered=False),
         Graded(question(False), answered=True, miss="answered"),
@@ -31,6 +31,24 @@ def test_the_summary_counts_answers_sources_and_abstentions():
     assert result.abstention_recall == pytest.approx(2 / 3)  # two of the three unanswerable were abstained
     assert result.abstention_precision == pytest.approx(2 / 3)  # one abstention was on an answerable question
     assert result.failures == ["wrong source", "abstained", "answered"]
+    assert result.lead_accuracy == pytest.approx(1 / 2)  # one right answer led with another figure
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected", "holds"),
+    [
+        ("50 thousand", ["50 ألف", "50,000"], True),  # a figure's scale in either language
+        ("21 March 2018", ["21 آذار/مارس", "March 21"], True),
+        ("حوالي ٧", ["7 ساعات"], True),
+        ("27 million", ["324 ألف", "324,000"], False),  # another figure of the quote
+        ("Sunday", ["21 آذار/مارس"], False),  # no figure where one is expected
+        ("2005", ["ثماني", "eight"], False),
+        ("Sweden", ["السويد", "Sweden"], True),
+        ("ستوكهولم", ["السويد", "Sweden"], False),
+    ],
+)
+def test_a_lead_holds_the_expected_figure_or_words(lead, expected, holds):
+    assert lead_holds(lead, expected) is holds
 
 
 def test_expected_answers_match_across_arabic_spelling_variants():
