@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qa.arabic import normalize_arabic, to_western_digits
 from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
 from qa.places import places_in
+from qa.terms import term_of
 
 NUMBER_QUESTION = re.compile(
     r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I
@@ -234,6 +235,26 @@ def measure_asked(question: str) -> Measure | None:
     return measure or (Measure(COUNT, COUNT_QUESTION, counted_in=unit) if count else None)
 
 
+# What an Arabic question counts: the word after «كم» or «عدد» («كم مقعداً», «كم بلغ عدد القتلى»).
+_ARABIC_COUNTED = re.compile(rf"(?<!\w)(?:كم|عدد)\s+{_COPULA}(?:عدد\s+)?([^\W\d_]+)")
+
+
+def counted_term(question: str) -> str | None:
+    """The index term (qa.terms) of what an Arabic question counts, if it says."""
+    match = _ARABIC_COUNTED.search(normalize_arabic(question))
+    return term_of(match.group(1)) if match else None
+
+
+def _counts(sentence: str, figure: tuple[str, int, int], term: str) -> bool:
+    """Does ``figure`` of ``sentence`` count ``term``: is the noun after its scale word
+    («2500 جندي», «100 مبادرة», «2500 من الجنود») that term?"""
+    end = read_unit(sentence, figure[1], figure[2]).end
+    word = _UNIT_WORD.match(sentence, end)
+    if word and normalize_arabic(word.group(1)) == "من":
+        word = _UNIT_WORD.match(sentence, word.end())
+    return word is not None and term_of(normalize_arabic(word.group(1))) == term
+
+
 def asks_for_figure(question: str) -> bool:
     """Does the question ask for a figure: a quantity of any kind, or "how much"?"""
     return measure_asked(question) is not None or asks(NUMBER_QUESTION, question)
@@ -414,6 +435,10 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         numbers = [n for n in figures_of(measure, sentence) if n[0] not in stated]  # of the kind asked for, if any
         if not numbers:
             return None
+        term = counted_term(
+            question
+        )  # the figure that counts what is asked first: «كم مبادرة» in «10 قطاعات و100 مبادرة»
+        numbers.sort(key=lambda n: not (term and _counts(sentence, n, term)))
         value, start, digits_end = numbers[0]
         unit = read_unit(sentence, start, digits_end)
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""

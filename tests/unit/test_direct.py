@@ -105,6 +105,19 @@ def test_a_figure_the_question_states_is_not_its_answer(question, sentence, lead
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "lead"),
+    [
+        ("كم مبادرة يشملها البرنامج؟", "يشمل البرنامج 10 قطاعات و100 مبادرة محتملة.", "100"),
+        ("ما عدد الناخبين المسجلين؟", "دعي إلى الاقتراع في 12 محافظة نحو ٥٩ مليون ناخب.", "حوالي 59 مليون"),
+        ("كم موظفاً سرحت الشركة؟", "تملك الشركة 12 مصنعاً وسرحت 300 من الموظفين.", "300"),
+        ("كم عدد القوات في العراق؟", "تعرضت قواتها في العراق إلى 73 هجوماً.", "73"),  # none counts it: the first figure
+    ],
+)
+def test_the_figure_that_counts_what_an_arabic_question_counts_leads(question, sentence, lead):
+    assert direct_answer(question, sentence, english=False).lead == lead
+
+
+@pytest.mark.parametrize(
     ("sentence", "english"),
     [
         ("وقعت في الـ21 من آذار 2018 في بغداد.", "21 March 2018"),
