@@ -375,7 +375,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  source accuracy        {result.source_accuracy:.3f}")
     print(f"  abstention precision   {result.abstention_precision:.3f}")
     print(f"  abstention recall      {result.abstention_recall:.3f}")
-    print(f"  lead accuracy          {result.lead_accuracy:.3f}  (right answers whose lead is the answer)")
+    print(f"  lead accuracy          {result.lead_accuracy:.3f}  (right answers that lead with the answer)")
     for failure in result.failures:
         print(f"    miss: {for_terminal(failure)}")
     if not args.llm:

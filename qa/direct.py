@@ -125,14 +125,10 @@ def number_spans(sentence: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def numbers_in(text: str) -> list[str]:
-    """Every number a text writes, in order, years and days included, as ``number_spans`` reads them."""
-    western = to_western_digits(text).translate(_SEPARATORS)
-    return [_plain_number(match.group()) for match in _NUMBER.finditer(western)]
-
-
 def all_numbers(text: str) -> set[str]:
-    return set(numbers_in(text))
+    """Every number a text writes, years and days included, as ``number_spans`` reads them."""
+    western = to_western_digits(text).translate(_SEPARATORS)
+    return {_plain_number(match.group()) for match in _NUMBER.finditer(western)}
 
 
 def key_numbers(sentence: str) -> list[str]:
@@ -235,24 +231,63 @@ def measure_asked(question: str) -> Measure | None:
     return measure or (Measure(COUNT, COUNT_QUESTION, counted_in=unit) if count else None)
 
 
-# What an Arabic question counts: the word after «كم» or «عدد» («كم مقعداً», «كم بلغ عدد القتلى»).
-_ARABIC_COUNTED = re.compile(rf"(?<!\w)(?:كم|عدد)\s+{_COPULA}(?:عدد\s+)?([^\W\d_]+)")
+# What an Arabic question counts: the word after «عدد» («كم بلغ عدد القتلى», «ما عدد من…»),
+# else after «كم» («كم مقعداً», «كم من المهاجرين»), not the «كم» of a distance («10 كم»).
+_COUNTED_AFTER = (
+    re.compile(r"(?<!\w)و?عدد\s+(?:من\s+)?([^\W\d_]+)"),
+    re.compile(rf"(?<!\d\s)(?<!\w)و?كم\s+{_COPULA}(?:من\s+)?([^\W\d_]+)"),
+)
+# Endings that mark a word after a figure as the noun it counts («10 قطاعات», «12 مصنعاً», «100 مبادرة»).
+_COUNTED_NOUN_ENDING = re.compile(r"(?:ا|ات|ين|ون|ه)$")
 
 
 def counted_term(question: str) -> str | None:
     """The index term (qa.terms) of what an Arabic question counts, if it says."""
-    match = _ARABIC_COUNTED.search(normalize_arabic(question))
+    folded = normalize_arabic(question)
+    match = next((m for pattern in _COUNTED_AFTER if (m := pattern.search(folded))), None)
     return term_of(match.group(1)) if match else None
 
 
-def _counts(sentence: str, figure: tuple[str, int, int], term: str) -> bool:
-    """Does ``figure`` of ``sentence`` count ``term``: is the noun after its scale word
-    («2500 جندي», «100 مبادرة», «2500 من الجنود») that term?"""
-    end = read_unit(sentence, figure[1], figure[2]).end
-    word = _UNIT_WORD.match(sentence, end)
+def _noun_after(sentence: str, figure: tuple[str, int, int]) -> str | None:
+    """The word after a figure's scale word and unit, normalised: the noun it counts if it
+    counts one («2500 جندي»), also after «من» and an article («300 من الموظفين»), but not
+    after «من» alone («300 من أصل 450», «300 من موظفيها»: a part of what follows)."""
+    word = _UNIT_WORD.match(sentence, read_unit(sentence, figure[1], figure[2]).end)
     if word and normalize_arabic(word.group(1)) == "من":
         word = _UNIT_WORD.match(sentence, word.end())
-    return word is not None and term_of(normalize_arabic(word.group(1))) == term
+        return normalize_arabic(word.group(1)) if word and normalize_arabic(word.group(1)).startswith("ال") else None
+    return normalize_arabic(word.group(1)) if word else None
+
+
+def _counting_first(sentence: str, numbers: list[tuple[str, int, int]], term: str) -> list[tuple[str, int, int]]:
+    """``numbers`` with the first figure that counts ``term`` moved to the front, past
+    figures that each count a noun of their own («10 قطاعات و100 مبادرة»), but not past
+    one that may share the noun of a later one («نجا 300 من أصل 450 مهاجرا»)."""
+    for index, figure in enumerate(numbers):
+        noun = _noun_after(sentence, figure)
+        if noun and term_of(noun) == term:
+            return [figure, *numbers[:index], *numbers[index + 1 :]]
+        if not (noun and _COUNTED_NOUN_ENDING.search(noun)):
+            break
+    return numbers
+
+
+_SCALE_FACTORS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def _figure_read(text: str, start: int, end: int) -> tuple[float, str]:
+    """The figure at ``start``–``end`` of ``text`` with its scale word applied, and its unit
+    in English: "50 ألف", "50 thousand" and "50,000" are all (50000.0, "")."""
+    words = read_unit(text, start, end).english.split()
+    factor = _SCALE_FACTORS.get(words[0], 1.0) if words else 1.0
+    value = float(_plain_number(to_western_digits(text[start:end]).translate(_SEPARATORS)))
+    return round(value * factor, 3), " ".join(words[1:] if factor != 1.0 else words)
+
+
+def figures_read(text: str) -> list[tuple[float, str]]:
+    """Every figure a text writes, in order, years and days included, as ``_figure_read`` reads it."""
+    western = to_western_digits(text).translate(_SEPARATORS)  # one character for one: spans carry over
+    return [_figure_read(text, match.start(), match.end()) for match in _NUMBER.finditer(western)]
 
 
 def asks_for_figure(question: str) -> bool:
@@ -431,14 +466,15 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     in English (Western digits, English month and day names)."""
     measure = measure_asked(question)
     if measure or asks(NUMBER_QUESTION, question):
-        stated = all_numbers(question)  # a figure the question states ("in 1993", "in 34 matches") is not its answer
-        numbers = [n for n in figures_of(measure, sentence) if n[0] not in stated]  # of the kind asked for, if any
+        # A figure the question states, with its scale and unit ("in 1993", "of the 450
+        # migrants"), is not its answer; of the others, those of the kind asked for, if any.
+        stated = set(figures_read(question))
+        numbers = [n for n in figures_of(measure, sentence) if _figure_read(sentence, n[1], n[2]) not in stated]
         if not numbers:
             return None
-        term = counted_term(
-            question
-        )  # the figure that counts what is asked first: «كم مبادرة» in «10 قطاعات و100 مبادرة»
-        numbers.sort(key=lambda n: not (term and _counts(sentence, n, term)))
+        term = counted_term(question)
+        if term:
+            numbers = _counting_first(sentence, numbers, term)
         value, start, digits_end = numbers[0]
         unit = read_unit(sentence, start, digits_end)
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""

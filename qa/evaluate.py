@@ -12,7 +12,7 @@ from qa.arabic import normalize_arabic
 from qa.config import PROJECT_ROOT
 from qa.copies import WireCopies
 from qa.digest import digest_topic
-from qa.direct import all_numbers, numbers_in
+from qa.direct import figures_read
 from qa.engine import Engine
 from qa.extractive import Candidate, compose
 
@@ -25,7 +25,7 @@ class QAResult:
     source_accuracy: float
     abstention_precision: float
     abstention_recall: float
-    lead_accuracy: float  # of the right answers that lead with a figure, date or name: how many lead with the right one
+    lead_accuracy: float  # of the right answers, how many lead with an expected answer (a figure, date or name)
     answerable: int
     unanswerable: int
     failures: list[str] = field(default_factory=list)
@@ -41,7 +41,7 @@ class Graded:
     sourced: bool = False  # the first citation is from an expected article
     miss: str | None = None
     cited: Citation | None = None  # the first citation, when answered
-    led: bool | None = None  # the answer's lead (qa.direct) is an expected answer; None: it leads with none
+    led: bool = False  # the answer leads (qa.direct) with an expected answer
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
@@ -54,14 +54,14 @@ def contains_answer(text: str, expected: list[str]) -> bool:
 
 
 def lead_holds(lead: str, expected: list[str]) -> bool:
-    """Is an answer's lead ("50 thousand", "21 March 2018", "Sweden") an expected answer?
-    Where the expected answers hold figures, the lead's first figure must be one of them
-    (its scale and unit may be written in either language); else the lead must contain one."""
-    figures = set().union(*(all_numbers(e) for e in expected))
-    if figures:
-        first = numbers_in(lead)[:1]
-        return bool(first) and first[0] in figures
-    return contains_answer(lead, expected)
+    """Is an answer's lead ("50 thousand", "21 March 2018", "Sweden") an expected answer:
+    does it contain one, or every figure of one, scale applied ("50 thousand" holds "50,000"
+    and «50 ألف», "12" does not hold «12 ألف», "8 October 2015" holds "October 2015")? A
+    figure's unit is not compared: "7 years" holds «7 ساعات»."""
+    values = {value for value, _ in figures_read(lead)}
+    return contains_answer(lead, expected) or any(
+        (wanted := {value for value, _ in figures_read(e)}) and wanted <= values for e in expected
+    )
 
 
 def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
@@ -83,7 +83,7 @@ def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
     if not (right and sourced):
         miss = f"{q['qid']} {'wrong answer' if not right else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
     said = answer.findings[0].lead if answer.findings else None
-    led = lead_holds(said, q["answers"] + q.get("answers_en", [])) if said else None
+    led = said is not None and lead_holds(said, q["answers"] + q.get("answers_en", []))
     return Graded(q, True, right, sourced, miss, answer.citations[0] if answer.citations else None, led)
 
 
@@ -97,13 +97,13 @@ def summarise(graded: list[Graded]) -> QAResult:
     unanswerable = [g for g in graded if not g.question["answerable"]]
     abstained = [g for g in graded if not g.answered]
     abstained_right = [g for g in unanswerable if not g.answered]
-    led = [g.led for g in answerable if g.right and g.led is not None]
+    right = [g for g in answerable if g.right]  # no lead counts as no right lead: dropping a lead never scores
     return QAResult(
         answer_accuracy=sum(g.right for g in answerable) / max(len(answerable), 1),
         source_accuracy=sum(g.sourced for g in answerable) / max(len(answerable), 1),
         abstention_precision=len(abstained_right) / len(abstained) if abstained else 1.0,
         abstention_recall=len(abstained_right) / max(len(unanswerable), 1),
-        lead_accuracy=sum(led) / len(led) if led else 1.0,
+        lead_accuracy=sum(g.led for g in right) / max(len(right), 1),
         answerable=len(answerable),
         unanswerable=len(unanswerable),
         failures=[g.miss for g in graded if g.miss],

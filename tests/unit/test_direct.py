@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.direct import direct_answer, periods
+from qa.arabic import normalize_arabic
+from qa.direct import counted_term, direct_answer, periods
+from qa.terms import term_of
 
 TROOPS = "وينتشر في العراق حوالى ٢٥٠٠ جندي أميركي منذ عام 2014، يقدّمون مهمات استشارية."
 AGREED = "وفي 21 آذار/مارس 2018 وجهت إلى ساركوزي تهم الفساد."
@@ -97,6 +99,9 @@ def test_the_count_is_the_number_that_counts(sentence, lead):
             None,
         ),  # not the year asked about
         ("How many goals did Salah score in 34 matches?", "في 34 مباراة سجل صلاح 31 هدفا.", "31"),
+        # the same digits with another scale or unit are another figure
+        ("كم في المئة من 30 مليون ناخب صوتوا؟", "صوت 30 في المئة من 30 مليون ناخب.", "30%"),
+        ("How much did the 30 parties spend?", "أنفقت الأحزاب الـ30 نحو 30 مليون دولار.", "about 30 million dollars"),
     ],
 )
 def test_a_figure_the_question_states_is_not_its_answer(question, sentence, lead):
@@ -110,11 +115,32 @@ def test_a_figure_the_question_states_is_not_its_answer(question, sentence, lead
         ("كم مبادرة يشملها البرنامج؟", "يشمل البرنامج 10 قطاعات و100 مبادرة محتملة.", "100"),
         ("ما عدد الناخبين المسجلين؟", "دعي إلى الاقتراع في 12 محافظة نحو ٥٩ مليون ناخب.", "حوالي 59 مليون"),
         ("كم موظفاً سرحت الشركة؟", "تملك الشركة 12 مصنعاً وسرحت 300 من الموظفين.", "300"),
+        ("وكم وصل عدد الموظفين؟", "تملك الشركة 12 مصنعاً وتوظف 300 من الموظفين.", "300"),
+        ("كم من المهاجرين وصلوا؟", "وصل 12 قاربا تقل 300 من المهاجرين.", "300"),
         ("كم عدد القوات في العراق؟", "تعرضت قواتها في العراق إلى 73 هجوماً.", "73"),  # none counts it: the first figure
+        # a figure with no noun of its own may count the noun of a later one: it stays first
+        ("كم مهاجرا نجا؟", "نجا 300 من أصل 450 مهاجرا.", "300"),
+        ("كم موظفا سرحت الشركة؟", "سرحت الشركة 300 من موظفيها البالغ عددهم 12 ألف موظف.", "300"),
     ],
 )
 def test_the_figure_that_counts_what_an_arabic_question_counts_leads(question, sentence, lead):
     assert direct_answer(question, sentence, english=False).lead == lead
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("كم مقعداً فاز به الحزب؟", "مقعدا"),
+        ("كم بلغ عدد القتلى؟", "القتلى"),
+        ("كم وصل عدد الضحايا؟", "الضحايا"),  # «عدد» first, whatever verb comes before it
+        ("وكم مهاجرا وصل؟", "مهاجرا"),
+        ("كم من المهاجرين وصلوا؟", "المهاجرين"),
+        ("على بعد 10 كم من الحدود، كم شخصا قتل؟", "شخصا"),  # not the «كم» of a distance
+        ("How many troops?", None),
+    ],
+)
+def test_what_an_arabic_question_counts(question, counted):
+    assert counted_term(question) == (term_of(normalize_arabic(counted)) if counted else None)
 
 
 @pytest.mark.parametrize(

@@ -19,32 +19,41 @@ def question(answerable: bool, **extra) -> dict:
 def test_the_summary_counts_answers_sources_and_abstentions():
     graded = [
         Graded(question(True), answered=True, right=True, sourced=True, led=True),
-        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source", led=False),
+        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),  # no right lead
         Graded(question(True), answered=False, miss="abstained"),
+        Graded(question(True), answered=True, right=False, miss="wrong answer"),
         Graded(question(False), answered=False),
         Graded(question(False), answered=True, miss="answered"),
         Graded(question(False), answered=False),
     ]
     result = summarise(graded)
-    assert (result.answerable, result.unanswerable) == (3, 3)
-    assert result.answer_accuracy == pytest.approx(2 / 3) and result.source_accuracy == pytest.approx(1 / 3)
+    assert (result.answerable, result.unanswerable) == (4, 3)
+    assert result.answer_accuracy == pytest.approx(2 / 4) and result.source_accuracy == pytest.approx(1 / 4)
     assert result.abstention_recall == pytest.approx(2 / 3)  # two of the three unanswerable were abstained
     assert result.abstention_precision == pytest.approx(2 / 3)  # one abstention was on an answerable question
-    assert result.failures == ["wrong source", "abstained", "answered"]
-    assert result.lead_accuracy == pytest.approx(1 / 2)  # one right answer led with another figure
+    assert result.failures == ["wrong source", "abstained", "wrong answer", "answered"]
+    assert result.lead_accuracy == pytest.approx(1 / 2)  # of the two right answers; an answer without a lead counts
 
 
 @pytest.mark.parametrize(
     ("lead", "expected", "holds"),
     [
-        ("50 thousand", ["50 ألف", "50,000"], True),  # a figure's scale in either language
+        ("50 thousand", ["50 ألف"], True),  # a figure's scale in either language
+        ("50 thousand", ["50,000"], True),
+        ("50 million", ["50 ألف", "50,000"], False),
+        ("12", ["12 ألف"], False),
+        ("100 million dollars", ["$100 million"], True),
+        ("4.0%", ["4.00 في المئة"], True),
         ("21 March 2018", ["21 آذار/مارس", "March 21"], True),
+        ("11 تشرين الثاني/نوفمبر 1998", ["1998"], True),  # a fuller date than the one expected
+        ("21 March 2019", ["21 آذار/مارس 2018"], False),
         ("حوالي ٧", ["7 ساعات"], True),
         ("27 million", ["324 ألف", "324,000"], False),  # another figure of the quote
         ("Sunday", ["21 آذار/مارس"], False),  # no figure where one is expected
         ("2005", ["ثماني", "eight"], False),
         ("Sweden", ["السويد", "Sweden"], True),
         ("ستوكهولم", ["السويد", "Sweden"], False),
+        ("القناة العاشرة", ["القناة العاشرة", "Channel 10"], True),  # words, where another expected form has a figure
     ],
 )
 def test_a_lead_holds_the_expected_figure_or_words(lead, expected, holds):
