@@ -3,6 +3,8 @@ the precision the encoder and the reader run in."""
 
 from __future__ import annotations
 
+from functools import cache
+
 
 def bfloat16_native() -> bool:
     """Does this CPU compute in bfloat16 natively (AVX-512 BF16)? The encoder and the reader
@@ -16,6 +18,7 @@ def bfloat16_native() -> bool:
     return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
+@cache  # the CPU does not change; asked on every call that embeds the answerer's sentences
 def bfloat16_alike_in_any_batch() -> bool:
     """Is a text's bfloat16 vector, padded to a fixed length, the same bit for bit whatever
     batch it is embedded in? Measured yes on AVX-512 BF16 without AMX. With AMX tiles the
