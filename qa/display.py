@@ -23,6 +23,7 @@ from qa.answer_types import Answer, Citation
 from qa.arabic import is_arabic
 from qa.asked_time import Period
 from qa.catalog import DocumentRecord
+from qa.direct import asks_for_figure
 from qa.outlets import outlet_name
 from qa.urls import web_address
 
@@ -160,8 +161,9 @@ def _figure_row(lead: str, citation: Citation, anchor: str, arabic: bool) -> str
 
 def figures_table(answer: Answer, anchor: str) -> str | None:
     """Figures that differ as a table, a row per source: the figure, its [n], outlet and
-    date, newest first (undated last); None unless the answer has several figures."""
-    if len(answer.findings) < 2 or not all(f.lead for f in answer.findings):
+    date, newest first (undated last); None unless the answer has several figures (not
+    several names: those are listed as the answer says them)."""
+    if len(answer.findings) < 2 or not all(f.lead for f in answer.findings) or not asks_for_figure(answer.question):
         return None
     arabic = is_arabic(answer.question)
     heading, columns = FIGURES_DIFFER["ar" if arabic else "en"]

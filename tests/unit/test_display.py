@@ -152,6 +152,15 @@ def test_one_figure_or_none_read_off_is_no_table():
     assert Answer.from_dict(differing_figures("q").as_dict()).findings == differing_figures("q").findings
 
 
+def test_names_read_off_several_articles_are_no_table_of_figures():
+    names = replace(
+        differing_figures("Who spoke for the Pentagon?"),
+        findings=[Finding("سابرينا سينغ", [1, 2]), Finding("باتريك رايدر", [3])],
+    )
+    assert figures_table(names, "a") is None
+    assert figures_table(differing_figures("How many attacks were there?"), "a") is not None
+
+
 def test_each_card_bolds_the_figure_of_its_own_finding():
     answer = differing_figures("How many attacks were there?")
     assert "<strong>40</strong>" in quote_block(answer.citations[2], answer)
