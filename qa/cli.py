@@ -376,6 +376,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  abstention precision   {result.abstention_precision:.3f}")
     print(f"  abstention recall      {result.abstention_recall:.3f}")
     print(f"  lead accuracy          {result.lead_accuracy:.3f}  (right answers that lead with the answer)")
+    print(f"  lead given             {result.lead_given:.3f}  (right answers that lead with anything)")
     for failure in result.failures:
         print(f"    miss: {for_terminal(failure)}")
     if not args.llm:
@@ -458,7 +459,7 @@ def _print_news(engine, split: str, llm: str | None) -> int:
     graded = [grade(news, q, llm) for q in questions]
     print(f"Real-news question set ({'LLM ' + llm if llm else 'extractive'}; {len(questions)} questions)")
     print(
-        f"  {'split':<6}{'lang':<6}{'answer':>8}{'source':>8}{'abst.rec':>10}{'abst.prec':>11}{'near-miss':>11}{'lead':>7}{'n':>6}"
+        f"  {'split':<6}{'lang':<6}{'answer':>8}{'source':>8}{'abst.rec':>10}{'abst.prec':>11}{'near-miss':>11}{'lead':>7}{'given':>7}{'n':>6}"
     )
     for part in sorted({q["split"] for q in questions}):
         for lang in ("en", "ar", "all"):
@@ -468,7 +469,7 @@ def _print_news(engine, split: str, llm: str | None) -> int:
             near_abstained = sum(not g.answered for g in near) / max(len(near), 1)
             print(
                 f"  {part:<6}{lang:<6}{result.answer_accuracy:>8.3f}{result.source_accuracy:>8.3f}"
-                f"{result.abstention_recall:>10.3f}{result.abstention_precision:>11.3f}{near_abstained:>11.3f}{result.lead_accuracy:>7.3f}{len(rows):>6}"
+                f"{result.abstention_recall:>10.3f}{result.abstention_precision:>11.3f}{near_abstained:>11.3f}{result.lead_accuracy:>7.3f}{result.lead_given:>7.3f}{len(rows):>6}"
             )
     if not llm:
         _print_risk_coverage(

@@ -26,6 +26,7 @@ class QAResult:
     abstention_precision: float
     abstention_recall: float
     lead_accuracy: float  # of the right answers, how many lead with an expected answer (a figure, date or name)
+    lead_given: float  # of the right answers, how many lead with anything (lead_accuracy / lead_given: leads right)
     answerable: int
     unanswerable: int
     failures: list[str] = field(default_factory=list)
@@ -42,6 +43,7 @@ class Graded:
     miss: str | None = None
     cited: Citation | None = None  # the first citation, when answered
     led: bool = False  # the answer leads (qa.direct) with an expected answer
+    has_lead: bool = False  # the answer leads with something
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
@@ -84,7 +86,8 @@ def grade(engine: Engine, q: dict, llm: str | None = None) -> Graded:
         miss = f"{q['qid']} {'wrong answer' if not right else 'wrong source'}: {q['question']} -> {answer.answer[:120]}"
     said = answer.findings[0].lead if answer.findings else None
     led = said is not None and lead_holds(said, q["answers"] + q.get("answers_en", []))
-    return Graded(q, True, right, sourced, miss, answer.citations[0] if answer.citations else None, led)
+    cited = answer.citations[0] if answer.citations else None
+    return Graded(q, True, right, sourced, miss, cited, led, said is not None)
 
 
 def story_ids(copies: WireCopies, doc_key: str, doc_id: str) -> set[str]:
@@ -104,6 +107,7 @@ def summarise(graded: list[Graded]) -> QAResult:
         abstention_precision=len(abstained_right) / len(abstained) if abstained else 1.0,
         abstention_recall=len(abstained_right) / max(len(unanswerable), 1),
         lead_accuracy=sum(g.led for g in right) / max(len(right), 1),
+        lead_given=sum(g.has_lead for g in right) / max(len(right), 1),
         answerable=len(answerable),
         unanswerable=len(unanswerable),
         failures=[g.miss for g in graded if g.miss],

@@ -18,7 +18,7 @@ def question(answerable: bool, **extra) -> dict:
 
 def test_the_summary_counts_answers_sources_and_abstentions():
     graded = [
-        Graded(question(True), answered=True, right=True, sourced=True, led=True),
+        Graded(question(True), answered=True, right=True, sourced=True, led=True, has_lead=True),
         Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),  # no right lead
         Graded(question(True), answered=False, miss="abstained"),
         Graded(question(True), answered=True, right=False, miss="wrong answer"),
@@ -33,6 +33,7 @@ def test_the_summary_counts_answers_sources_and_abstentions():
     assert result.abstention_precision == pytest.approx(2 / 3)  # one abstention was on an answerable question
     assert result.failures == ["wrong source", "abstained", "wrong answer", "answered"]
     assert result.lead_accuracy == pytest.approx(1 / 2)  # of the two right answers; an answer without a lead counts
+    assert result.lead_given == pytest.approx(1 / 2)  # the other right answer leads with nothing
 
 
 @pytest.mark.parametrize(
