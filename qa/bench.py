@@ -90,6 +90,7 @@ def ingest_documents(
         dictionary=engine.dictionary,
         reader=engine.reader,
         confidence=engine.confidence,
+        spans=engine.spans,
     )
 
 

@@ -1,20 +1,25 @@
-"""The direct answer: the figure or date a question asks for, pulled out of the quoted
-sentence with its place in it, and said in the reader's language.
+"""The direct answer: the figure, date, place, name or phrase a question asks for,
+pulled out of the quoted sentence with its place in it, and said in the reader's
+language where a rule can say it.
 
 "How many US troops are in Iraq?" → "about 2500", the span of "2500" in
 «وينتشر في العراق حوالى 2500 جندي أميركي…»; "When did they agree?" → "21 March
-2018" for an English reader (٢١ آذار/مارس ٢٠١٨ in the quote). Names, places and
-other phrases are not extracted yet: the quote is the answer then.
+2018" for an English reader (٢١ آذار/مارس ٢٠١٨ in the quote). Figures, dates,
+places and speakers are read by rule; other names and phrases («لينا الخطيب»)
+by the span model (qa.spans), as the quote writes them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from qa.arabic import normalize_arabic, to_western_digits
+from qa.bridge import MIN_SKELETON, arabic_skeleton, latin_skeletons
 from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
 from qa.places import places_in
+from qa.spans import Span
 from qa.terms import term_of
 
 NUMBER_QUESTION = re.compile(
@@ -432,6 +437,8 @@ _SPEAKERS = [
     re.compile(rf"^\s*(?P<who>[^،,:«\"()\s]+(?:\s[^،,:«\"()\s]+)?)\s+{_SAYS}(?!\w)"),
 ]
 MAX_SPEAKER_WORDS = 10
+# The span model's start and end logits, summed, below which its answer is not led with.
+MIN_SPAN_SCORE = 3.0  # chosen on the real-news dev split
 # A speaker does not start with these (normalised): what follows "أعلن" may be a time or a place.
 _NOT_A_SPEAKER = frozenset(
     normalize_arabic(w)
@@ -461,9 +468,16 @@ def _place_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
     return None
 
 
-def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
-    """The figure or date ``question`` asks for, as ``sentence`` gives it; ``english``: lead
-    in English (Western digits, English month and day names)."""
+class SpanReading(Protocol):
+    """qa.spans.SpanFinder: the words of a sentence that answer a question."""
+
+    def find(self, question: str, sentence: str) -> Span | None: ...
+
+
+def direct_answer(question: str, sentence: str, english: bool, spans: SpanReading | None = None) -> DirectAnswer | None:
+    """The figure, date, place, speaker or (with ``spans``) other words ``question`` asks
+    for, as ``sentence`` gives them; ``english``: lead in English where a rule can say it
+    (Western digits, English month and day names, place names)."""
     measure = measure_asked(question)
     if measure or asks(NUMBER_QUESTION, question):
         # A figure the question states, with its scale and unit ("in 1993", "of the 450
@@ -480,6 +494,11 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
         about = ("about " if english else "حوالي ") if APPROXIMATE.search(sentence[max(0, start - 15) : start]) else ""
         said = unit.english if english else sentence[digits_end : unit.end]
         return DirectAnswer(sentence[start : unit.end], start, unit.end, f"{about}{value}{said}")
+    return _named_answer(question, sentence, english) or _marked_answer(question, sentence, spans)
+
+
+def _named_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
+    """The speaker, place or date a question asks for, read off the sentence by rule."""
     folded = normalize_arabic(question)
     if asks(SPEAKER_QUESTION, folded):
         return _speaker_answer(sentence)
@@ -493,3 +512,26 @@ def direct_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
                 text = sentence[match.start() : match.end()]
                 return DirectAnswer(text, match.start(), match.end(), _english_date(match) if english else text)
     return None
+
+
+def _marked_answer(question: str, sentence: str, spans: SpanReading | None) -> DirectAnswer | None:
+    """The words the span model (qa.spans) marks as the answer: a name, an organisation,
+    a phrase, as the sentence writes them (no rule reads those), unless the question
+    already holds them all (the sentence restates it)."""
+    span = spans.find(question, sentence) if spans else None
+    if span is None or span.score < MIN_SPAN_SCORE:
+        return None
+    text = span.of(sentence)
+    return None if _restates(question, text) else DirectAnswer(text, span.start, span.end, text)
+
+
+def _restates(question: str, text: str) -> bool:
+    """Does the question already hold every word of ``text``, as written or, for a name
+    in an English question, as transliterated ("Who is Victoria Taylor?" is not answered
+    «فيكتوريا تايلور»)?"""
+    asked = set(re.findall(r"\w+", normalize_arabic(question)))
+    names = {skeleton for word in re.findall(r"[A-Za-z]+", question) for skeleton in latin_skeletons(word)}
+    return all(
+        word in asked or (len(s := arabic_skeleton(word.removeprefix("ال"))) >= MIN_SKELETON and s in names)
+        for word in re.findall(r"\w+", normalize_arabic(text))
+    )

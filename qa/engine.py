@@ -40,6 +40,7 @@ from qa.memory import releasing_free_memory
 from qa.reader import Reader, SharedModel
 from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
+from qa.spans import SPAN_WEIGHTS, SpanFinder
 from qa.store import PassageStore, open_store
 
 MAX_QUESTION_CHARS = 2000
@@ -134,16 +135,20 @@ class Engine:
         dictionary: Dictionary | None = None,
         reader: Reader | None = None,
         confidence: ConfidenceModel | None = None,
+        spans: SpanFinder | None = None,
     ) -> None:
         """``create``: make the collection when the store has none (the chat), rather than
-        telling the user to ingest first (the CLI). ``encoder``, ``dictionary`` and ``reader``:
-        another engine's, shared (the evaluation's side stores), instead of loading them again."""
+        telling the user to ingest first (the CLI). ``encoder``, ``dictionary``, ``reader``
+        and ``spans``: another engine's, shared (the evaluation's side stores), instead of
+        loading them again."""
         self.settings = settings
         self.create = create
         self.encoder = encoder or SentenceTransformerEmbeddings(settings.embedding_model, settings.model_cache)
         self.dictionary = dictionary or Dictionary(settings.dictionary)
         self.vectors = SentenceVectors(self.encoder)
-        self.reader = reader or Reader(lambda: ensure_bundled_model(settings.model_cache), shared=self._bundled_model)
+        bundled = lambda: ensure_bundled_model(settings.model_cache)  # noqa: E731
+        self.reader = reader or Reader(bundled, shared=self._bundled_model)
+        self.spans = spans or SpanFinder(Reader(bundled, weights=SPAN_WEIGHTS, shared=self._bundled_model))
         self.confidence = confidence or ConfidenceModel.load()
         self._parts: Parts | None = None
         self._llms: dict[str, LLMAnswerer] = {}
@@ -177,7 +182,9 @@ class Engine:
                 lexical=lexical,
                 bridge=bridge,
                 retriever=Retriever(store, self.encoder, lexical, bridge),
-                extractive=ExtractiveAnswerer(self.vectors, lexical.stats, bridge, self.reader, self.confidence),
+                extractive=ExtractiveAnswerer(
+                    self.vectors, lexical.stats, bridge, self.reader, self.confidence, self.spans
+                ),
                 dates=store.catalog.dates(),
                 copies=WireCopies.of(store.catalog.copy_groups()),
             )

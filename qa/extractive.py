@@ -32,6 +32,7 @@ from qa.digest import compose_digest, digest_topic
 from qa.direct import (
     DATE_QUESTION,
     DirectAnswer,
+    SpanReading,
     asks,
     asks_for_figure,
     direct_answer,
@@ -284,10 +285,11 @@ def meeting(
 
 
 def compose(
-    question: str, groups: list[list[Candidate]]
+    question: str, groups: list[list[Candidate]], spans: SpanReading | None = None
 ) -> tuple[str, list[Citation], list[Finding], DirectAnswer | None]:
     """Answer text with [n] markers, the citations in marker order, a finding per group,
-    and the direct answer (the figure or date asked for) in the first citation's quote, if any."""
+    and the direct answer (qa.direct, with ``spans`` for names and phrases) in the first
+    citation's quote, if any."""
     lang = language_of(question)
     citations: list[Citation] = []
     lines: list[str] = []
@@ -305,7 +307,7 @@ def compose(
         # Other outlets saying the same are cited in their cards; a second sentence of
         # the same article (a near tie) is quoted too.
         quotes = " … ".join(f"«{c.text}»" for c in group if c.hit.passage.doc_key == first.hit.passage.doc_key)
-        direct = direct_answer(question, first.text, english=lang == "en")
+        direct = direct_answer(question, first.text, english=lang == "en", spans=spans)
         if group is groups[0]:
             first_direct = direct
         numbers = [c.n for c in citations[-len(group) :]]
@@ -335,12 +337,14 @@ class ExtractiveAnswerer:
         bridge: Bridge,
         reader: SentenceReader,
         confidence: ConfidenceModel,
+        spans: SpanReading | None = None,
     ) -> None:
         self.vectors = vectors
         self.encoder = vectors.encoder
         self.stats = stats
         self.bridge = bridge
         self.reader = reader
+        self.spans = spans  # reads names and phrases off the quote (qa.spans)
         self.confidence = confidence
 
     def query_for(self, question: str, history: list[str] | None) -> str:
@@ -468,7 +472,9 @@ class ExtractiveAnswerer:
             if choice.missing:
                 text = NOT_FOUND_ABOUT[lang].format(", ".join(c.text for c in choice.missing))
             return Answer(question, text, False, self.mode, confidence=confidence)
-        text, citations, findings, direct = compose(question, choice.groups[:1] if choice.given_for else choice.groups)
+        text, citations, findings, direct = compose(
+            question, choice.groups[:1] if choice.given_for else choice.groups, self.spans
+        )
         if choice.given_for:
             # What the articles give instead, cited, but not as the answer.
             asked, given = choice.given_for

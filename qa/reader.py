@@ -172,12 +172,13 @@ class _ReaderModel:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
         top = bert.encoder.layer[frozen:]
         top.load_state_dict(tuned_state(top.state_dict(), state))
-        head = torch.nn.Linear(bert.config.hidden_size, 1)
+        head = torch.nn.Linear(bert.config.hidden_size, state["head.weight"].shape[0])  # 2 for spans (qa.spans)
         head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
         return cls(tokenizer, lock, bert, frozen, head.eval())
 
-    def features(self, pairs: list[tuple[str, str]]) -> Any:
-        """The pairs tokenized together, each cut to MAX_TOKENS (the sentence is cut)."""
+    def features(self, pairs: list[tuple[str, str]], offsets: bool = False) -> Any:
+        """The pairs tokenized together, each cut to MAX_TOKENS (the sentence is cut);
+        ``offsets``: with each token's characters in its text."""
         with self.tokenizer_lock:
             return self.tokenizer(
                 [query_text(question) for question, _ in pairs],
@@ -186,14 +187,22 @@ class _ReaderModel:
                 max_length=MAX_TOKENS,
                 padding=True,
                 return_tensors="pt",
+                return_offsets_mapping=offsets,
             )
+
+    def hidden(self, encoded: Any) -> torch.Tensor:
+        """The top layer's token states of tokenized pairs (float32)."""
+        import torch
+
+        with torch.inference_mode():
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
+                states = self.bert(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"])
+            return states.last_hidden_state.float()
 
     def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         import torch
 
         encoded = self.features(pairs)
-        mask = encoded["attention_mask"]
         with torch.inference_mode():
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
-                hidden = self.bert(input_ids=encoded["input_ids"], attention_mask=mask).last_hidden_state
-            return self.head(mean_pool(hidden.float(), mask)).squeeze(-1).numpy().astype(np.float32)
+            pooled = mean_pool(self.hidden(encoded), encoded["attention_mask"])
+            return self.head(pooled).squeeze(-1).numpy().astype(np.float32)

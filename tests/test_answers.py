@@ -114,6 +114,34 @@ def test_who_announced_it_is_answered_with_the_speaker(engine):
     assert answer.answer_text in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who moderated the fourth session of the conference?", "لينا الخطيب"),
+        ("من أدار الجلسة الرابعة للمؤتمر؟", "لينا الخطيب"),
+    ],
+)
+def test_a_name_no_rule_reads_leads_the_answer_marked_in_its_quote(engine, question, name):
+    answer = engine.ask(question)
+    assert answer.answerable and answer.findings[0].lead == name == answer.answer_text
+    assert answer.answer.startswith(name)
+    start, end = answer.answer_span
+    assert answer.citations[0].quote[start:end] == name
+
+
+def test_a_figure_question_leads_with_its_figure_not_the_span_model_s_words(engine):
+    answer = engine.ask("How many US troops are in Iraq?")
+    assert answer.findings[0].lead == "about 2500"
+
+
+def test_the_span_model_shares_the_encoder_s_lower_layers_and_has_its_own_top(engine):
+    engine.ask("Who moderated the fourth session of the conference?")
+    spans, encoder = engine.spans.reader.model.bert, engine.encoder.model[0].auto_model
+    assert spans.embeddings is encoder.embeddings and spans.encoder.layer[0] is encoder.encoder.layer[0]
+    assert spans.encoder.layer[-1] is not engine.reader.model.bert.encoder.layer[-1]
+    assert engine.spans.reader.model.head.out_features == 2  # a start and an end logit a token
+
+
 def read_in_float32(model, pairs):
     """The reader's logits for ``pairs`` with bfloat16 off for the read."""
     from qa.precision import bfloat16_native

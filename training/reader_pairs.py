@@ -125,18 +125,29 @@ class Swapper:
         return self.arabic(query["question"], query["gold_doc_id"], passage, sentence)
 
 
-def bench_pairs(bench: Path = BENCH_DIR, seed: int = 13) -> list[Pair]:
-    """Pairs from XQuAD (Arabic and English questions on Arabic passages) and ARCD."""
-    rng = random.Random(seed)
+def bench_queries(bench: Path = BENCH_DIR) -> list[dict]:
+    """The questions of XQuAD (Arabic and English, on Arabic passages) and ARCD."""
+    return [q for name in ("xquad", "arcd") for q in read_jsonl(bench / f"{name}.queries.jsonl")]
+
+
+def answered_queries(bench: Path = BENCH_DIR) -> list[tuple[dict, dict, tuple[int, int, str]]]:
+    """Each question whose answer is where its ``answer_start`` says, with its passage and
+    the sentence holding the answer (start and end in the passage, text)."""
     docs = {d["doc_id"]: d for name in ("xquad", "arcd") for d in read_jsonl(bench / f"{name}.docs.jsonl")}
-    queries = [q for name in ("xquad", "arcd") for q in read_jsonl(bench / f"{name}.queries.jsonl")]
-    answered = [
+    return [
         (q, docs[q["gold_doc_id"]], s)
-        for q in queries
+        for q in bench_queries(bench)
         if q["gold_doc_id"] in docs
         for s in [_answer_sentence(docs[q["gold_doc_id"]], q)]
         if s
     ]
+
+
+def bench_pairs(bench: Path = BENCH_DIR, seed: int = 13) -> list[Pair]:
+    """Pairs from XQuAD (Arabic and English questions on Arabic passages) and ARCD."""
+    rng = random.Random(seed)
+    queries = bench_queries(bench)
+    answered = answered_queries(bench)
     # The Arabic twin of an XQuAD English question ranks its passage's sentences by shared words.
     arabic_twin = {q["src_id"]: q["question"] for q in queries if q["lang"] == "ar" and q.get("src_id")}
     english_entities = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.arabic import normalize_arabic
-from qa.direct import counted_term, direct_answer, periods
+from qa.direct import _restates, counted_term, direct_answer, periods
 from qa.terms import term_of
 
 TROOPS = "وينتشر في العراق حوالى ٢٥٠٠ جندي أميركي منذ عام 2014، يقدّمون مهمات استشارية."
@@ -281,3 +281,11 @@ def test_a_clause_within_the_question_does_not_say_what_it_asks_for(question, cl
 def test_a_second_question_joined_to_the_first_is_asked(question, lead):
     sentence = "قتل 20 شخصا في الهجوم على عدن في 12 آذار 2018."
     assert direct_answer(question, sentence, english=True).lead == lead
+
+
+def test_a_phrase_the_question_already_holds_is_no_answer_to_it():
+    assert _restates("من هو وزير الخارجية؟", "وزير الخارجية")
+    assert _restates("Who is Victoria Taylor?", "فيكتوريا تايلور")  # the name, transliterated
+    assert not _restates("Who is Victoria Taylor?", "نائب مساعد وزير الخارجية")
+    assert not _restates("Who moderated the fourth session?", "لينا الخطيب")
+    assert not _restates("من أدار الجلسة الرابعة؟", "لينا الخطيب")
