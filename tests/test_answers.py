@@ -117,8 +117,8 @@ def test_who_announced_it_is_answered_with_the_speaker(engine):
 @pytest.mark.parametrize(
     ("question", "name"),
     [
-        ("Who moderated the fourth session of the conference?", "لينا الخطيب"),
         ("من أدار الجلسة الرابعة للمؤتمر؟", "لينا الخطيب"),
+        ("من هو المتحدث باسم الخارجية الأمريكية الذي اتهم إيران بالمسؤولية عن الهجمات؟", "نيد برايس"),
     ],
 )
 def test_a_name_no_rule_reads_leads_the_answer_marked_in_its_quote(engine, question, name):
@@ -129,13 +129,19 @@ def test_a_name_no_rule_reads_leads_the_answer_marked_in_its_quote(engine, quest
     assert answer.citations[0].quote[start:end] == name
 
 
+def test_an_english_question_gets_no_arabic_words_of_the_span_model_as_its_lead(engine):
+    answer = engine.ask("Who moderated the fourth session of the conference?")
+    assert answer.answerable and "لينا الخطيب" in answer.citations[0].quote
+    assert answer.findings[0].lead is None and answer.answer_text is None
+
+
 def test_a_figure_question_leads_with_its_figure_not_the_span_model_s_words(engine):
     answer = engine.ask("How many US troops are in Iraq?")
     assert answer.findings[0].lead == "about 2500"
 
 
 def test_the_span_model_shares_the_encoder_s_lower_layers_and_has_its_own_top(engine):
-    engine.ask("Who moderated the fourth session of the conference?")
+    engine.ask("من أدار الجلسة الرابعة للمؤتمر؟")
     spans, encoder = engine.spans.reader.model.bert, engine.encoder.model[0].auto_model
     assert spans.embeddings is encoder.embeddings and spans.encoder.layer[0] is encoder.encoder.layer[0]
     assert spans.encoder.layer[-1] is not engine.reader.model.bert.encoder.layer[-1]
