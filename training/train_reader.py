@@ -24,6 +24,7 @@ import json
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors.torch import save_file
@@ -148,13 +149,9 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path, news_weight
     print(f"{len(pairs)} pairs ({len(training)} to train on, {len(held_out)} held out)", flush=True)
     frozen_outputs = FrozenOutputs(bert, tokenizer, frozen, pairs)
 
-    top = bert.encoder.layer[frozen:]
-    untuned = {k: v.clone() for k, v in top.state_dict().items()}
-    head = torch.nn.Linear(bert.config.hidden_size, 1)
-    parameters = list(top.parameters()) + list(head.parameters())
-    optimiser = torch.optim.AdamW(parameters, lr=3e-5, weight_decay=0.01)
-    steps = epochs * (len(training) // BATCH + 1)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / 100) * max(0.0, 1 - s / steps))
+    top, untuned, head, optimiser, schedule = tuning(
+        bert, frozen, outputs=1, rate=3e-5, warm_up=100, steps=epochs * (len(training) // BATCH + 1)
+    )
     loss_of = torch.nn.BCEWithLogitsLoss()
     top.train()
     started, results = time.time(), {}
@@ -168,26 +165,15 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path, news_weight
         for step, batch in enumerate(batches, start=1):
             labels = torch.tensor([float(pairs[i].label) for i in batch])
             loss = loss_of(logits(top, head, frozen_outputs, batch), labels)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
+            take_step(optimiser, schedule, loss)
             if step % 100 == 0:
-                print(
-                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {loss.item():.3f}, {time.time() - started:.0f} s",
-                    flush=True,
-                )
+                print(f"epoch {epoch + 1} step {step}/{len(batches)} {progress(loss, started)}", flush=True)
         results = held_out_auc(top, head, frozen_outputs, pairs, held_out)
         print(f"epoch {epoch + 1}: held-out ROC AUC {results}", flush=True)
 
-    state = {f"top.{k}": v for k, v in low_rank_change(top.state_dict(), untuned, rank).items()}
-    state |= {f"head.{k}": v.half().contiguous() for k, v in head.state_dict().items()}
     meta = {
-        "frozen_layers": frozen,
-        "rank": rank,
+        **trained_as(frozen, rank, epochs, seed),
         "news_weight": news_weight,
-        "epochs": epochs,
-        "seed": seed,
         "pairs": len(pairs),
         "trained_on": "XQuAD (CC BY-SA 4.0) and ARCD (MIT) via training/reader_pairs.py"
         + (
@@ -197,18 +183,61 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path, news_weight
         ),
         "held_out_auc": results,
     }
+    save_tuned(top, untuned, head, rank, out, meta)
+
+
+def tuning(bert, frozen: int, outputs: int, rate: float, warm_up: int, steps: int) -> tuple[Any, ...]:
+    """The layers above ``frozen``, their weights before, and a head of ``outputs`` to
+    fine-tune, with AdamW at ``rate`` and its schedule: warmed up over ``warm_up`` steps,
+    decayed linearly to 0 at ``steps``."""
+    top = bert.encoder.layer[frozen:]
+    untuned = {k: v.clone() for k, v in top.state_dict().items()}
+    head = torch.nn.Linear(bert.config.hidden_size, outputs)
+    optimiser = torch.optim.AdamW(list(top.parameters()) + list(head.parameters()), lr=rate, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / warm_up) * max(0.0, 1 - s / steps))
+    return top, untuned, head, optimiser, schedule
+
+
+def progress(loss: torch.Tensor, started: float) -> str:
+    return f"loss {loss.item():.3f}, {time.time() - started:.0f} s"
+
+
+def trained_as(frozen: int, rank: int, epochs: int, seed: int) -> dict[str, int]:
+    """What the weights' metadata says of how every model on the top layers was trained."""
+    return {"frozen_layers": frozen, "rank": rank, "epochs": epochs, "seed": seed}
+
+
+def take_step(optimiser: torch.optim.Optimizer, schedule: torch.optim.lr_scheduler.LRScheduler, loss) -> None:
+    """One step of gradient descent on ``loss``, the learning rate moved on."""
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    schedule.step()
+
+
+def save_tuned(top, untuned: dict[str, torch.Tensor], head, rank: int, out: Path, meta: dict) -> None:
+    """The fine-tuned top layers (as low-rank changes from ``untuned``) and the head in
+    ``out``, with ``meta`` saying how they were trained."""
+    state = {f"top.{k}": v for k, v in low_rank_change(top.state_dict(), untuned, rank).items()}
+    state |= {f"head.{k}": v.half().contiguous() for k, v in head.state_dict().items()}
     out.parent.mkdir(parents=True, exist_ok=True)
     save_file(state, str(out), metadata={"sanad_reader": json.dumps(meta)})
     print(f"written {out}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def training_options(description: str, epochs: int, out: Path) -> argparse.ArgumentParser:
+    """The options every model trained on the bundled model's top layers takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--frozen", type=int, default=8, help="lower layers kept as they are (of 12)")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--rank", type=int, default=64, help="of each weight matrix's change, as shipped")
-    parser.add_argument("--out", type=Path, default=READER_WEIGHTS)
+    parser.add_argument("--out", type=Path, default=out)
+    return parser
+
+
+def main() -> None:
+    parser = training_options(__doc__.split("\n")[0], epochs=3, out=READER_WEIGHTS)
     parser.add_argument(
         "--news-weight",
         type=int,

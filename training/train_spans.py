@@ -14,8 +14,6 @@ to two an epoch.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import time
 from dataclasses import dataclass
@@ -23,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 
 from qa.arabic import normalize_arabic
 from qa.bundled_model import ensure_bundled_model
@@ -31,7 +28,18 @@ from qa.config import Settings
 from qa.reader import MAX_TOKENS, passage_text, query_text
 from qa.spans import SENTENCE_AT, SPAN_WEIGHTS, best_tokens, sentence_tokens, tokens_to_words
 from training.reader_pairs import Pair, answered_queries
-from training.train_reader import BATCH, FrozenOutputs, _layer, additive_mask, low_rank_change
+from training.train_reader import (
+    BATCH,
+    FrozenOutputs,
+    _layer,
+    additive_mask,
+    progress,
+    save_tuned,
+    take_step,
+    trained_as,
+    training_options,
+    tuning,
+)
 
 
 @dataclass(frozen=True)
@@ -131,12 +139,9 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path) -> None:
     print(f"{len(cases)} questions ({len(training)} to train on, {len(held_out)} held out)", flush=True)
     frozen_outputs = FrozenOutputs(bert, tokenizer, frozen, [c.pair for c in cases])
 
-    top = bert.encoder.layer[frozen:]
-    untuned = {k: v.clone() for k, v in top.state_dict().items()}
-    head = torch.nn.Linear(bert.config.hidden_size, 2)
-    optimiser = torch.optim.AdamW(list(top.parameters()) + list(head.parameters()), lr=5e-5, weight_decay=0.01)
-    steps = epochs * (len(training) // BATCH + 1)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / 50) * max(0.0, 1 - s / steps))
+    top, untuned, head, optimiser, schedule = tuning(
+        bert, frozen, outputs=2, rate=5e-5, warm_up=50, steps=epochs * (len(training) // BATCH + 1)
+    )
     loss_of = torch.nn.CrossEntropyLoss()
     top.train()
     started, results = time.time(), {}
@@ -148,42 +153,24 @@ def train(frozen: int, epochs: int, seed: int, rank: int, out: Path) -> None:
             firsts = torch.tensor([cases[i].first for i in batch])
             lasts = torch.tensor([cases[i].last for i in batch])
             loss = (loss_of(logits[:, :, 0], firsts) + loss_of(logits[:, :, 1], lasts)) / 2
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
+            take_step(optimiser, schedule, loss)
             if step % 25 == 0:
-                print(
-                    f"epoch {epoch + 1} step {step} loss {loss.item():.3f}, {time.time() - started:.0f} s", flush=True
-                )
+                print(f"epoch {epoch + 1} step {step} {progress(loss, started)}", flush=True)
         results = held_out_scores(top, head, frozen_outputs, cases, held_out)
         print(f"epoch {epoch + 1}: held out {results}", flush=True)
 
-    state = {f"top.{k}": v for k, v in low_rank_change(top.state_dict(), untuned, rank).items()}
-    state |= {f"head.{k}": v.half().contiguous() for k, v in head.state_dict().items()}
     meta = {
-        "frozen_layers": frozen,
-        "rank": rank,
-        "epochs": epochs,
-        "seed": seed,
+        **trained_as(frozen, rank, epochs, seed),
         "questions": len(cases),
         "task": "answer spans",
         "trained_on": "XQuAD (CC BY-SA 4.0) and ARCD (MIT) via training/train_spans.py",
         "held_out": results,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(out), metadata={"sanad_reader": json.dumps(meta)})
-    print(f"written {out}")
+    save_tuned(top, untuned, head, rank, out, meta)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--frozen", type=int, default=8, help="lower layers kept as they are (of 12)")
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--rank", type=int, default=64, help="of each weight matrix's change, as shipped")
-    parser.add_argument("--out", type=Path, default=SPAN_WEIGHTS)
-    args = parser.parse_args()
+    args = training_options(__doc__.split("\n")[0], epochs=4, out=SPAN_WEIGHTS).parse_args()
     train(args.frozen, args.epochs, args.seed, args.rank, args.out)
 
 
