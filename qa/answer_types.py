@@ -81,7 +81,7 @@ class Answer:
     mode: str  # "extractive", "llm", or "extractive (LLM fallback: …)"
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
-    answer_text: str | None = None  # the figure or date asked for, as the first citation's quote writes it
+    answer_text: str | None = None  # the figure, date, place or name asked for, as the first citation's quote writes it
     answer_span: list[int] | None = None  # [start, end] of answer_text in that quote
     # How likely the best sentence found answers the question (qa.confidence), also when
     # it was too unlikely to be given; None for digests and LLM answers.

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from qa.arabic import normalize_arabic, to_western_digits
-from qa.bridge import MIN_SKELETON, arabic_skeleton, latin_skeletons
 from qa.months import DATE_WORD, ENGLISH_MONTHS, MONTH_AHEAD, MONTHS, WEEKDAYS_AR
 from qa.places import places_in
 from qa.spans import Span
 from qa.terms import term_of
 
+# «كم» may follow a preposition: «في كم بلدا», «إلى كم», «خلال كم يوما», «بكم».
 NUMBER_QUESTION = re.compile(
-    r"\b(how many|how much|what number|number of)\b|^\s*و?كم\b|^\s*و?(ما|ماذا)\s+(هو\s+)?عدد", re.I
+    r"\b(how many|how much|what number|number of)\b|^\s*و?(?:(?:في|إلى|الى|خلال|على|حتى|منذ|من|بعد|قبل)\s+|ب)?كم\b|"
+    r"^\s*و?(ما|ماذا)\s+(هو\s+)?عدد",
+    re.I,
 )
 PLACE_QUESTION = re.compile(
     r"\bwhere\b|\b(?:which|what) (?:country|city|capital|town|countries|cities)\b|(?<!\w)[وف]?(?:اين|الى اين)(?!\w)|"
@@ -36,6 +38,12 @@ SPEAKER_QUESTION = re.compile(
     r"\baccording to whom\b|(?:^|\s)و?من\s+(?:الذي\s+|التي\s+)?"
     r"(?:قال|قالت|يقول|اعلن|اعلنت|صرح|صرحت|اكد|اكدت|ذكر|ذكرت|اوضح|كشف|افاد|حذر)(?!\w)",
     re.I,
+)
+# An Arabic question (normalised) whose answer may be a name or a phrase: who, what,
+# which, where, when (من، ما، ماذا، أي، «في أي»، «لأي»، أين، متى), at its start or after a
+# comma; not why, how or yes-or-no (لماذا، كيف، هل), whose answers are clauses.
+PHRASE_QUESTION = re.compile(
+    r"(?:^|[،,:]\s*)[وف]?(?:(?:من|ما|ماذا|اين|متي|اي|ايه)(?!\w)|(?:في|الى|من|علي|عن|مع|ب|ل)\s*(?:اي|ايه)(?!\w))"
 )
 DATE_QUESTION = re.compile(
     r"\b(when|what date|which year|what year|which day)\b|متى|في أي (عام|سنة|يوم|شهر|تاريخ)", re.I
@@ -496,9 +504,10 @@ def direct_answer(question: str, sentence: str, english: bool, spans: SpanReadin
         return DirectAnswer(sentence[start : unit.end], start, unit.end, f"{about}{value}{said}")
     # The span model's words lead an Arabic question's answer only: asked in English, it
     # reads across languages, and its leads were right about half the time on dev.
-    return _named_answer(question, sentence, english) or (
-        None if english else _marked_answer(question, sentence, spans)
-    )
+    named = _named_answer(question, sentence, english)
+    if named or english or not PHRASE_QUESTION.search(normalize_arabic(question)):
+        return named
+    return _marked_answer(question, sentence, spans)
 
 
 def _named_answer(question: str, sentence: str, english: bool) -> DirectAnswer | None:
@@ -530,12 +539,6 @@ def _marked_answer(question: str, sentence: str, spans: SpanReading | None) -> D
 
 
 def _restates(question: str, text: str) -> bool:
-    """Does the question already hold every word of ``text``, as written or, for a name
-    in an English question, as transliterated ("Who is Victoria Taylor?" is not answered
-    «فيكتوريا تايلور»)?"""
-    asked = set(re.findall(r"\w+", normalize_arabic(question)))
-    names = {skeleton for word in re.findall(r"[A-Za-z]+", question) for skeleton in latin_skeletons(word)}
-    return all(
-        word in asked or (len(s := arabic_skeleton(word.removeprefix("ال"))) >= MIN_SKELETON and s in names)
-        for word in re.findall(r"\w+", normalize_arabic(text))
-    )
+    """Does the question already hold every word of ``text`` («من هي فيكتوريا تايلور؟» is
+    not answered «فيكتوريا تايلور»)?"""
+    return set(re.findall(r"\w+", normalize_arabic(text))) <= set(re.findall(r"\w+", normalize_arabic(question)))

@@ -72,8 +72,8 @@ def _marked(text: str, start: int, end: int, tag: str = "mark", attributes: str 
 
 
 def _answer_span(citation: Citation, answer: Answer) -> tuple[int, int] | None:
-    """Where the answer asked for (a figure, a date) is in this citation's quote: the
-    figure of its own finding when figures differ."""
+    """Where the answer asked for (a figure, a date, a name) is in this citation's quote:
+    the figure of its own finding when figures differ."""
     if citation.n == 1 and answer.answer_span:
         return answer.answer_span[0], answer.answer_span[1]
     finding = next((f for f in answer.findings if citation.n in f.citations), None)

@@ -12,7 +12,6 @@ as the reader does (qa.reader).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +25,15 @@ from qa.respell import in_spelling_of
 SPAN_WEIGHTS = Path(__file__).resolve().parent / "models" / "spans.safetensors"
 MAX_ANSWER_TOKENS = 16
 SENTENCE_AT = len(passage_text(""))  # where the sentence starts in the text the model reads
-# Words an answer does not start with (normalised): prepositions and conjunctions, and
-# the verbs that introduce who says or does something.
+# Words an answer does not start with (normalised): the prepositions and conjunctions
+# that only join it to the sentence, and the verbs that introduce who says or does
+# something. Not those that carry meaning: «قبل انتهاء التحقيق» is not «انتهاء التحقيق».
 _LEADING_WORDS = frozenset(
     normalize_arabic(word)
     for word in (
-        "في من الى إلى على عن مع بعد قبل منذ حتى بين عند لدى خلال عبر ب بـ ل لـ و ف ثم او أو ان إن أن"
+        "في الى إلى على عن ب بـ ل لـ و ف ثم ان إن أن أنّ إنّ"
         " قال وقال قالت وقالت اعلن وأعلن أعلنت وأعلنت اكد وأكد أكدت ذكر وذكر ذكرت صرح نشر ونشر نشرت"
-        " in on at of from to by for with since after before and or said told announced"
+        " in on at of to by and said told announced"
     ).split()
 )
 
@@ -90,10 +90,12 @@ def whole_words(sentence: str, start: int, end: int) -> tuple[int, int]:
             start += 1
         while end > start and not _in_word(sentence[end - 1]):
             end -= 1
-        first = re.match(r"\w+", sentence[start:end])
-        if not first or first.end() == end - start or normalize_arabic(first.group()) not in _LEADING_WORDS:
+        first_end = start
+        while first_end < end and _in_word(sentence[first_end]):  # diacritics too: «أنّ»
+            first_end += 1
+        if first_end == end or normalize_arabic(sentence[start:first_end]) not in _LEADING_WORDS:
             return start, end
-        start += first.end()
+        start = first_end
 
 
 def tokens_to_words(sentence: str, offsets: np.ndarray, first: int, last: int) -> tuple[int, int]:

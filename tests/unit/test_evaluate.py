@@ -19,7 +19,8 @@ def question(answerable: bool, **extra) -> dict:
 def test_the_summary_counts_answers_sources_and_abstentions():
     graded = [
         Graded(question(True), answered=True, right=True, sourced=True, led=True, has_lead=True),
-        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),  # no right lead
+        Graded(question(True), answered=True, right=True, sourced=False, miss="wrong source"),  # no lead
+        Graded(question(True), answered=True, right=True, sourced=True, has_lead=True),  # a wrong lead
         Graded(question(True), answered=False, miss="abstained"),
         Graded(question(True), answered=True, right=False, miss="wrong answer"),
         Graded(question(False), answered=False),
@@ -27,13 +28,13 @@ def test_the_summary_counts_answers_sources_and_abstentions():
         Graded(question(False), answered=False),
     ]
     result = summarise(graded)
-    assert (result.answerable, result.unanswerable) == (4, 3)
-    assert result.answer_accuracy == pytest.approx(2 / 4) and result.source_accuracy == pytest.approx(1 / 4)
+    assert (result.answerable, result.unanswerable) == (5, 3)
+    assert result.answer_accuracy == pytest.approx(3 / 5) and result.source_accuracy == pytest.approx(2 / 5)
     assert result.abstention_recall == pytest.approx(2 / 3)  # two of the three unanswerable were abstained
     assert result.abstention_precision == pytest.approx(2 / 3)  # one abstention was on an answerable question
     assert result.failures == ["wrong source", "abstained", "wrong answer", "answered"]
-    assert result.lead_accuracy == pytest.approx(1 / 2)  # of the two right answers; an answer without a lead counts
-    assert result.lead_given == pytest.approx(1 / 2)  # the other right answer leads with nothing
+    assert result.lead_accuracy == pytest.approx(1 / 3)  # of the three right answers; no lead counts as not right
+    assert result.lead_given == pytest.approx(2 / 3)  # one right answer leads with nothing
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.spans import MAX_ANSWER_TOKENS, best_tokens, whole_words
+from qa.spans import MAX_ANSWER_TOKENS, best_tokens, sentence_tokens, tokens_to_words, whole_words
 
 
 def test_the_best_span_sums_the_start_and_end_logits_and_ends_after_it_starts():
@@ -62,3 +62,25 @@ def test_a_percent_sign_is_part_of_its_figure():
     sentence = "ارتفعت النسبة إلى 45%."
     start, end = whole_words(sentence, sentence.index("45"), sentence.index("45") + 2)
     assert sentence[start:end] == "45%"
+
+
+def test_a_leading_word_with_diacritics_is_dropped_whole():
+    sentence = "وأكد أنّ الحكومة ستخفض الأسعار"
+    start, end = whole_words(sentence, sentence.index("أنّ"), len(sentence))
+    assert sentence[start:end] == "الحكومة ستخفض الأسعار"
+    start, end = whole_words("قالَ عامر", 0, 9)
+    assert "قالَ عامر"[start:end] == "عامر"
+
+
+def test_a_preposition_that_carries_meaning_stays():
+    sentence = "تأجل القرار إلى ما قبل انتهاء التحقيق"
+    start, end = whole_words(sentence, sentence.index("قبل"), len(sentence))
+    assert sentence[start:end] == "قبل انتهاء التحقيق"
+
+
+def test_the_sentence_s_tokens_are_those_past_passage_and_the_colon():
+    sides = [None, 0, 0, None, None, 1, 1, 1, 1, None]
+    offsets = np.array([[0, 0], [0, 5], [5, 9], [0, 0], [0, 0], [0, 7], [7, 8], [8, 13], [13, 17], [0, 0]])
+    assert sentence_tokens(sides, offsets).tolist() == [False] * 7 + [True, True, False]
+    sentence = "وقال عامر"  # "▁وقال" is [8, 13]: its leading space is before the sentence
+    assert tokens_to_words(sentence, offsets, 7, 8) == (5, 9)  # «وقال» dropped as a leading word
