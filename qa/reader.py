@@ -177,13 +177,15 @@ class _ReaderModel:
         return cls(tokenizer, lock, bert, frozen, head.eval())
 
     def features(self, pairs: list[tuple[str, str]], offsets: bool = False) -> Any:
-        """The pairs tokenized together, each cut to MAX_TOKENS (the sentence is cut);
-        ``offsets``: with each token's characters in its text."""
+        """The pairs tokenized together, each cut to MAX_TOKENS (the longer of question and
+        sentence is cut first: the sentence, unless a pasted question outgrows it, which
+        cutting the sentence alone could not fit); ``offsets``: with each token's
+        characters in its text."""
         with self.tokenizer_lock:
             return self.tokenizer(
                 [query_text(question) for question, _ in pairs],
                 [passage_text(sentence) for _, sentence in pairs],
-                truncation="only_second",
+                truncation="longest_first",
                 max_length=MAX_TOKENS,
                 padding=True,
                 return_tensors="pt",

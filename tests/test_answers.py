@@ -266,6 +266,13 @@ def test_punctuation_only_question_is_answered_honestly(engine):
     assert not answer.answerable and answer.citations == []
 
 
+def test_a_question_longer_than_the_reader_reads_is_answered_not_a_crash(engine):
+    question = "How many US troops are in Iraq, " + "as the articles about the attacks on them report, " * 16 + "?"
+    answer = engine.ask(question)  # over 128 tokens: the reader and the span model cut the question to fit
+    assert answer.question == question and answer.answer
+    assert all(c.quote in c.passage for c in answer.citations)
+
+
 def test_ask_cli_json_contract(run_json, run_qa, corpus, tmp_path):
     run_json("ingest", str(corpus))
     code, result = run_json("ask", "How many US troops are in Iraq?")
