@@ -481,6 +481,8 @@ class SpanReading(Protocol):
 
     def find(self, question: str, sentence: str) -> Span | None: ...
 
+    def find_all(self, question: str, sentences: list[str]) -> list[Span | None]: ...
+
 
 def direct_answer(question: str, sentence: str, english: bool, spans: SpanReading | None = None) -> DirectAnswer | None:
     """The figure, date, place, speaker or (with ``spans``) other words ``question`` asks

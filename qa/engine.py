@@ -37,7 +37,7 @@ from qa.extractive import NO_ANSWER, ExtractiveAnswerer, SentenceVectors, langua
 from qa.lexical import LexicalIndex, load_or_build
 from qa.llm import LLMAnswerer, answerer_from_spec
 from qa.memory import releasing_free_memory
-from qa.reader import Reader, SharedModel
+from qa.reader import LowerStates, Reader, SharedModel
 from qa.retrieve import Hit, Retriever, first_per_document
 from qa.scope import Scope
 from qa.spans import SPAN_WEIGHTS, SpanFinder
@@ -150,6 +150,7 @@ class Engine:
         self.reader = reader or Reader(bundled, shared=self._bundled_model)
         self.spans = spans or SpanFinder(Reader(bundled, weights=SPAN_WEIGHTS, shared=self._bundled_model))
         self.confidence = confidence or ConfidenceModel.load()
+        self._lower_states = LowerStates()  # the reader's and the span model's, when both share the encoder's
         self._parts: Parts | None = None
         self._llms: dict[str, LLMAnswerer] = {}
         self._lock = threading.Lock()
@@ -160,7 +161,7 @@ class Engine:
         when the encoder is another model."""
         if isinstance(self.encoder, SentenceTransformerEmbeddings) and self.encoder.model_name == BUNDLED_MODEL_NAME:
             model = self.encoder.model
-            return SharedModel(model[0].auto_model, model.tokenizer, self.encoder.tokenizer_lock)
+            return SharedModel(model[0].auto_model, model.tokenizer, self.encoder.tokenizer_lock, self._lower_states)
         return None
 
     def refresh(self) -> Parts:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 READER_WEIGHTS = Path(__file__).resolve().parent / "models" / "reader.safetensors"
 MAX_TOKENS = 128  # question and sentence together, as in training
+LOWER_STATES_KEPT = 64  # pairs whose lower-layer states are kept (at most 200 KB each)
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -129,23 +131,59 @@ def sharing(bert: Any, frozen: int) -> Any:
     return reader
 
 
+class LowerStates:
+    """The token states pairs got from the layers a reader shares with the encoder (the
+    bundled model's embeddings and lower layers), for the pairs read last. The span model
+    (qa.spans) and the reader read the same (question, sentence) pairs with the same
+    lower layers, two thirds of a pass: what one computed, the other takes from here.
+    Keyed by the layers' count and the pair's tokens."""
+
+    def __init__(self, size: int = LOWER_STATES_KEPT) -> None:
+        self.size = size
+        self._states: OrderedDict[tuple[int, bytes], torch.Tensor] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, bytes]) -> torch.Tensor | None:
+        with self._lock:
+            if key in self._states:
+                self._states.move_to_end(key)
+            return self._states.get(key)
+
+    def put(self, key: tuple[int, bytes], states: torch.Tensor) -> None:
+        with self._lock:
+            self._states[key] = states
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class SharedModel:
     """The encoder's bundled model, for the reader to read with: its BERT, its tokenizer,
-    and the lock every call of that tokenizer holds (a call sets its truncation first)."""
+    the lock every call of that tokenizer holds (a call sets its truncation first), and
+    the lower layers' states every reader sharing it keeps."""
 
     bert: Any
     tokenizer: Any
     tokenizer_lock: threading.RLock
+    lower_states: LowerStates
 
 
 class _ReaderModel:
-    def __init__(self, tokenizer, tokenizer_lock: threading.RLock, bert, frozen: int, head: torch.nn.Linear) -> None:
+    def __init__(
+        self,
+        tokenizer,
+        tokenizer_lock: threading.RLock,
+        bert,
+        frozen: int,
+        head: torch.nn.Linear,
+        lower_states: LowerStates,
+    ) -> None:
         self.tokenizer = tokenizer
         self.tokenizer_lock = tokenizer_lock
         self.bert = bert
         self.frozen = frozen
         self.head = head
+        self.lower_states = lower_states
         self.bfloat16 = bfloat16_native()
 
     @classmethod
@@ -165,16 +203,18 @@ class _ReaderModel:
             if shared is None:
                 tokenizer, lock = AutoTokenizer.from_pretrained(str(base)), threading.RLock()
                 bert = AutoModel.from_pretrained(str(base)).eval()
+                lower_states = LowerStates()  # its lower layers are its own
             else:
                 tokenizer, lock = shared.tokenizer, shared.tokenizer_lock
                 bert = sharing(shared.bert, frozen).eval()
+                lower_states = shared.lower_states
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
         top = bert.encoder.layer[frozen:]
         top.load_state_dict(tuned_state(top.state_dict(), state))
         head = torch.nn.Linear(bert.config.hidden_size, state["head.weight"].shape[0])  # 2 for spans (qa.spans)
         head.load_state_dict({k.removeprefix("head."): v for k, v in state.items() if k.startswith("head.")})
-        return cls(tokenizer, lock, bert, frozen, head.eval())
+        return cls(tokenizer, lock, bert, frozen, head.eval(), lower_states)
 
     def features(self, pairs: list[tuple[str, str]], offsets: bool = False) -> Any:
         """The pairs tokenized together, each cut to MAX_TOKENS (the longer of question and
@@ -193,13 +233,46 @@ class _ReaderModel:
             )
 
     def hidden(self, encoded: Any) -> torch.Tensor:
-        """The top layer's token states of tokenized pairs (float32)."""
+        """The top layer's token states of tokenized pairs (float32): the lower layers'
+        states as kept (LowerStates) or computed, then this reader's own top layers."""
         import torch
 
+        mask = encoded["attention_mask"]
         with torch.inference_mode():
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
-                states = self.bert(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"])
-            return states.last_hidden_state.float()
+                lower = self._lower(encoded["input_ids"], mask)
+                states = self._through(self.bert.encoder.layer[self.frozen :], lower, mask)
+            return states.float()
+
+    def _lower(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The padded states of ``ids`` after the embeddings and the lower ``frozen``
+        layers, those not kept computed in one pass and kept."""
+        lengths = mask.sum(1).tolist()
+        keys = [(self.frozen, ids[i, :n].numpy().tobytes()) for i, n in enumerate(lengths)]
+        rows = [self.lower_states.get(key) for key in keys]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            longest = max(lengths[i] for i in missing)
+            sub_mask = mask[missing, :longest]
+            computed = self.bert.embeddings(input_ids=ids[missing, :longest])
+            computed = self._through(self.bert.encoder.layer[: self.frozen], computed, sub_mask)
+            for row, i in zip(computed, missing):
+                rows[i] = row[: lengths[i]]
+                self.lower_states.put(keys[i], row[: lengths[i]])
+        kept = [row for row in rows if row is not None]  # every row, by now
+        out = kept[0].new_zeros(len(kept), ids.shape[1], kept[0].shape[-1])
+        for i, row in enumerate(kept):
+            out[i, : lengths[i]] = row
+        return out
+
+    def _through(self, layers: Any, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """``hidden`` through ``layers``, attending to the tokens ``mask`` marks."""
+        from transformers.masking_utils import create_bidirectional_mask
+
+        attention = create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden, attention_mask=mask)
+        for layer in layers:
+            hidden = layer(hidden, attention)
+        return hidden
 
     def read(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         import torch

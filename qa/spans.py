@@ -112,17 +112,27 @@ class SpanFinder:
 
     def find(self, question: str, sentence: str) -> Span | None:
         """The words of ``sentence`` that answer ``question``, if any are marked."""
+        return self.find_all(question, [sentence])[0]
+
+    def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
+        """``find`` for each of ``sentences``, in one pass."""
         import torch
 
+        if not sentences:
+            return []
         model = self.reader.model
-        encoded = model.features([(in_spelling_of(question, sentence), sentence)], offsets=True)
-        offsets = encoded.pop("offset_mapping")[0].numpy()
-        in_sentence = sentence_tokens(encoded.sequence_ids(0), offsets)
+        encoded = model.features([(in_spelling_of(question, s), s) for s in sentences], offsets=True)
+        offsets = encoded.pop("offset_mapping").numpy()
         with torch.inference_mode():
-            logits = model.head(model.hidden(encoded)).squeeze(0).numpy()
-        found = best_tokens(logits[:, 0], logits[:, 1], in_sentence)
-        if found is None:
-            return None
-        first, last, score = found
-        start, end = tokens_to_words(sentence, offsets, first, last)
-        return Span(start, end, score) if end > start else None
+            logits = model.head(model.hidden(encoded)).numpy()
+        found_all: list[Span | None] = []
+        for i, sentence in enumerate(sentences):
+            in_sentence = sentence_tokens(encoded.sequence_ids(i), offsets[i])
+            found = best_tokens(logits[i, :, 0], logits[i, :, 1], in_sentence)
+            if found is None:
+                found_all.append(None)
+                continue
+            first, last, score = found
+            start, end = tokens_to_words(sentence, offsets[i], first, last)
+            found_all.append(Span(start, end, score) if end > start else None)
+        return found_all

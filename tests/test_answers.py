@@ -11,6 +11,7 @@ import pytest
 from qa.config import Settings
 from qa.engine import Engine
 from qa.extractive import is_follow_up
+from qa.precision import bfloat16_native
 from qa.reader import MAX_TOKENS
 
 TROOP_DOCS = {"001_6e69f22dc3c2ec4f.txt", "002_1cad0999f99aa335.txt"}
@@ -149,10 +150,42 @@ def test_the_span_model_shares_the_encoder_s_lower_layers_and_has_its_own_top(en
     assert engine.spans.reader.model.head.out_features == 2  # a start and an end logit a token
 
 
+def test_the_span_model_reads_sentences_together_as_it_reads_each_alone(engine):
+    question = "من أدار الجلسة الرابعة للمؤتمر؟"
+    sentences = [c.quote for c in engine.ask(question, k=4).citations] + ["وقال المتحدث إن الاجتماع انتهى."]
+    together = engine.spans.find_all(question, sentences)  # padded to the longest in one pass
+    for sentence, span in zip(sentences, together):
+        alone = engine.spans.find(question, sentence)
+        assert span is not None and alone is not None and (span.start, span.end) == (alone.start, alone.end)
+        assert abs(span.score - alone.score) < 0.3  # bfloat16 on padded batches moves logits a little
+
+
+def test_the_reader_takes_the_lower_layers_states_the_span_model_computed_and_reads_as_in_one_pass(engine):
+    import torch
+
+    question = "من أدار الجلسة الرابعة للمؤتمر؟"
+    sentences = [c.quote for c in engine.ask(question, k=4).citations] + ["وقال المتحدث إن الاجتماع انتهى."]
+    reader, spans = engine.reader.model, engine.spans.reader.model
+    assert reader.lower_states is spans.lower_states
+    reader.bfloat16 = spans.bfloat16 = False  # compared in float32
+    try:
+        reader.lower_states._states.clear()
+        engine.spans.find_all(question, sentences)
+        kept = dict(reader.lower_states._states)
+        assert len(kept) == len(sentences)
+        encoded = reader.features([(question, s) for s in sentences])
+        taken = reader.hidden(encoded)  # the lower layers' states all taken from the span model's pass
+        assert reader.lower_states._states.keys() == kept.keys()  # nothing computed anew
+        with torch.inference_mode():
+            whole = reader.bert(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"])
+    finally:
+        reader.bfloat16 = spans.bfloat16 = bfloat16_native()
+    real = encoded["attention_mask"].bool()
+    assert torch.allclose(taken[real], whole.last_hidden_state[real], atol=1e-4)
+
+
 def read_in_float32(model, pairs):
     """The reader's logits for ``pairs`` with bfloat16 off for the read."""
-    from qa.precision import bfloat16_native
-
     model.bfloat16 = False
     try:
         return model.read(pairs)
@@ -175,8 +208,6 @@ def test_the_reader_shares_the_encoder_s_model_and_reads_as_its_own_copy_would(e
 
 
 def test_the_reader_reads_in_bfloat16_where_the_cpu_has_it_as_float32_would(engine):
-    from qa.precision import bfloat16_native
-
     model = engine.reader.model
     assert model.bfloat16 == bfloat16_native()  # bfloat16 only where the CPU computes in it
     sentence = "وينتشر في العراق حوالى 2500 جندي أميركي، يقدّمون مهمات استشارية لنظرائهم العراقيين."
