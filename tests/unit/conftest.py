@@ -15,6 +15,7 @@ from qa.extractive import ExtractiveAnswerer, SentenceVectors
 from qa.lexical import build_index
 from qa.passage import Passage
 from qa.retrieve import Retriever
+from qa.spans import Span
 from qa.terms import lexical_terms, term_of
 
 
@@ -100,6 +101,26 @@ class MemoryStore:
         return [self.passages[i] for i in ids if i in self.passages]
 
 
+class MarkedSpans:
+    """Stands in for the span model (qa.spans.SpanFinder): in any sentence it marks the
+    first of ``marks``' words the sentence holds, with that word's score; nothing in
+    the others."""
+
+    def __init__(self, marks: dict[str, float]) -> None:
+        self.marks = marks
+
+    def find(self, question: str, sentence: str) -> Span | None:
+        return self.find_all(question, [sentence])[0]
+
+    def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
+        found: list[Span | None] = []
+        for sentence in sentences:
+            at = [(sentence.find(words), words, score) for words, score in self.marks.items() if words in sentence]
+            start, words, score = min(at) if at else (-1, "", 0.0)
+            found.append(Span(start, start + len(words), score) if at else None)
+        return found
+
+
 def passage(pid: str, text: str, doc: str | None = None, **meta: str) -> Passage:
     return Passage(pid, text, doc_key=doc or pid, doc_id=doc or pid, source=f"/articles/{doc or pid}.txt", **meta)
 
@@ -121,13 +142,14 @@ def parts(encoder):
         dense_limit: int | None = None,
         confidence: ConfidenceModel | None = None,
         reader: FakeReader | None = None,
+        spans: MarkedSpans | None = None,
     ):
         lexical = build_index(((p.id, p.text) for p in passages), [0, 0])
         bridge = Bridge(lexical.stats.doc_freq, lambda: dictionary or {})
         retriever = Retriever(MemoryStore(passages, encoder, dense_limit), encoder, lexical, bridge)
         confidence = confidence or confidence_on("similarity")
         answerer = ExtractiveAnswerer(
-            SentenceVectors(encoder), lexical.stats, bridge, reader or FakeReader(), confidence
+            SentenceVectors(encoder), lexical.stats, bridge, reader or FakeReader(), confidence, spans
         )
         return retriever, answerer
 

@@ -6,8 +6,9 @@ import pytest
 
 from qa.arabic import normalize_arabic
 from qa.direct import MIN_SPAN_SCORE, _restates, counted_term, direct_answer, periods
-from qa.spans import Span
 from qa.terms import term_of
+
+from .conftest import MarkedSpans
 
 TROOPS = "وينتشر في العراق حوالى ٢٥٠٠ جندي أميركي منذ عام 2014، يقدّمون مهمات استشارية."
 AGREED = "وفي 21 آذار/مارس 2018 وجهت إلى ساركوزي تهم الفساد."
@@ -291,18 +292,6 @@ def test_a_phrase_the_question_already_holds_is_no_answer_to_it():
     assert not _restates("من أدار الجلسة الرابعة؟", "لينا الخطيب")
 
 
-class FixedSpan:
-    """Stands in for the span model (qa.spans.SpanFinder) so that when its words may lead
-    is tested without loading it: it marks ``words`` in any sentence, with ``score``."""
-
-    def __init__(self, words: str, score: float) -> None:
-        self.words, self.score = words, score
-
-    def find(self, question: str, sentence: str) -> Span | None:
-        start = sentence.find(self.words)
-        return Span(start, start + len(self.words), self.score) if start >= 0 else None
-
-
 SESSION = "وأدارت الجلسة الرابعة لينا الخطيب من معهد تشاتام هاوس في لندن يوم 8 نوفمبر"
 
 
@@ -318,14 +307,14 @@ SESSION = "وأدارت الجلسة الرابعة لينا الخطيب من �
     ],
 )
 def test_the_span_model_leads_only_a_sure_name_an_arabic_question_asks_for(question, score, lead):
-    found = direct_answer(question, SESSION, english=False, spans=FixedSpan("لينا الخطيب", score))
+    found = direct_answer(question, SESSION, english=False, spans=MarkedSpans({"لينا الخطيب": score}))
     assert (found.lead if found else None) == lead
     if found:
         assert SESSION[found.start : found.end] == found.text == lead
 
 
 def test_rules_come_before_the_span_model():
-    spans = FixedSpan("لينا الخطيب", MIN_SPAN_SCORE + 5)
+    spans = MarkedSpans({"لينا الخطيب": MIN_SPAN_SCORE + 5})
     assert direct_answer("متى أدارت الخطيب الجلسة؟", SESSION, english=False, spans=spans).lead == "8 نوفمبر"
     assert direct_answer("أين عقدت الجلسة الرابعة؟", SESSION, english=False, spans=spans).lead == "لندن"
     assert direct_answer("كم جلسة عقدت؟", SESSION, english=False, spans=spans) is None  # a figure or nothing

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from qa.extractive import EMBEDDED_SENTENCES, GIVEN_FOR, NO_ANSWER, NOT_FOUND_ABOUT, candidates, compose, select
+from qa.extractive import (
+    EMBEDDED_SENTENCES,
+    GIVEN_FOR,
+    NO_ANSWER,
+    NOT_FOUND_ABOUT,
+    SPAN_REACH,
+    SPAN_WEIGHT,
+    candidates,
+    compose,
+    select,
+)
 from qa.retrieve import Hit
 
-from .conftest import FakeReader, passage
+from .conftest import FakeReader, MarkedSpans, passage
 
 SHARED = "جندي أميركي في العراق يقدمون مهمات استشارية وتدريبية لنظرائهم العراقيين في قواعد عسكرية عدة"
 NEWER = passage(
@@ -236,3 +246,28 @@ def test_a_sentence_the_reader_takes_to_be_about_another_country_is_given_as_suc
     assert one_pass == [(question, both.text), (question.replace("سوريا", "العراق"), both.text)]
     retriever, answerer = parts([both, WHEAT])  # a reader that sees no difference: answered
     assert answerer.answer(question, retriever.search(question, n=2)).answerable
+
+
+HEADLINE = passage(
+    "e1",
+    "إثيوبيا تعين سفيرا لدى إريتريا بعد عشرين عاما. وقالت الخارجية إن السفير الذي عينته هو رضوان حسين لدى إريتريا.",
+    "ethiopia",
+)
+WHO = "من هو السفير الذي عينته إثيوبيا لدى إريتريا؟"
+
+
+@pytest.mark.parametrize(("surer", "quoted"), [(-5.0, "إثيوبيا تعين"), (5.0, "وقالت الخارجية")])
+def test_a_sentence_the_span_model_finds_an_answer_in_outranks_one_that_restates_the_question(parts, surer, quoted):
+    """The headline holds more of the question's words; the sentence after it holds the
+    answer. Which is quoted turns on whether the span model is surer of the name, by
+    more than the headline leads by (in SPAN_WEIGHT)."""
+    retriever, answerer = parts([HEADLINE])
+    kept, _, _ = answerer.shortlist(WHO, None, retriever.search(WHO, n=1))
+    headline, answering = sorted(kept, key=lambda c: -c.score)
+    assert headline.text.startswith("إثيوبيا تعين")
+    assert 0 < headline.score - answering.score < SPAN_REACH  # close enough for the span model to read both
+    lead = (headline.score - answering.score) / SPAN_WEIGHT
+    spans = MarkedSpans({"رضوان حسين": lead + surer, "إريتريا": 0.0})
+    retriever, answerer = parts([HEADLINE], spans=spans)
+    chosen = answerer.best_groups(WHO, retriever.search(WHO, n=1), None).groups[0][0]
+    assert chosen.text.startswith(quoted)
