@@ -146,7 +146,8 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
 def ranked_candidates(engine: Engine, q: dict, top: int) -> tuple[str, list[tuple[Candidate, bool]]]:
     """The question as ``ask`` reads it, and the ``top`` sentences the extractive answerer
     scores best for it (from what ``ask`` reads, checked against the question's
-    constraints and scored as ``ask`` does, so at most EMBEDDED_SENTENCES; none for a
+    constraints and scored as ``ask`` scores them before the span model rescores the
+    best (ExtractiveAnswerer._choose_by_span), so at most EMBEDDED_SENTENCES; none for a
     digest), best first, each with whether it is right: it holds an expected answer and
     is from the question's article (never, for an unanswerable question)."""
     read = engine.reading(q["question"])

@@ -452,11 +452,16 @@ class ExtractiveAnswerer:
 
     def _choose_by_span(self, question: str, kept: list[Candidate]) -> None:
         """Rescore (in place) the SPAN_CHOICE_AMONG best sentences within SPAN_REACH of the
-        best by their answer spans: each gains SPAN_WEIGHT times how far its span's score
-        is above the best one's."""
+        best by their answer spans: each gains (or loses) SPAN_WEIGHT times how far its
+        span's score is above (or below) the best one's. The new scores are the scores:
+        what follows (the corroborating sources, the margin the confidence reads) sees
+        them. A sentence in which the span model marks nothing keeps its score, and if
+        that is the best, none changes."""
+        if self.spans is None:
+            return
         top = sorted(kept, key=lambda c: c.score, reverse=True)[:SPAN_CHOICE_AMONG]
         top = [c for c in top if c.score > top[0].score - SPAN_REACH]
-        if self.spans is None or len(top) < 2:
+        if len(top) < 2:
             return
         found = self.spans.find_all(question, [c.text for c in top])
         if found[0] is None:

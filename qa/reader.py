@@ -136,20 +136,22 @@ class LowerStates:
     bundled model's embeddings and lower layers), for the pairs read last. The span model
     (qa.spans) and the reader read the same (question, sentence) pairs with the same
     lower layers, two thirds of a pass: what one computed, the other takes from here.
-    Keyed by the layers' count and the pair's tokens."""
+    Keyed by the layers' count, the precision and the pair's tokens. Where bfloat16 runs
+    on AMX tiles, its results vary a little with a batch's size (qa.precision), so a
+    pair's states are those of the batch that first computed them."""
 
     def __init__(self, size: int = LOWER_STATES_KEPT) -> None:
         self.size = size
-        self._states: OrderedDict[tuple[int, bytes], torch.Tensor] = OrderedDict()
+        self._states: OrderedDict[tuple[int, bool, bytes], torch.Tensor] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[int, bytes]) -> torch.Tensor | None:
+    def get(self, key: tuple[int, bool, bytes]) -> torch.Tensor | None:
         with self._lock:
             if key in self._states:
                 self._states.move_to_end(key)
             return self._states.get(key)
 
-    def put(self, key: tuple[int, bytes], states: torch.Tensor) -> None:
+    def put(self, key: tuple[int, bool, bytes], states: torch.Tensor) -> None:
         with self._lock:
             self._states[key] = states
             while len(self._states) > self.size:
@@ -210,6 +212,8 @@ class _ReaderModel:
                 lower_states = shared.lower_states
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the reader ({weights}): {exc}") from None
+        if tokenizer.padding_side != "right":  # _lower reads a row's tokens as its first ones
+            raise ModelError(f"the reader needs a tokenizer that pads on the right, not the {tokenizer.padding_side}")
         top = bert.encoder.layer[frozen:]
         top.load_state_dict(tuned_state(top.state_dict(), state))
         head = torch.nn.Linear(bert.config.hidden_size, state["head.weight"].shape[0])  # 2 for spans (qa.spans)
@@ -217,10 +221,11 @@ class _ReaderModel:
         return cls(tokenizer, lock, bert, frozen, head.eval(), lower_states)
 
     def features(self, pairs: list[tuple[str, str]], offsets: bool = False) -> Any:
-        """The pairs tokenized together, each cut to MAX_TOKENS (the longer of question and
-        sentence is cut first: the sentence, unless a pasted question outgrows it, which
-        cutting the sentence alone could not fit); ``offsets``: with each token's
-        characters in its text."""
+        """The pairs tokenized together, each cut to MAX_TOKENS: the longer of question and
+        sentence is cut first, so a question of up to about 60 tokens is read whole and
+        only the sentence is cut; a longer one (a pasted paragraph, which cutting the
+        sentence alone could not fit) shares the tokens with the sentence. ``offsets``:
+        with each token's characters in its text."""
         with self.tokenizer_lock:
             return self.tokenizer(
                 [query_text(question) for question, _ in pairs],
@@ -245,10 +250,13 @@ class _ReaderModel:
             return states.float()
 
     def _lower(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """The padded states of ``ids`` after the embeddings and the lower ``frozen``
-        layers, those not kept computed in one pass and kept."""
+        """The states of ``ids`` (padded on the right) after the embeddings and the lower
+        ``frozen`` layers: each row's as kept in LowerStates, or else computed, with the
+        other rows not kept, in one pass, and then kept."""
+        import torch
+
         lengths = mask.sum(1).tolist()
-        keys = [(self.frozen, ids[i, :n].numpy().tobytes()) for i, n in enumerate(lengths)]
+        keys = [(self.frozen, self.bfloat16, ids[i, :n].numpy().tobytes()) for i, n in enumerate(lengths)]
         rows = [self.lower_states.get(key) for key in keys]
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
@@ -257,11 +265,12 @@ class _ReaderModel:
             computed = self.bert.embeddings(input_ids=ids[missing, :longest])
             computed = self._through(self.bert.encoder.layer[: self.frozen], computed, sub_mask)
             for row, i in zip(computed, missing):
-                rows[i] = row[: lengths[i]]
-                self.lower_states.put(keys[i], row[: lengths[i]])
-        kept = [row for row in rows if row is not None]  # every row, by now
-        out = kept[0].new_zeros(len(kept), ids.shape[1], kept[0].shape[-1])
-        for i, row in enumerate(kept):
+                own = row[: lengths[i]].clone()  # not a view that would keep the whole batch
+                rows[i] = own
+                self.lower_states.put(keys[i], own)
+        out = torch.zeros(len(rows), ids.shape[1], self.bert.config.hidden_size)
+        for i, row in enumerate(rows):
+            assert row is not None  # kept or computed, by now
             out[i, : lengths[i]] = row
         return out
 

@@ -102,9 +102,8 @@ class MemoryStore:
 
 
 class MarkedSpans:
-    """Stands in for the span model (qa.spans.SpanFinder): in any sentence it marks the
-    first of ``marks``' words the sentence holds, with that word's score; nothing in
-    the others."""
+    """Stands in for the span model (qa.spans.SpanFinder): in any sentence it marks, of
+    ``marks``' words, those it holds first, with their score; nothing in the others."""
 
     def __init__(self, marks: dict[str, float]) -> None:
         self.marks = marks
