@@ -69,8 +69,8 @@ NEAR_TIE = 0.01  # a second sentence this close to the best is quoted as well
 # that only restates it (an article's headline). Chosen on the real-news dev split.
 SPAN_CHOICE_AMONG = 4
 SPAN_WEIGHT = 0.015
-# Sentences further behind are not read: 0.05 is 3.3 span logits, more than 19 in 20
-# spans of the dev split's runners-up lead the best one's by.
+# Sentences further behind than this are not read: it is 3.3 span logits, a lead over
+# the best sentence's span that fewer than 1 in 20 runners-up had on the dev split.
 SPAN_REACH = 0.05
 READER_OVERRULES = 2.0  # reader logits by which a close runner-up must beat the best to take its place
 # Reader logits by which the question asked of another country the sentence names must

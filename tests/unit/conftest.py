@@ -107,11 +107,13 @@ class MarkedSpans:
 
     def __init__(self, marks: dict[str, float]) -> None:
         self.marks = marks
+        self.questions: list[str] = []  # the question of each call, in order
 
     def find(self, question: str, sentence: str) -> Span | None:
         return self.find_all(question, [sentence])[0]
 
     def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
+        self.questions.append(question)
         found: list[Span | None] = []
         for sentence in sentences:
             at = [(sentence.find(words), words, score) for words, score in self.marks.items() if words in sentence]

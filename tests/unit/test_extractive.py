@@ -271,3 +271,19 @@ def test_a_sentence_the_span_model_finds_an_answer_in_outranks_one_that_restates
     retriever, answerer = parts([HEADLINE], spans=spans)
     chosen = answerer.best_groups(WHO, retriever.search(WHO, n=1), None).groups[0][0]
     assert chosen.text.startswith(quoted)
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("من هو آخر سفير عينته إثيوبيا لدى إريتريا؟", None),  # the latest: the date chooses
+        ("ومن عينه؟", [WHO]),  # a follow-up: two questions, and the span model reads one
+    ],
+)
+def test_the_span_model_does_not_choose_for_the_latest_or_a_follow_up(parts, question, history):
+    spans = MarkedSpans({"رضوان حسين": 100.0})
+    retriever, answerer = parts([HEADLINE], spans=spans)
+    answerer.best_groups(question, retriever.search(answerer.query_for(question, history), n=1), history)
+    assert spans.questions == []
+    answerer.best_groups(WHO, retriever.search(WHO, n=1), None)
+    assert spans.questions == [WHO]  # the question as asked, which it does read
