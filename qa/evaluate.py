@@ -133,7 +133,7 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
         choice = engine.refresh().extractive.best_groups(read.question, read.hits, None)
         if choice.signals is None or choice.given_for:
             continue
-        text, citations, _, _ = compose(read.question, choice.groups)
+        text, citations, _, _ = compose(read.question, choice.groups, choice.spans)
         right = (
             q["answerable"]
             and contains_answer(text, q["answers"] + q.get("answers_en", []))

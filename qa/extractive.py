@@ -45,6 +45,7 @@ from qa.injection import is_instruction
 from qa.places import Place, places_in
 from qa.retrieve import Hit
 from qa.sentences import sentence_spans
+from qa.spans import Span
 from qa.terms import TermStats, lexical_terms
 
 # Weights and thresholds chosen on eval/questions.jsonl. An answer's sentence (and each
@@ -110,6 +111,25 @@ class Choice:
     signals: dict[str, float] | None  # what the confidence reads, and "relevance"; None: nothing to quote
     missing: list[Constraint]  # what the question pins down that no candidate's article carries
     given_for: tuple[Constraint, Place] | None = None  # the reader takes the best sentence to be about another country
+    spans: SpanReading | None = None  # what the span model read for the choice, for the direct answer to reuse
+
+
+class ReadSpans:
+    """One answer's readings by the span model: a sentence read to choose among the best
+    is not read again to pull the direct answer out of its quote."""
+
+    def __init__(self, model: SpanReading) -> None:
+        self.model = model
+        self.read: dict[tuple[str, str], Span | None] = {}
+
+    def find(self, question: str, sentence: str) -> Span | None:
+        return self.find_all(question, [sentence])[0]
+
+    def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
+        unread = [s for s in dict.fromkeys(sentences) if (question, s) not in self.read]
+        if unread:
+            self.read.update(zip(((question, s) for s in unread), self.model.find_all(question, unread)))
+        return [self.read[question, s] for s in sentences]
 
 
 @dataclass
@@ -419,10 +439,11 @@ class ExtractiveAnswerer:
             return Choice([], None, missing)
         latest = asked_time(question, None).latest
         read_as = with_context(question, context)
-        if not latest and not context:
+        spans = ReadSpans(self.spans) if self.spans else None
+        if spans and not latest and not context:
             # For the latest, the date chooses; a follow-up read with the question before it
             # is two questions, and the span model reads one.
-            self._choose_by_span(question, kept)
+            self._choose_by_span(question, kept, spans)
         groups = select(kept, question, latest)
         best = groups[0][0]
         others = [c for c in kept if normalize_arabic(c.text) != normalize_arabic(best.text)]
@@ -448,27 +469,32 @@ class ExtractiveAnswerer:
         if contrasts and float(np.max(contrasted)) - float(read[0]) > READER_CONTRAST:
             asked, country, _ = contrasts[int(np.argmax(contrasted))]
             given_for = (asked, country)
-        return Choice(groups, signals, missing, given_for)
+        return Choice(groups, signals, missing, given_for, spans)
 
-    def _choose_by_span(self, question: str, kept: list[Candidate]) -> None:
-        """Rescore (in place) the SPAN_CHOICE_AMONG best sentences within SPAN_REACH of the
-        best by their answer spans: each gains (or loses) SPAN_WEIGHT times how far its
-        span's score is above (or below) the best one's. The new scores are the scores:
-        what follows (the corroborating sources, the margin the confidence reads) sees
-        them. A sentence in which the span model marks nothing keeps its score, and if
-        that is the best, none changes."""
-        if self.spans is None:
-            return
-        top = sorted(kept, key=lambda c: c.score, reverse=True)[:SPAN_CHOICE_AMONG]
-        top = [c for c in top if c.score > top[0].score - SPAN_REACH]
+    @staticmethod
+    def _choose_by_span(question: str, kept: list[Candidate], spans: SpanReading) -> None:
+        """Rescore (in place) the SPAN_CHOICE_AMONG best distinct sentences within
+        SPAN_REACH of the best by their answer spans: each gains (or loses) SPAN_WEIGHT
+        times how far its span's score is above (or below) the best one's. The new scores
+        are the scores: what follows (the corroborating sources, the margin the confidence
+        reads) sees them. Wire copies of a sentence (the same words in several outlets)
+        take one place among those read, and each copy is rescored alike. A sentence in
+        which the span model marks nothing keeps its score, and if that is the best, none
+        changes."""
+        copies: dict[str, list[Candidate]] = {}
+        for candidate in sorted(kept, key=lambda c: c.score, reverse=True):
+            copies.setdefault(normalize_arabic(candidate.text), []).append(candidate)
+        top = list(copies.values())[:SPAN_CHOICE_AMONG]
+        top = [same for same in top if same[0].score > top[0][0].score - SPAN_REACH]
         if len(top) < 2:
             return
-        found = self.spans.find_all(question, [c.text for c in top])
+        found = spans.find_all(question, [same[0].text for same in top])
         if found[0] is None:
             return
-        for candidate, span in zip(top[1:], found[1:]):
+        for same, span in zip(top[1:], found[1:]):
             if span is not None:
-                candidate.score += SPAN_WEIGHT * (span.score - found[0].score)
+                for candidate in same:
+                    candidate.score += SPAN_WEIGHT * (span.score - found[0].score)
 
     @staticmethod
     def signals(language: str, best: Candidate, runner_up: Candidate | None, read: np.ndarray) -> dict[str, float]:
@@ -506,7 +532,7 @@ class ExtractiveAnswerer:
                 text = NOT_FOUND_ABOUT[lang].format(", ".join(c.text for c in choice.missing))
             return Answer(question, text, False, self.mode, confidence=confidence)
         text, citations, findings, direct = compose(
-            question, choice.groups[:1] if choice.given_for else choice.groups, self.spans
+            question, choice.groups[:1] if choice.given_for else choice.groups, choice.spans
         )
         if choice.given_for:
             # What the articles give instead, cited, but not as the answer.

@@ -108,12 +108,14 @@ class MarkedSpans:
     def __init__(self, marks: dict[str, float]) -> None:
         self.marks = marks
         self.questions: list[str] = []  # the question of each call, in order
+        self.pairs: list[tuple[str, str]] = []  # each (question, sentence) read, in order
 
     def find(self, question: str, sentence: str) -> Span | None:
         return self.find_all(question, [sentence])[0]
 
     def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
         self.questions.append(question)
+        self.pairs += [(question, sentence) for sentence in sentences]
         found: list[Span | None] = []
         for sentence in sentences:
             at = [(sentence.find(words), words, score) for words, score in self.marks.items() if words in sentence]

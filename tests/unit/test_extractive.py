@@ -10,8 +10,11 @@ from qa.extractive import (
     GIVEN_FOR,
     NO_ANSWER,
     NOT_FOUND_ABOUT,
+    SPAN_CHOICE_AMONG,
     SPAN_REACH,
     SPAN_WEIGHT,
+    Candidate,
+    ExtractiveAnswerer,
     candidates,
     compose,
     select,
@@ -287,3 +290,31 @@ def test_the_span_model_does_not_choose_for_the_latest_or_a_follow_up(parts, que
     assert spans.questions == []
     answerer.best_groups(WHO, retriever.search(WHO, n=1), None)
     assert spans.questions == [WHO]  # the question as asked, which it does read
+
+
+def test_an_answer_reads_each_sentence_with_the_span_model_once(parts):
+    """The sentences read to choose among the best are not read again for the direct
+    answer pulled out of the chosen one's quote."""
+    appointed = passage(
+        "e2", "عينت إثيوبيا سفيرا جديدا لدى إريتريا بعد قطيعة. وعينت إثيوبيا رضوان حسين سفيرا لدى إريتريا."
+    )
+    question = "من عينت إثيوبيا سفيرا لدى إريتريا؟"  # both sentences within reach, and about it
+    spans = MarkedSpans({"رضوان حسين": 100.0, "سفيرا جديدا": 0.0})
+    retriever, answerer = parts([appointed], spans=spans)
+    answer = answerer.answer(question, retriever.search(question, n=1))
+    assert answer.answer_text == "رضوان حسين"  # the marked words, read once and used twice
+    assert len(spans.pairs) == len(set(spans.pairs)) == 2
+
+
+def test_wire_copies_of_the_headline_take_one_place_among_the_sentences_the_span_model_reads():
+    """The same headline in more outlets than the span model reads sentences would
+    otherwise fill its reading and keep the sentence that answers from being read; that
+    sentence's own copies are rescored alike."""
+    outlets = [passage(f"c{i}", HEADLINE.text, f"outlet{i}") for i in range(SPAN_CHOICE_AMONG)]
+    headline, answering = HEADLINE.text.split(". ", 1)
+    headlines = [Candidate(Hit(p, 0.0), i, headline + ".", score=1.0 - i * 1e-4) for i, p in enumerate(outlets)]
+    answers = [Candidate(Hit(p, 0.0), i, answering, score=1.0 - SPAN_REACH / 2) for i, p in enumerate(outlets[:2])]
+    spans = MarkedSpans({"رضوان حسين": 100.0, "إريتريا": 0.0})
+    ExtractiveAnswerer._choose_by_span(WHO, headlines + answers, spans)
+    assert answers[0].score == answers[1].score > max(c.score for c in headlines)
+    assert spans.pairs == [(WHO, headline + "."), (WHO, answering)]  # each read once
