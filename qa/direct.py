@@ -477,7 +477,8 @@ def _place_answer(question: str, sentence: str, english: bool) -> DirectAnswer |
 
 
 class SpanReading(Protocol):
-    """qa.spans.SpanFinder: the words of a sentence that answer a question."""
+    """qa.spans.SpanFinder (or one answer's memo of it, qa.extractive.ReadSpans): the
+    words of a sentence that answer a question."""
 
     def find(self, question: str, sentence: str) -> Span | None: ...
 

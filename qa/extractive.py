@@ -111,12 +111,15 @@ class Choice:
     signals: dict[str, float] | None  # what the confidence reads, and "relevance"; None: nothing to quote
     missing: list[Constraint]  # what the question pins down that no candidate's article carries
     given_for: tuple[Constraint, Place] | None = None  # the reader takes the best sentence to be about another country
-    spans: SpanReading | None = None  # what the span model read for the choice, for the direct answer to reuse
+    spans: ReadSpans | None = None  # the span model, with what it read to choose; None without one
 
 
 class ReadSpans:
     """One answer's readings by the span model: a sentence read to choose among the best
-    is not read again to pull the direct answer out of its quote."""
+    is not read again to pull the direct answer out of its quote. The direct answer's
+    span then comes from the batch the choice read: in bfloat16, padding can move its
+    score a little against reading the sentence alone (tests/test_answers.py allows 0.3
+    logits), near the lead's floor (qa.direct.MIN_SPAN_SCORE) as anywhere."""
 
     def __init__(self, model: SpanReading) -> None:
         self.model = model
@@ -128,7 +131,7 @@ class ReadSpans:
     def find_all(self, question: str, sentences: list[str]) -> list[Span | None]:
         unread = [s for s in dict.fromkeys(sentences) if (question, s) not in self.read]
         if unread:
-            self.read.update(zip(((question, s) for s in unread), self.model.find_all(question, unread)))
+            self.read.update(zip(((question, s) for s in unread), self.model.find_all(question, unread), strict=True))
         return [self.read[question, s] for s in sentences]
 
 
@@ -439,7 +442,7 @@ class ExtractiveAnswerer:
             return Choice([], None, missing)
         latest = asked_time(question, None).latest
         read_as = with_context(question, context)
-        spans = ReadSpans(self.spans) if self.spans else None
+        spans = ReadSpans(self.spans) if self.spans is not None else None
         if spans and not latest and not context:
             # For the latest, the date chooses; a follow-up read with the question before it
             # is two questions, and the span model reads one.

@@ -15,6 +15,7 @@ from qa.extractive import (
     SPAN_WEIGHT,
     Candidate,
     ExtractiveAnswerer,
+    ReadSpans,
     candidates,
     compose,
     select,
@@ -304,6 +305,14 @@ def test_an_answer_reads_each_sentence_with_the_span_model_once(parts):
     answer = answerer.answer(question, retriever.search(question, n=1))
     assert answer.answer_text == "رضوان حسين"  # the marked words, read once and used twice
     assert len(spans.pairs) == len(set(spans.pairs)) == 2
+
+
+def test_the_span_readings_kept_for_an_answer_are_kept_per_question():
+    spans = MarkedSpans({"رضوان حسين": 1.0})
+    read = ReadSpans(spans)
+    sentence = HEADLINE.text
+    assert read.find(WHO, sentence) == read.find(WHO, sentence) and read.find("ومن عينه؟", sentence)
+    assert spans.pairs == [(WHO, sentence), ("ومن عينه؟", sentence)]
 
 
 def test_wire_copies_of_the_headline_take_one_place_among_the_sentences_the_span_model_reads():
