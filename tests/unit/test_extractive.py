@@ -315,14 +315,14 @@ def test_the_span_readings_kept_for_an_answer_are_kept_per_question():
     assert spans.pairs == [(WHO, sentence), ("ومن عينه؟", sentence)]
 
 
-def test_wire_copies_of_the_headline_take_one_place_among_the_sentences_the_span_model_reads():
-    """The same headline in more outlets than the span model reads sentences would
+def test_copies_of_a_headline_take_one_place_among_the_sentences_the_span_model_reads():
+    """The same headline in more articles than the span model reads sentences would
     otherwise fill its reading and keep the sentence that answers from being read; that
     sentence's own copies are rescored alike."""
-    outlets = [passage(f"c{i}", HEADLINE.text, f"outlet{i}") for i in range(SPAN_CHOICE_AMONG)]
+    articles = [passage(f"c{i}", HEADLINE.text, f"article{i}") for i in range(SPAN_CHOICE_AMONG)]
     headline, answering = HEADLINE.text.split(". ", 1)
-    headlines = [Candidate(Hit(p, 0.0), i, headline + ".", score=1.0 - i * 1e-4) for i, p in enumerate(outlets)]
-    answers = [Candidate(Hit(p, 0.0), i, answering, score=1.0 - SPAN_REACH / 2) for i, p in enumerate(outlets[:2])]
+    headlines = [Candidate(Hit(p, 0.0), i, headline + ".", score=1.0 - i * 1e-4) for i, p in enumerate(articles)]
+    answers = [Candidate(Hit(p, 0.0), i, answering, score=1.0 - SPAN_REACH / 2) for i, p in enumerate(articles[:2])]
     spans = MarkedSpans({"رضوان حسين": 100.0, "إريتريا": 0.0})
     ExtractiveAnswerer._choose_by_span(WHO, headlines + answers, spans)
     assert answers[0].score == answers[1].score > max(c.score for c in headlines)
