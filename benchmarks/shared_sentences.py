@@ -6,28 +6,34 @@ Reads the news archive (../shared/news) and groups its articles as ingest does
 (ingest.wire: copies across outlets only). It then counts the sentences of at
 least eight words, Arabic-normalised, that stand in more than one story: those
 the answerer sees several times when the span model chooses the quoted sentence
-(qa.extractive.ExtractiveAnswerer._choose_by_span counts each once).
+(qa.extractive.ExtractiveAnswerer._choose_by_span counts each once). Last, it
+counts the pairs of one outlet's articles, at most two days apart, whose texts are
+near copies (a story run again, which ingest leaves ungrouped), by their estimated
+Jaccard similarity, and how many of the real-news question set's articles are in them.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.wire import Article, copy_groups, signature
+from ingest.wire import Article, copy_groups, days_close, same_outlet, signature, similar_pairs
 from qa.arabic import normalize_arabic
-from qa.news import read_archive
+from qa.news import NEWS_QUESTIONS, read_archive
 from qa.sentences import sentence_spans
 
 MIN_WORDS = 8  # a statement, not a dateline or a caption
+RERUN_SIMILARITIES = (0.5, 0.8, 0.9)
 
 
 def main() -> None:
     articles = list(read_archive())
-    groups = copy_groups(Article(a["id"], a.get("outlet"), a.get("date"), signature(a["text"])) for a in articles)
+    signed = [Article(a["id"], a.get("outlet"), a.get("date"), signature(a["text"])) for a in articles]
+    groups = copy_groups(signed)
     outlet = {a["id"]: a.get("outlet") for a in articles}
     holders: dict[str, set[str]] = defaultdict(set)
     for article in articles:
@@ -45,6 +51,15 @@ def main() -> None:
     )
     print(f"  in 20 or more articles (an outlet's boilerplate): {sum(len(ids) >= 20 for ids in shared.values())}")
     print(f"articles holding such a sentence: {len({i for ids in shared.values() for i in ids})}")
+    asked_of = {json.loads(line)["doc_id"] for line in NEWS_QUESTIONS.read_text(encoding="utf-8").splitlines()}
+    reruns = similar_pairs(signed, lambda a, b: same_outlet(a, b) and days_close(a, b), min(RERUN_SIMILARITIES))
+    print("one outlet's articles at most two days apart, as near copies:")
+    for least in RERUN_SIMILARITIES:
+        keys = {key for score, *pair in reruns if score >= least for key in pair}
+        pairs = sum(score >= least for score, *_ in reruns)
+        print(
+            f"  similarity >= {least}: {pairs} pairs, {len(keys)} articles, {len(keys & asked_of)} of the question set's"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ answer names the others ("also reported by").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,20 +62,29 @@ def _outlet(article: Article) -> str:
     return outlet_name(article.outlet or "", arabic=False).casefold()
 
 
-def _may_be_copies(a: Article, b: Article) -> bool:
-    if not (a.outlet and b.outlet and a.date and b.date) or _outlet(a) == _outlet(b):
+def same_outlet(a: Article, b: Article) -> bool:
+    return bool(a.outlet and b.outlet) and _outlet(a) == _outlet(b)
+
+
+def days_close(a: Article, b: Article) -> bool:
+    """Are both dated, at most DAYS_APART days apart?"""
+    if not (a.date and b.date):
         return False
     return abs((date.fromisoformat(a.date[:10]) - date.fromisoformat(b.date[:10])).days) <= DAYS_APART
 
 
-def copy_groups(articles: Iterable[Article]) -> dict[str, str]:
-    """{key: the key of its group's earliest article} for each article with a copy.
+def _may_be_copies(a: Article, b: Article) -> bool:
+    return bool(a.outlet and b.outlet) and not same_outlet(a, b) and days_close(a, b)
 
-    Pairs are joined most similar first, and two groups only when every article of one
-    may be a copy of every article of the other: a group never holds two articles of
-    one outlet, nor spans more than DAYS_APART days (no chain of daily follow-ups)."""
+
+def similar_pairs(
+    articles: Iterable[Article], may_pair: Callable[[Article, Article], bool], threshold: float = SAME_STORY
+) -> list[tuple[float, str, str]]:
+    """(similarity, key, other key) for each pair ``may_pair`` allows whose signatures
+    estimate a Jaccard similarity of at least ``threshold`` (found by LSH, not by
+    comparing every pair)."""
     by_key = {a.key: a for a in articles}
-    index = MinHashLSH(threshold=SAME_STORY, num_perm=NUM_PERM)
+    index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations  # made once, not per article
     minhashes = {}
     for key, article in by_key.items():
@@ -85,12 +94,22 @@ def copy_groups(articles: Iterable[Article]) -> dict[str, str]:
     pairs = []
     for key, article in by_key.items():
         for other in index.query(minhashes[key]):
-            if key < other and _may_be_copies(article, by_key[other]):
+            if key < other and may_pair(article, by_key[other]):
                 score = similarity(article.signature, by_key[other].signature)
-                if score >= SAME_STORY:
+                if score >= threshold:
                     pairs.append((score, key, other))
+    return pairs
+
+
+def copy_groups(articles: Iterable[Article]) -> dict[str, str]:
+    """{key: the key of its group's earliest article} for each article with a copy.
+
+    Pairs are joined most similar first, and two groups only when every article of one
+    may be a copy of every article of the other: a group never holds two articles of
+    one outlet, nor spans more than DAYS_APART days (no chain of daily follow-ups)."""
+    by_key = {a.key: a for a in articles}
     group_of = {key: [key] for key in by_key}
-    for _, key, other in sorted(pairs, reverse=True):
+    for _, key, other in sorted(similar_pairs(by_key.values(), _may_be_copies), reverse=True):
         first, second = group_of[key], group_of[other]
         if first is not second and all(_may_be_copies(by_key[a], by_key[b]) for a in first for b in second):
             first.extend(second)

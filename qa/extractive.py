@@ -481,8 +481,9 @@ class ExtractiveAnswerer:
         times how far its span's score is above (or below) the best one's. The new scores
         are the scores: what follows (the corroborating sources, the margin the confidence
         reads) sees them. Copies of a sentence (the same words in several articles: mostly
-        an outlet's story run again, which the wire-copy grouping, across outlets only,
-        leaves apart; benchmarks/shared_sentences.py) take one place among those read,
+        an outlet's background paragraph carried from one day's story to the next, which
+        the wire-copy grouping, across outlets only, leaves apart;
+        benchmarks/shared_sentences.py) take one place among those read,
         and each copy is rescored alike. A sentence in which the span model marks nothing
         keeps its score, and if that is the best, none changes."""
         copies: dict[str, list[Candidate]] = {}
