@@ -12,6 +12,12 @@ sentence answers only when:
   age, a distance: qa.direct.MEASURES), when the question asks for one; for a
   count, not a sum of money or a distance (qa.direct.NOT_COUNTS).
 
+- it does not give a word of an Arabic question another qualifier: where the
+  question qualifies a word by a definite noun or a figure («مؤسسة الكهرباء»,
+  «الكتيبة 106»), a sentence that has that word qualified by another of the
+  same kind («مؤسسة المياه», «الكتيبة 276») and not the question's is about
+  something else (``qualified_otherwise``).
+
 People, organisations and cities are not checked: Arabic has no capitals to
 find them by, and English names carried across by transliteration matched too
 loosely (see docs/design-notes.md); the reader (qa.reader) judges them.
@@ -21,12 +27,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
 from qa.direct import Measure, figures_of, number_spans
 from qa.places import Place, arabic_words, countries, places_in
-from qa.terms import STOPWORDS
+from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
 # Closed classes of English. After an auxiliary or a preposition, a country's name (or
@@ -143,3 +150,62 @@ def unsupported(constraints: list[Constraint], text: str, date: str | None) -> l
     named = {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
     western = to_western_digits(text)
     return [c for c in constraints if not c.held_by(named, western, date)]
+
+
+_WRITTEN_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word as written, its marks and tatweel included
+
+
+@dataclass(frozen=True)
+class _Word:
+    term: str  # qa.terms.term_of
+    qualifier: str | None  # "figure" or "definite": what it may qualify the word before it as
+    start: int  # in the text
+    end: int
+
+
+def _words(text: str) -> list[_Word | None]:
+    """The text's words in order, a stop word as None (it breaks a pair)."""
+    out: list[_Word | None] = []
+    for match in _WRITTEN_WORD.finditer(text):
+        word = to_western_digits(normalize_arabic(match.group()))
+        if not word or word in STOPWORDS:
+            out.append(None)
+            continue
+        prefix = word[: prefix_length(word)]
+        kind = "figure" if word.isdigit() else "definite" if prefix.endswith("ال") or prefix == "لل" else None
+        out.append(_Word(term_of(word), kind, match.start(), match.end()))
+    return out
+
+
+def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
+    """Where ``sentence`` qualifies a word of the (Arabic) question by another definite
+    noun or figure than the question does, and holds the question's nowhere: the two
+    pairs of words, as the question and the sentence write them. «مؤسسة الكهرباء»
+    against «مؤسسة المياه», «دعم الكهرباء» against «دعم الوقود», «الكتيبة 106» against
+    «الكتيبة 276»: a near miss, the same kind of thing with one qualifier changed. A
+    qualifier that shares its letters with the question's (a spelling, «عبد» in
+    «عبدالفتاح») or that the question also holds elsewhere does not count."""
+    if not is_arabic(question):
+        return None
+    asked = _words(question)
+    asked_terms = {w.term for w in asked if w}
+    said = _words(sentence)
+    held = loose_terms(sentence)
+    folded = to_western_digits(normalize_arabic(sentence))
+    for head, qualifier in pairwise(asked):
+        if not (head and qualifier and qualifier.qualifier) or head.term not in held:
+            continue
+        if qualifier.term in held or qualifier.term in folded:
+            continue
+        for word, other in pairwise(said):
+            if (
+                word
+                and other
+                and word.term == head.term
+                and other.qualifier == qualifier.qualifier
+                and other.term not in asked_terms
+                and other.term not in qualifier.term
+                and qualifier.term not in other.term
+            ):
+                return question[head.start : qualifier.end], sentence[word.start : other.end]
+    return None

@@ -27,7 +27,7 @@ from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.asked_time import asked_time
 from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
-from qa.constraints import Constraint, question_constraints, swapped, unsupported, wrong_measure
+from qa.constraints import Constraint, qualified_otherwise, question_constraints, swapped, unsupported, wrong_measure
 from qa.digest import compose_digest, digest_topic
 from qa.direct import (
     DATE_QUESTION,
@@ -103,6 +103,16 @@ _FOLLOW_UP_START = re.compile(
 _PRONOUN = re.compile(r"\b(it|they|them|that|this|those|he|she|there)\b|ذلك|هذا|هذه|تلك|هؤلاء", re.I)
 
 
+@dataclass(frozen=True)
+class GivenFor:
+    """The best sentence answers the question asked of something else: of another
+    country, or of the question's word qualified otherwise («مؤسسة المياه» for «مؤسسة
+    الكهرباء»). Both as the reader's language and the texts write them."""
+
+    asked: str
+    given: str
+
+
 @dataclass
 class Choice:
     """What the answerer found for a question, before deciding whether to answer."""
@@ -110,7 +120,7 @@ class Choice:
     groups: list[list[Candidate]]  # sentences worth quoting, best first (qa.extractive.select)
     signals: dict[str, float] | None  # what the confidence reads, and "relevance"; None: nothing to quote
     missing: list[Constraint]  # what the question pins down that no candidate's article carries
-    given_for: tuple[Constraint, Place] | None = None  # the reader takes the best sentence to be about another country
+    given_for: GivenFor | None = None  # the best sentence is about something else than asked: cited, not as the answer
     spans: ReadSpans | None = None  # the span model, with what it read to choose; None without one
 
 
@@ -471,7 +481,9 @@ class ExtractiveAnswerer:
         given_for = None
         if contrasts and float(np.max(contrasted)) - float(read[0]) > READER_CONTRAST:
             asked, country, _ = contrasts[int(np.argmax(contrasted))]
-            given_for = (asked, country)
+            given_for = GivenFor(asked.text, country.arabic if is_arabic(question) else country.english)
+        elif otherwise := qualified_otherwise(question, best.text):
+            given_for = GivenFor(*otherwise)
         return Choice(groups, signals, missing, given_for, spans)
 
     @staticmethod
@@ -541,9 +553,7 @@ class ExtractiveAnswerer:
         )
         if choice.given_for:
             # What the articles give instead, cited, but not as the answer.
-            asked, given = choice.given_for
-            name = given.arabic if lang == "ar" else given.english
-            text = GIVEN_FOR[lang].format(asked=asked.text, given=name) + "\n" + text
+            text = GIVEN_FOR[lang].format(asked=choice.given_for.asked, given=choice.given_for.given) + "\n" + text
             return Answer(question, text, False, self.mode, citations, confidence=confidence)
         answer = Answer(question, text, True, self.mode, citations, confidence=confidence, findings=findings)
         if direct:

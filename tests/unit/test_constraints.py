@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qa.bridge import Bridge
-from qa.constraints import question_constraints, swapped, unsupported, wrong_measure
+from qa.constraints import qualified_otherwise, question_constraints, swapped, unsupported, wrong_measure
 from qa.direct import measure_asked
 from qa.places import places_in
 
@@ -162,3 +162,32 @@ def test_a_figure_of_another_kind_does_not_answer():
 )
 def test_a_sum_a_share_or_a_distance_does_not_answer_a_count(question, sentence, wrong):
     assert wrong_measure(measure_asked(question), sentence) == wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "pairs"),
+    [
+        # another definite noun qualifying the question's word
+        (
+            "من هو المتحدث باسم وزارة الخارجية التركية؟",
+            "وقال المتحدث باسم وزارة الداخلية التركية إسماعيل جاتاكلي إن التحقيق مستمر.",
+            ("وزارة الخارجية", "وزارة الداخلية"),
+        ),
+        # another figure, written in Arabic-Indic digits and with a mark on its word
+        ("كم جنديا في اللواء 16؟", "ويضم اللواءُ ٢٥ نحو ثلاثة آلاف جندي.", ("اللواء 16", "اللواءُ ٢٥")),
+        # the same qualifier: no near miss
+        ("من هو المتحدث باسم وزارة الخارجية؟", "وقال المتحدث باسم وزارة الخارجية إن الوفد وصل.", None),
+        # the question's qualifier stands elsewhere in the sentence: the other may be a second ministry
+        ("ماذا قالت وزارة الخارجية؟", "ونسقت وزارة الداخلية مع الخارجية قبل الإعلان.", None),
+        # a qualifier sharing its letters with the question's (a spelling) is not another one
+        ("متى ولد الرئيس عبد الفتاح السيسي؟", "ولد الرئيس عبدالفتاح السيسي عام 1954.", None),
+        # an indefinite word after the question's word is not a qualifier of the same kind
+        ("كم موظفا في شركة النفط؟", "وتوظف شركة كبيرة في المدينة 300 عامل.", None),
+        # nor is a pair of the question that the sentence lacks the first word of
+        ("من يرأس شركة النفط؟", "ويرأس المجلس سامي الأعرجي.", None),
+        # English questions are not read this way
+        ("Who is the spokesman of the foreign ministry?", "وقال المتحدث باسم وزارة الداخلية إن التحقيق مستمر.", None),
+    ],
+)
+def test_a_sentence_qualifying_the_questions_word_otherwise_is_about_something_else(question, sentence, pairs):
+    assert qualified_otherwise(question, sentence) == pairs

@@ -252,6 +252,20 @@ def test_a_sentence_the_reader_takes_to_be_about_another_country_is_given_as_suc
     assert answerer.answer(question, retriever.search(question, n=2)).answerable
 
 
+def test_a_sentence_about_the_questions_thing_qualified_otherwise_is_given_as_such(parts):
+    said = "شخصا اعتقلوا في حي الكرادة ببغداد أمس بحسب المتحدث الرسمي باسم وزارة الداخلية العراقية"
+    interior = passage("m1", f"وقالت الشرطة إن 40 {said}.", "interior")
+    asked = f"كم {said.replace('الداخلية', 'الخارجية')}؟"
+    retriever, answerer = parts([interior, WHEAT])
+    answer = answerer.answer(asked, retriever.search(asked, n=2))
+    assert not answer.answerable
+    assert answer.answer.startswith(GIVEN_FOR["ar"].format(asked="وزارة الخارجية", given="وزارة الداخلية"))
+    assert "40" in answer.answer and answer.citations[0].doc_id == "interior"  # what they do give, cited
+    about_it = asked.replace("الخارجية", "الداخلية")
+    answer = answerer.answer(about_it, retriever.search(about_it, n=2))
+    assert answer.answerable and answer.answer_text == "40"
+
+
 HEADLINE = passage(
     "e1",
     "إثيوبيا تعين سفيرا لدى إريتريا بعد عشرين عاما. وقالت الخارجية إن السفير الذي عينته هو رضوان حسين لدى إريتريا.",
