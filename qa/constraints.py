@@ -31,7 +31,7 @@ from itertools import pairwise
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
-from qa.direct import Measure, figures_of, number_spans
+from qa.direct import Measure, figures_of, has_date_word, number_spans
 from qa.places import Place, arabic_words, countries, places_in
 from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of
 
@@ -152,7 +152,13 @@ def unsupported(constraints: list[Constraint], text: str, date: str | None) -> l
     return [c for c in constraints if not c.held_by(named, western, date)]
 
 
-_WRITTEN_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")  # a word as written, its marks and tatweel included
+# A word as written, its marks and tatweel included (qa.arabic folds the same marks).
+_WRITTEN_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+# Qualifiers of time: what they change is when, which the year check and the period a
+# question names (qa.asked_time) judge, not what («العام الحالي», «العام الجاري»).
+_TIME_QUALIFIERS = frozenset(
+    normalize_arabic(word) for word in "الماضي المنصرم الحالي الجاري المقبل القادم الراهن".split()
+)
 
 
 @dataclass(frozen=True)
@@ -163,18 +169,40 @@ class _Word:
     end: int
 
 
+def _qualifier_kind(word: str) -> str | None:
+    """A figure («106», «الـ24»), a definite noun or adjective with the article alone
+    («الكهرباء»; not «والكهرباء», a second noun, nor «بالكهرباء»), or None. A time
+    word is none."""
+    if word.isdigit() or (word.startswith("ال") and word[2:].isdigit()):
+        return "figure"
+    if word in _TIME_QUALIFIERS or has_date_word(word):
+        return None
+    return "definite" if word.startswith("ال") and prefix_length(word) == 2 else None
+
+
 def _words(text: str) -> list[_Word | None]:
-    """The text's words in order, a stop word as None (it breaks a pair)."""
+    """The text's words in order; a stop word, or a bare article («الـ»), as None (it
+    breaks a pair)."""
     out: list[_Word | None] = []
     for match in _WRITTEN_WORD.finditer(text):
         word = to_western_digits(normalize_arabic(match.group()))
-        if not word or word in STOPWORDS:
+        if word in STOPWORDS or word == "ال":
             out.append(None)
             continue
-        prefix = word[: prefix_length(word)]
-        kind = "figure" if word.isdigit() else "definite" if prefix.endswith("ال") or prefix == "لل" else None
-        out.append(_Word(term_of(word), kind, match.start(), match.end()))
+        kind = _qualifier_kind(word)
+        term = word.removeprefix("ال") if kind == "figure" else term_of(word)
+        out.append(_Word(term, kind, match.start(), match.end()))
     return out
+
+
+def _next_to(text: str, first: _Word, second: _Word) -> bool:
+    """Is ``second`` right after ``first``, with nothing but space between (no comma,
+    quote or bracket)?"""
+    return not text[first.end : second.start].strip()
+
+
+def _countries(text: str) -> set[str]:
+    return {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
 
 
 def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
@@ -182,9 +210,10 @@ def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     noun or figure than the question does, and holds the question's nowhere: the two
     pairs of words, as the question and the sentence write them. «مؤسسة الكهرباء»
     against «مؤسسة المياه», «دعم الكهرباء» against «دعم الوقود», «الكتيبة 106» against
-    «الكتيبة 276»: a near miss, the same kind of thing with one qualifier changed. A
-    qualifier that shares its letters with the question's (a spelling, «عبد» in
-    «عبدالفتاح») or that the question also holds elsewhere does not count."""
+    «الكتيبة 276»: a near miss, the same kind of thing with one qualifier changed. Not
+    a qualifier that shares its letters with the question's (a spelling, «عبد» in
+    «عبدالفتاح»), one the question also holds elsewhere, a country the sentence names
+    in another form («السفارة الأمريكية», «سفارة الولايات المتحدة»), nor a time."""
     if not is_arabic(question):
         return None
     asked = _words(question)
@@ -192,10 +221,19 @@ def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
     said = _words(sentence)
     held = loose_terms(sentence)
     folded = to_western_digits(normalize_arabic(sentence))
+    figures = {w.term for w in said if w and w.qualifier == "figure"}
     for head, qualifier in pairwise(asked):
-        if not (head and qualifier and qualifier.qualifier) or head.term not in held:
+        if not (head and qualifier and qualifier.qualifier and _next_to(question, head, qualifier)):
             continue
-        if qualifier.term in held or qualifier.term in folded:
+        if head.term not in held:
+            continue
+        if qualifier.qualifier == "figure":
+            if qualifier.term in figures:
+                continue
+        elif qualifier.term in held or qualifier.term in folded:
+            continue
+        country = _countries(question[qualifier.start : qualifier.end])
+        if country and country & _countries(sentence):
             continue
         for word, other in pairwise(said):
             if (
@@ -203,6 +241,7 @@ def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
                 and other
                 and word.term == head.term
                 and other.qualifier == qualifier.qualifier
+                and _next_to(sentence, word, other)
                 and other.term not in asked_terms
                 and other.term not in qualifier.term
                 and qualifier.term not in other.term

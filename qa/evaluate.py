@@ -123,7 +123,8 @@ def confidence_rows(engine: Engine, questions: list[dict]) -> list[tuple[dict[st
     the answer the extractive answerer would give from what ``ask`` reads, abstention
     aside, and whether that answer is right (has an expected answer and cites an
     expected article first; never, for an unanswerable one). A digest, an answer given
-    for another country, and nothing to quote are left out: ``ask`` gives none of them
+    for something else (another country, a word qualified otherwise: Choice.given_for),
+    and nothing to quote are left out: ``ask`` gives none of them
     as an answer, whatever the confidence."""
     rows = []
     for q in questions:

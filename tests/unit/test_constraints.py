@@ -185,6 +185,25 @@ def test_a_sum_a_share_or_a_distance_does_not_answer_a_count(question, sentence,
         ("كم موظفا في شركة النفط؟", "وتوظف شركة كبيرة في المدينة 300 عامل.", None),
         # nor is a pair of the question that the sentence lacks the first word of
         ("من يرأس شركة النفط؟", "ويرأس المجلس سامي الأعرجي.", None),
+        # a figure joined to its article is a figure; another figure is another qualifier
+        ("متى تعقد الدورة الـ24؟", "تعقد الدورة الـ25 في مارس.", ("الدورة الـ24", "الدورة الـ25")),
+        # the question's figure counts where it stands whole, not inside another («16» in «2016»)
+        ("كم جنديا في اللواء 16؟", "ويضم اللواء 25 نحو 2016 جنديا.", ("اللواء 16", "اللواء 25")),
+        ("كم جنديا في اللواء 16؟", "ويضم اللواء 25 واللواء 16 نحو ألف جندي.", None),
+        # a figure is not another qualifier of a definite one, nor the other way round
+        ("كم جنديا في اللواء 16؟", "ويضم اللواء الأول نحو ألف جندي.", None),
+        # the sentence's qualifier is one the question names too: no other thing
+        ("ماذا قال وزير الخارجية عن الداخلية؟", "وقال وزير الداخلية إن الحدود آمنة.", None),
+        # a country the sentence names in another form is the question's
+        ("كم شخصا قتلوا قرب السفارة الأمريكية؟", "وقتل 40 شخصا قرب سفارة الولايات المتحدة.", None),
+        # a time is not what a thing is: the period checks judge it
+        ("ماذا قال الجيش الإسرائيلي عن الهجوم؟", "وقال الجيش الثلاثاء إن الهجوم فشل.", None),
+        ("كم بلغت الأرباح في العام الحالي؟", "وبلغت الأرباح في العام الجاري 5 ملايين.", None),
+        # a second noun joined by «و» is not a qualifier, nor is one across punctuation
+        ("كم عدد القتلى المدنيين؟", "وبلغ عدد القتلى والجرحى 40.", None),
+        ("ما أرباح شركة الكهرباء؟", 'وبلغت أرباح شركة "المياه" 5 ملايين.', None),
+        # a bare article written apart («الـ 10») is no word to qualify
+        ("متى تعقد الدورة الـ 24؟", "تعقد الدورة في الـ 10 من مارس.", None),
         # English questions are not read this way
         ("Who is the spokesman of the foreign ministry?", "وقال المتحدث باسم وزارة الداخلية إن التحقيق مستمر.", None),
     ],
