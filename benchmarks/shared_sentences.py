@@ -14,7 +14,6 @@ Jaccard similarity, and how many of the real-news question set's articles are in
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.wire import Article, copy_groups, days_close, same_outlet, signature, similar_pairs
 from qa.arabic import normalize_arabic
+from qa.evaluate import load_questions
 from qa.news import NEWS_QUESTIONS, read_archive
 from qa.sentences import sentence_spans
 
@@ -51,7 +51,7 @@ def main() -> None:
     )
     print(f"  in 20 or more articles (an outlet's boilerplate): {sum(len(ids) >= 20 for ids in shared.values())}")
     print(f"articles holding such a sentence: {len({i for ids in shared.values() for i in ids})}")
-    asked_of = {json.loads(line)["doc_id"] for line in NEWS_QUESTIONS.read_text(encoding="utf-8").splitlines()}
+    asked_of = {q["doc_id"] for q in load_questions(NEWS_QUESTIONS)}
     reruns = similar_pairs(signed, lambda a, b: same_outlet(a, b) and days_close(a, b), min(RERUN_SIMILARITIES))
     print("one outlet's articles at most two days apart, as near copies:")
     for least in RERUN_SIMILARITIES:

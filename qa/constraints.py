@@ -31,7 +31,8 @@ from itertools import pairwise
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.bridge import Bridge
-from qa.direct import Measure, figures_of, has_date_word, number_spans
+from qa.direct import Measure, figures_of, number_spans
+from qa.months import RELATIVE_DAYS_AR, WEEKDAYS_AR
 from qa.places import Place, arabic_words, countries, places_in
 from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of
 
@@ -147,17 +148,24 @@ def swapped(question: str, constraint: Constraint, country: Place) -> str:
 def unsupported(constraints: list[Constraint], text: str, date: str | None) -> list[Constraint]:
     """The constraints ``text`` (what the article says around the answer, with its title)
     does not carry."""
-    named = {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
+    named = _countries(text)
     western = to_western_digits(text)
     return [c for c in constraints if not c.held_by(named, western, date)]
 
 
+def _countries(text: str) -> set[str]:
+    """The codes of the countries a text names, by name or adjective."""
+    return {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
+
+
 # A word as written, its marks and tatweel included (qa.arabic folds the same marks).
 _WRITTEN_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
-# Qualifiers of time: what they change is when, which the year check and the period a
-# question names (qa.asked_time) judge, not what («العام الحالي», «العام الجاري»).
+# Qualifiers of time (normalised, as the words are compared): what they change is when,
+# which the year check and the period a question names (qa.asked_time) judge, not what
+# («العام الحالي», «العام الجاري», «الجيش الثلاثاء»). Month names take no article.
 _TIME_QUALIFIERS = frozenset(
-    normalize_arabic(word) for word in "الماضي المنصرم الحالي الجاري المقبل القادم الراهن".split()
+    normalize_arabic(word)
+    for word in ("الماضي", "المنصرم", "الحالي", "الجاري", "المقبل", "القادم", "الراهن", *WEEKDAYS_AR, *RELATIVE_DAYS_AR)
 )
 
 
@@ -175,7 +183,7 @@ def _qualifier_kind(word: str) -> str | None:
     word is none."""
     if word.isdigit() or (word.startswith("ال") and word[2:].isdigit()):
         return "figure"
-    if word in _TIME_QUALIFIERS or has_date_word(word):
+    if word in _TIME_QUALIFIERS:
         return None
     return "definite" if word.startswith("ال") and prefix_length(word) == 2 else None
 
@@ -199,10 +207,6 @@ def _next_to(text: str, first: _Word, second: _Word) -> bool:
     """Is ``second`` right after ``first``, with nothing but space between (no comma,
     quote or bracket)?"""
     return not text[first.end : second.start].strip()
-
-
-def _countries(text: str) -> set[str]:
-    return {place.code for place, _, _ in places_in(text, as_names=False, countries_only=True)}
 
 
 def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:

@@ -107,10 +107,10 @@ _PRONOUN = re.compile(r"\b(it|they|them|that|this|those|he|she|there)\b|ذلك|�
 class GivenFor:
     """The best sentence answers the question asked of something else: of another
     country, or of the question's word qualified otherwise («مؤسسة المياه» for «مؤسسة
-    الكهرباء»). Both as the reader's language and the texts write them."""
+    الكهرباء»)."""
 
-    asked: str
-    given: str
+    asked: str  # as the question writes it
+    given: str  # as the sentence writes it; another country by its name in the question's language
 
 
 @dataclass

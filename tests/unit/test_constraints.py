@@ -198,6 +198,7 @@ def test_a_sum_a_share_or_a_distance_does_not_answer_a_count(question, sentence,
         ("كم شخصا قتلوا قرب السفارة الأمريكية؟", "وقتل 40 شخصا قرب سفارة الولايات المتحدة.", None),
         # a time is not what a thing is: the period checks judge it
         ("ماذا قال الجيش الإسرائيلي عن الهجوم؟", "وقال الجيش الثلاثاء إن الهجوم فشل.", None),
+        ("ماذا قال الجيش الإسرائيلي عن الهجوم؟", "وقال الجيش الأربعاء إن الهجوم فشل.", None),
         ("كم بلغت الأرباح في العام الحالي؟", "وبلغت الأرباح في العام الجاري 5 ملايين.", None),
         # a second noun joined by «و» is not a qualifier, nor is one across punctuation
         ("كم عدد القتلى المدنيين؟", "وبلغ عدد القتلى والجرحى 40.", None),
