@@ -113,6 +113,12 @@ def glossary_terms(word: str) -> frozenset[str]:
     return frozenset()
 
 
+def glossary_synonyms(term: str) -> frozenset[str]:
+    """``term`` (an Arabic index term) and those the glossary lists beside it under one
+    English word (قوات with جندي and عسكري under "troop"): what a reporter may write for it."""
+    return frozenset({term}).union(*(terms for terms in _GLOSSARY_TERMS.values() if term in terms))
+
+
 class Bridge:
     """English words to the Arabic index terms of one corpus.
 

@@ -10,8 +10,10 @@ sentence answers only when:
   every calendar year (or is dated in it, or says "last year" a year later);
 - its figures are of the kind of quantity asked for (money, a percentage, an
   age, a distance: qa.direct.MEASURES), when the question asks for one; for a
-  count, not a sum of money or a distance (qa.direct.NOT_COUNTS).
-
+  count, not a sum of money or a distance (qa.direct.NOT_COUNTS);
+- when it names what a count question counts, its figures count that and not
+  something else («تعرض قواتها إلى 73 هجوماً» names the troops and counts attacks:
+  ``counts_otherwise``);
 - it does not give a word of an Arabic question another qualifier: where the
   question qualifies a word by a definite noun or a figure («مؤسسة الكهرباء»,
   «الكتيبة 106»), a sentence that has that word qualified by another of the
@@ -30,8 +32,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
-from qa.bridge import Bridge
-from qa.direct import Measure, figures_of, number_spans
+from qa.bridge import Bridge, glossary_synonyms
+from qa.direct import COUNT, Measure, counted_noun, counted_term, figures_of, number_spans
 from qa.months import RELATIVE_DAYS_AR, WEEKDAYS_AR
 from qa.places import Place, arabic_words, countries, places_in
 from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of
@@ -252,3 +254,62 @@ def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
             ):
                 return question[head.start : qualifier.end], sentence[word.start : other.end]
     return None
+
+
+# Words that end the noun phrase after "how many": the verb, a preposition, a relative.
+_PHRASE_ENDS = _AUXILIARIES | _PREPOSITIONS | {"who", "that", "which"}
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_ENGLISH_WORDS = re.compile(r"[\w'’-]+")
+_EARLIEST_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def counted_terms(question: str, bridge: Bridge) -> frozenset[str]:
+    """The Arabic index terms of what a count question counts: قوات for «كم عدد القوات
+    الأميركية؟»; for "How many US troops are in Iraq?" the bridge's terms for "troops",
+    the last word before the verb or preposition. None for a capitalised word ("how
+    many Yemenis"), a people or a name that a sentence may count in other words."""
+    if is_arabic(question):
+        term = counted_term(question)
+        return glossary_synonyms(term) if term else frozenset()
+    match = _HOW_MANY.search(question)
+    words = _ENGLISH_WORDS.findall(question[match.end() :]) if match else []
+    for index, word in enumerate(words[:5]):
+        if index and (word.lower() in _PHRASE_ENDS or word.endswith("ed")):
+            head = words[index - 1]
+            return frozenset() if head[:1].isupper() else bridge.terms_for(head)
+    return frozenset()
+
+
+def counts_otherwise(counted: frozenset[str], measure: Measure | None, sentence: str) -> bool:
+    """Does ``sentence`` name what the question counts (``counted``, qa.constraints.
+    counted_terms) while each of its figures counts something else? «أعلنت عن تعرض قواتها
+    في العراق إلى 73 هجوماً» names the troops and counts attacks on them: it does not
+    answer how many troops there are. Not when a figure has no noun after it (what it
+    counts may be said before it: «ارتفعت المجموعات من 892 في 2015»), nor when the sentence says «عدد» before the counted
+    word («عدد المنتخبات المتأهلة 24 فريقا»: the figure counts it in another word). Years
+    and numbered things («المهمة الـ61») count nothing."""
+    if not counted or measure is None or measure.name != COUNT:
+        return False
+    phrases = []  # the figures with the nouns they count, and a partitive after («2500 جندي من القوات»)
+    for figure in figures_of(measure, sentence):
+        value, start, _ = figure
+        if _EARLIEST_YEAR.fullmatch(value) or normalize_arabic(sentence[max(0, start - 3) : start]).endswith("ال"):
+            continue
+        noun = counted_noun(sentence, figure)
+        if noun is None or not noun[0].isalpha() or noun[0] in STOPWORDS or term_of(noun[0]) in counted:
+            return False  # what it counts is not said after it («من 892 في 2015»), or is what is asked
+        partitive = re.match(r"\s+من\s+[^\s،,.؛:]+", sentence[noun[1] :])
+        phrases.append((start, noun[1] + (partitive.end() if partitive else 0)))
+    if not phrases:
+        return False
+    named = False
+    for match in _WRITTEN_WORD.finditer(sentence):
+        word = normalize_arabic(match.group())
+        if any(start - 1 <= match.end() and match.start() < end for start, end in phrases) or not (
+            term_of(word) in counted or (len(word) >= 5 and word[0] in "لبكفو" and term_of(word[1:]) in counted)
+        ):
+            continue  # in a figure's phrase, or right before it («مقتل 5 أشخاص»: who were killed)
+        if normalize_arabic(sentence[: match.start()]).split()[-1:] == ["عدد"]:
+            return False
+        named = True
+    return named

@@ -261,15 +261,17 @@ def counted_term(question: str) -> str | None:
     return term_of(match.group(1)) if match else None
 
 
-def _noun_after(sentence: str, figure: tuple[str, int, int]) -> str | None:
-    """The word after a figure's scale word and unit, normalised: the noun it counts if it
-    counts one («2500 جندي»), also after «من» and an article («300 من الموظفين»), but not
-    after «من» alone («300 من أصل 450», «300 من موظفيها»: a part of what follows)."""
+def counted_noun(sentence: str, figure: tuple[str, int, int]) -> tuple[str, int] | None:
+    """The word after a figure's scale word and unit, normalised, and where it ends: the
+    noun it counts if it counts one («2500 جندي»), also after «من» and an article («300 من
+    الموظفين»), but not after «من» alone («300 من أصل 450», «300 من موظفيها»: a part of
+    what follows)."""
     word = _UNIT_WORD.match(sentence, read_unit(sentence, figure[1], figure[2]).end)
     if word and normalize_arabic(word.group(1)) == "من":
         word = _UNIT_WORD.match(sentence, word.end())
-        return normalize_arabic(word.group(1)) if word and normalize_arabic(word.group(1)).startswith("ال") else None
-    return normalize_arabic(word.group(1)) if word else None
+        if not (word and normalize_arabic(word.group(1)).startswith("ال")):
+            return None
+    return (normalize_arabic(word.group(1)), word.end()) if word else None
 
 
 def _counting_first(sentence: str, numbers: list[tuple[str, int, int]], term: str) -> list[tuple[str, int, int]]:
@@ -277,7 +279,8 @@ def _counting_first(sentence: str, numbers: list[tuple[str, int, int]], term: st
     figures that each count a noun of their own («10 قطاعات و100 مبادرة»), but not past
     one that may share the noun of a later one («نجا 300 من أصل 450 مهاجرا»)."""
     for index, figure in enumerate(numbers):
-        noun = _noun_after(sentence, figure)
+        found = counted_noun(sentence, figure)
+        noun = found[0] if found else None
         if noun and term_of(noun) == term:
             return [figure, *numbers[:index], *numbers[index + 1 :]]
         if not (noun and _COUNTED_NOUN_ENDING.search(noun)):

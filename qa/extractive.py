@@ -27,7 +27,16 @@ from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.asked_time import asked_time
 from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
-from qa.constraints import Constraint, qualified_otherwise, question_constraints, swapped, unsupported, wrong_measure
+from qa.constraints import (
+    Constraint,
+    counted_terms,
+    counts_otherwise,
+    qualified_otherwise,
+    question_constraints,
+    swapped,
+    unsupported,
+    wrong_measure,
+)
 from qa.digest import compose_digest, digest_topic
 from qa.direct import (
     DATE_QUESTION,
@@ -309,11 +318,12 @@ def other_countries(question: str, constraints: list[Constraint], sentence: str)
 
 
 def meeting(
-    question: str, constraints: list[Constraint], found: list[Candidate], hits: list[Hit]
+    question: str, constraints: list[Constraint], counted: frozenset[str], found: list[Candidate], hits: list[Hit]
 ) -> tuple[list[Candidate], list[Constraint]]:
     """The candidates whose article (its retrieved passages and title) carries every year
-    and country the question names, and whose figures are of the kind asked for; and
-    the constraints that no candidate's article carries."""
+    and country the question names, and whose figures are of the kind asked for and do
+    not count another thing than the question (``counted``, qa.constraints.counted_terms);
+    and the constraints that no candidate's article carries."""
     around: dict[str, str] = {}
     for hit in hits:
         key = hit.passage.doc_key
@@ -321,7 +331,13 @@ def meeting(
     dates = {hit.passage.doc_key: hit.passage.date for hit in hits}
     lacking = {key: unsupported(constraints, text, dates[key]) for key, text in around.items()}  # once per article
     measure = measure_asked(question)
-    kept = [c for c in found if not lacking[c.hit.passage.doc_key] and not wrong_measure(measure, c.text)]
+    kept = [
+        c
+        for c in found
+        if not lacking[c.hit.passage.doc_key]
+        and not wrong_measure(measure, c.text)
+        and not counts_otherwise(counted, measure, c.text)
+    ]
     missing = [c for c in constraints if all(c in lacks for lacks in lacking.values())] if lacking else []
     return kept, missing
 
@@ -440,7 +456,7 @@ class ExtractiveAnswerer:
         EMBEDDED_SENTENCES of them scored; the question's constraints; and those that no
         candidate's article carries."""
         constraints = question_constraints(question, self.bridge)
-        kept, missing = meeting(question, constraints, candidates(hits), hits)
+        kept, missing = meeting(question, constraints, counted_terms(question, self.bridge), candidates(hits), hits)
         return self.score(question, context, kept, EMBEDDED_SENTENCES), constraints, missing
 
     def best_groups(self, question: str, hits: list[Hit], history: list[str] | None) -> Choice:

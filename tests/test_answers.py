@@ -60,6 +60,12 @@ def test_arabic_question_gets_the_same_figure(engine):
     assert_quotes_are_verbatim(answer)
 
 
+def test_attacks_on_the_forces_are_no_count_of_the_forces(engine):
+    # «تعرض قواتها في العراق وسوريا إلى 73 هجوماً» names the forces and counts attacks on them.
+    answer = engine.ask("كم عدد القوات الأميركية في العراق؟")
+    assert "73" not in answer.answer and all("73" not in c.quote for c in answer.citations)
+
+
 @pytest.mark.parametrize("question", ["كم عدد الجنود الأمريكيين في العراق؟", "كم جندي أمريكي في العراق؟"])
 def test_the_troop_question_typed_in_the_other_spelling_of_american_gets_the_figure(engine, question):
     # The troop sentences write أميركي; many readers type أمريكي (qa.variants, qa.respell).
