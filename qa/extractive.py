@@ -25,7 +25,7 @@ import numpy as np
 from qa.answer_types import Answer, Citation, Finding
 from qa.arabic import is_arabic, normalize_arabic, to_western_digits
 from qa.asked_time import asked_time
-from qa.bridge import Bridge, glossary_synonyms
+from qa.bridge import Bridge
 from qa.confidence import ConfidenceModel
 from qa.constraints import (
     Constraint,
@@ -241,16 +241,14 @@ def _intent_fit(question: str, sentence: str) -> float:
     return 0.0
 
 
-def lexical_fit(question: str, sentences: list[str], idf: Callable[[str], float]) -> list[float]:
+def _lexical_fit(question: str, sentences: list[str], idf: Callable[[str], float]) -> list[float]:
     """For each sentence, the IDF-weighted share of the question's words (normalised,
-    stemmed) in it, a word counting as found when the glossary's other words for it are
-    (qa.bridge.glossary_synonyms: «القوات» found as «جندي»), as an English word does."""
-    wanted = {t: glossary_synonyms(t) for t in lexical_terms(question)}
+    stemmed) in it."""
+    wanted = set(lexical_terms(question))
     total = sum(idf(t) for t in wanted)
     if not total:
         return [0.0] * len(sentences)
-    found = [set(lexical_terms(sentence)) for sentence in sentences]
-    return [sum(idf(t) for t, same in wanted.items() if same & terms) / total for terms in found]
+    return [sum(idf(t) for t in wanted & set(lexical_terms(sentence))) / total for sentence in sentences]
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -418,7 +416,7 @@ class ExtractiveAnswerer:
         wanted = with_context(question, context)
         texts = [c.text for c in found]
         if is_arabic(question):
-            word_fit = lexical_fit(wanted, texts, self.stats.idf)
+            word_fit = _lexical_fit(wanted, texts, self.stats.idf)
         else:
             word_fit = self.bridge.coverage(wanted, texts, self.stats)
         for candidate, words in zip(found, word_fit):

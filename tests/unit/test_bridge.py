@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.arabic import normalize_arabic
-from qa.bridge import Bridge, arabic_skeleton, glossary_synonyms, glossary_terms, latin_skeletons
+from qa.bridge import Bridge, arabic_skeleton, glossary_terms, latin_skeletons
 from qa.terms import lexical_terms
 
 
@@ -64,8 +64,3 @@ def test_a_changed_dictionary_is_used_by_the_next_question():
     assert not bridge.terms_for("flour")
     current[0] = {"flour": ("الطحين",)}  # a package installed while the chat runs
     assert bridge.terms_for("flour") == frozenset(lexical_terms("الطحين"))
-
-
-def test_an_arabic_words_synonyms_are_the_glossarys_other_words_for_it():
-    assert set(lexical_terms("جندي عسكري")) <= glossary_synonyms(lexical_terms("القوات")[0])
-    assert glossary_synonyms("كتاب") == {"كتاب"}  # no glossary word: itself alone
