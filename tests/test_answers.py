@@ -295,9 +295,12 @@ def test_follow_up_uses_the_conversation(engine):
 
 
 def test_k_sets_how_many_passages_are_read(engine):
-    one = engine.ask("How many US troops are in Iraq?", k=1)
-    assert len({c.passage for c in one.citations}) == 1
-    many = engine.ask("How many US troops are in Iraq?", k=6)
+    question = "How many US troops are in Iraq?"
+    # The first passage alone is the rocket article's, which gives no count of troops.
+    assert len(engine.reading(question, k=1).hits) == 1
+    two = engine.ask(question, k=2)
+    assert "2500" in two.answer and len({c.passage for c in two.citations}) == 1
+    many = engine.ask(question, k=6)
     assert len({c.passage for c in many.citations}) == 2
 
 
