@@ -36,7 +36,7 @@ from qa.bridge import Bridge, glossary_synonyms
 from qa.direct import COUNT, Measure, counted_noun, counted_term, figures_of, number_spans
 from qa.months import RELATIVE_DAYS_AR, WEEKDAYS_AR
 from qa.places import Place, arabic_words, countries, places_in
-from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of
+from qa.terms import STOPWORDS, loose_terms, prefix_length, term_of, without_proclitic
 
 _ENGLISH_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’-]*")
 # Closed classes of English. After an auxiliary or a preposition, a country's name (or
@@ -260,7 +260,6 @@ def qualified_otherwise(question: str, sentence: str) -> tuple[str, str] | None:
 _PHRASE_ENDS = _AUXILIARIES | _PREPOSITIONS | {"who", "that", "which"}
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _ENGLISH_WORDS = re.compile(r"[\w'’-]+")
-_EARLIEST_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def counted_terms(question: str, bridge: Bridge) -> frozenset[str]:
@@ -285,15 +284,16 @@ def counts_otherwise(counted: frozenset[str], measure: Measure | None, sentence:
     counted_terms) while each of its figures counts something else? «أعلنت عن تعرض قواتها
     في العراق إلى 73 هجوماً» names the troops and counts attacks on them: it does not
     answer how many troops there are. Not when a figure has no noun after it (what it
-    counts may be said before it: «ارتفعت المجموعات من 892 في 2015»), nor when the sentence says «عدد» before the counted
-    word («عدد المنتخبات المتأهلة 24 فريقا»: the figure counts it in another word). Years
-    and numbered things («المهمة الـ61») count nothing."""
+    counts may be said before it: «ارتفعت المجموعات من 892 في 2015»), nor when the
+    sentence says «عدد» before the counted word («عدد المنتخبات المتأهلة 24 فريقا»: the
+    figure counts it in another word). Years and numbered things («المهمة الـ61») count
+    nothing."""
     if not counted or measure is None or measure.name != COUNT:
         return False
     phrases = []  # the figures with the nouns they count, and a partitive after («2500 جندي من القوات»)
     for figure in figures_of(measure, sentence):
         value, start, _ = figure
-        if _EARLIEST_YEAR.fullmatch(value) or normalize_arabic(sentence[max(0, start - 3) : start]).endswith("ال"):
+        if _YEAR.fullmatch(value) or normalize_arabic(sentence[max(0, start - 3) : start]).endswith("ال"):
             continue
         noun = counted_noun(sentence, figure)
         if noun is None or not noun[0].isalpha() or noun[0] in STOPWORDS or term_of(noun[0]) in counted:
@@ -303,13 +303,16 @@ def counts_otherwise(counted: frozenset[str], measure: Measure | None, sentence:
     if not phrases:
         return False
     named = False
+    previous = ""
     for match in _WRITTEN_WORD.finditer(sentence):
-        word = normalize_arabic(match.group())
+        word, before = normalize_arabic(match.group()), previous
+        previous = word
+        bare = without_proclitic(word)
         if any(start - 1 <= match.end() and match.start() < end for start, end in phrases) or not (
-            term_of(word) in counted or (len(word) >= 5 and word[0] in "لبكفو" and term_of(word[1:]) in counted)
+            term_of(word) in counted or (bare and term_of(bare) in counted)
         ):
             continue  # in a figure's phrase, or right before it («مقتل 5 أشخاص»: who were killed)
-        if normalize_arabic(sentence[: match.start()]).split()[-1:] == ["عدد"]:
+        if before == "عدد":
             return False
         named = True
     return named

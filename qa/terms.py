@@ -93,8 +93,14 @@ def loose_terms(text: str) -> set[str]:
     stripping them from every word would conflate many others."""
     words = set(_WORD.findall(normalize_arabic(text)))  # each word stemmed once
     terms = {term_of(w) for w in words if _is_term(w)}
-    terms.update(term_of(w[1:]) for w in words if w[0] in "لبكفو" and len(w) >= 5)
+    terms.update(term_of(bare) for w in words if (bare := without_proclitic(w)))
     return terms
+
+
+def without_proclitic(word: str) -> str | None:
+    """``word`` (normalised) read without a one-letter proclitic (ل ب ك ف و), if it may
+    have one: long enough that the rest is a word."""
+    return word[1:] if word[0] in "لبكفو" and len(word) >= 5 else None
 
 
 @dataclass(frozen=True)
